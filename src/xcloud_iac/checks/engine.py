@@ -1,0 +1,87 @@
+"""Run the rules over a stack: shape first, then everything else; apply waivers; sort the findings."""
+
+from __future__ import annotations
+
+import dataclasses
+import traceback
+from dataclasses import dataclass, field
+
+from ..spec import models as m
+from ..topology import Topology, build
+from .finding import Finding, Severity
+from .registry import Rule, all_rules
+
+# Shape errors that make the graph untrustworthy: later rules would report noise, and deploy() must not run.
+BLOCKING_RULES = frozenset({"XC101", "XC102"})
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)  # active findings, sorted
+    waived: list[Finding] = field(default_factory=list)
+    topology: Topology | None = None
+
+    @property
+    def unusable(self) -> bool:
+        """A dangling reference or duplicate name: the stack cannot be built as written."""
+        return any(f.rule in BLOCKING_RULES for f in self.findings)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.error]
+
+    def at_or_above(self, severity: Severity) -> list[Finding]:
+        return [f for f in self.findings if f.severity.rank >= severity.rank]
+
+
+def check(stack: m.Stack, rules: list[Rule] | None = None) -> Report:
+    """Every finding of `rules` (default: the whole catalogue) on a stack."""
+    topo = build(stack)
+    rules = all_rules() if rules is None else rules
+    owners = {(obj.spec_file, path): obj for path, obj in stack.objects() if path}
+    report = Report(topology=topo)
+    shape = [r for r in rules if r.id in BLOCKING_RULES]
+    _run(shape, topo, owners, report)
+    if not report.unusable:
+        _run([r for r in rules if r.id not in BLOCKING_RULES], topo, owners, report)
+    report.findings.sort(key=Finding.sort_key)
+    report.waived.sort(key=Finding.sort_key)
+    return report
+
+
+def _run(rules: list[Rule], topo: Topology, owners: dict, report: Report) -> None:
+    for rule in rules:
+        try:
+            found = list(rule.check(topo))
+        except Exception as exc:  # a rule bug must not hide the other findings
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            found = [
+                Finding(
+                    rule.id, Severity.error, f"internal error in rule {rule.id}: {exc!r} ({where.filename}:{where.lineno})",
+                    "<root>", None, "Please report this with the spec that triggers it.",
+                )
+            ]
+        seen: set[Finding] = set()
+        for finding in found:
+            if finding in seen:
+                continue
+            seen.add(finding)
+            reason = _waiver(finding, owners)
+            if reason is None:
+                report.findings.append(finding)
+            else:
+                report.waived.append(dataclasses.replace(finding, waived=reason))
+
+
+def _waiver(finding: Finding, owners: dict) -> str | None:
+    """The reason of a waiver for the finding's rule on its object or one of the object's parents."""
+    if not finding.subject:
+        return None
+    file, path = finding.subject
+    for end in range(len(path), 0, -1):
+        obj = owners.get((file, path[:end]))
+        if isinstance(obj, m.Named):
+            for waiver in obj.ignore:
+                if waiver.rule == finding.rule:
+                    return waiver.reason
+    return None

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from ..finding import Severity
+from ..registry import Rule, register
+
+
+@register
+class DuplicateName(Rule):
+    """Two objects of the same kind share a name. Names key references and logical resource names, so the
+    stack is ambiguous; across files this also catches two stacks claiming the same object."""
+
+    id = "XC102"
+    title = "Duplicate name"
+    severity = Severity.error
+    tags = ("shape",)
+    fix_hint = "Give each object a unique name within its kind."
+
+    def check(self, topo):
+        for kind, name, objs in topo.duplicates:
+            first = objs[0]
+            for dup in objs[1:]:
+                yield self.finding(
+                    topo, dup, f"{kind} '{name}' is declared more than once",
+                    field=("name",), related=[(f"first declaration of '{name}'", first, ("name",))],
+                )

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from ..finding import Severity
+from ..registry import Rule, register
+
+
+@register
+class UnconnectedNetwork(Rule):
+    """A network is declared but attached to no hub, interconnect or link, so nothing in the stack reaches it.
+    Usually a forgotten attachment."""
+
+    id = "XC103"
+    title = "Declared but unconnected network"
+    severity = Severity.warning
+    tags = ("shape",)
+    fix_hint = "Attach the network to a hub (or name it in an interconnect or link), or remove it."
+
+    def check(self, topo):
+        for name, net in topo.networks.items():
+            connected = any(
+                data.get("kind") in ("attachment", "link")
+                for _u, _v, data in topo.graph.out_edges(("network", name), data=True)
+            )
+            if not connected:
+                yield self.finding(
+                    topo, net, f"network '{name}' ({net.cloud.value} {net.region}) is not attached to any hub, "
+                    "interconnect or link", field=("name",),
+                )

@@ -1,0 +1,10 @@
+"""The stack as a graph: name indexes, reachability, effective routes and a prefix index."""
+
+from .build import Attachment, Dangling, Resolver, Topology, build
+from .prefixes import PrefixIndex
+from .routing import Domain, Hop, Path, Route, Routing, Walk
+
+__all__ = [
+    "Attachment", "Dangling", "Domain", "Hop", "Path", "PrefixIndex", "Resolver", "Route", "Routing", "Topology",
+    "Walk", "build",
+]

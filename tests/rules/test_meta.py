@@ -1,0 +1,46 @@
+"""The catalogue stays whole: each rule has passing and failing fixtures, and docs/rules.md is generated from it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from xcloud_iac.checks import rule_classes
+from xcloud_iac.checks.docs import render_rules_markdown
+from xcloud_iac.checks.registry import DuplicateRuleError, Rule, register
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DOCS = Path(__file__).parents[2] / "docs" / "rules.md"
+CATALOGUE = [f"XC{n}" for n in (*range(101, 104), *range(201, 205), *range(301, 309), *range(401, 407),
+                                 *range(501, 507), *range(601, 606))]
+
+
+def test_every_rule_of_the_catalogue_is_registered() -> None:
+    assert [cls.id for cls in rule_classes()] == CATALOGUE
+
+
+@pytest.mark.parametrize("rule", CATALOGUE)
+def test_rule_has_passing_and_failing_fixtures(rule: str) -> None:
+    folder = FIXTURES / rule
+    passing = list(folder.glob("pass-*.yaml"))
+    failing = list(folder.glob("fail-*.yaml"))
+    assert passing, f"{rule} has no passing fixture"
+    assert failing, f"{rule} has no failing fixture"
+    for fail in failing:
+        assert fail.with_name(fail.stem + ".expected.json").exists(), f"{fail.name} has no expected findings"
+
+
+def test_rules_doc_is_generated_from_the_registry() -> None:
+    assert DOCS.read_text(encoding="utf-8") == render_rules_markdown(), "run: xcloud rules --format markdown > docs/rules.md"
+
+
+def test_registry_refuses_a_reused_id() -> None:
+    class Again(Rule):
+        id = "XC201"
+        title = "again"
+        severity = next(iter(rule_classes())).severity
+        fix_hint = "n/a"
+
+    with pytest.raises(DuplicateRuleError, match="XC201"):
+        register(Again)
