@@ -1,0 +1,46 @@
+"""xcloud-iac: one declarative, pre-checked stack for AWS <-> Google Cloud (and beyond) private networking.
+
+    from xcloud_iac import load, check, deploy
+    stack = load("stacks/dr-pair.yaml")
+    report = check(stack)          # findings, no cloud access needed
+    deploy(stack)                  # inside a Pulumi program: refuses to register anything on an error finding
+
+Components can also be used one by one, e.g. `from xcloud_iac import OidcTrustRole, OidcTrustRoleArgs`.
+Components and deploy() are imported on first use, so validation never pays for importing the provider SDKs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__version__ = "0.1.0"
+
+from .checks import Finding, Report, Severity, check
+from .spec import Location, SpecError, Stack, load, load_text
+from .topology import Topology, build
+
+_LAZY = {
+    "deploy": "xcloud_iac.program",
+    "DeploymentBlocked": "xcloud_iac.program",
+}
+_COMPONENTS = "xcloud_iac.components"
+
+__all__ = [
+    "Finding", "Location", "Report", "Severity", "SpecError", "Stack", "Topology", "build", "check", "load",
+    "load_text", "__version__", *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    if name[:1].isupper():  # component classes and their Args
+        components = importlib.import_module(_COMPONENTS)
+        if name in getattr(components, "__all__", ()):
+            return getattr(components, name)
+    raise AttributeError(f"module 'xcloud_iac' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

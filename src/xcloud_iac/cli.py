@@ -1,0 +1,143 @@
+"""`xcloud`: validate stacks, list the rule catalogue, export the JSON Schema.
+
+Exit status: 0 clean, 1 findings at or above --fail-on, 2 unusable input (the stack cannot be read or built).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .checks import Finding, Severity, check, rule_classes
+from .checks.docs import render_rules_markdown
+from .checks.render import RENDERERS
+from .spec import Problem, SpecError, Stack, load
+from .spec.schema import stack_json_schema
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="xcloud",
+    help="Check and plan multicloud networks (AWS <-> Google Cloud and beyond) before they are deployed.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    never = "never"
+
+
+@app.command()
+def validate(
+    specs: Annotated[list[Path], typer.Argument(help="Stack files. Several are checked one by one and as one plan.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that makes the exit status 1.")] = FailOn.error,
+    show_waived: Annotated[bool, typer.Option(help="Also list findings accepted by a waiver.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+) -> None:
+    """Check stacks for address, route, DNS, trust and interconnect conflicts."""
+    stacks: list[Stack] = []
+    problems: list[Problem] = []
+    for path in specs:
+        try:
+            stacks.append(load(path))
+        except SpecError as exc:
+            problems.extend(exc.problems)
+
+    findings: list[Finding] = []
+    waived: list[Finding] = []
+    unusable = bool(problems)
+    for stack in stacks:
+        report = check(stack)
+        _extend_unique(findings, report.findings)
+        _extend_unique(waived, report.waived)
+        unusable |= report.unusable
+    if len(stacks) > 1 and not unusable:
+        # The organisation-wide plan: stacks that connect to each other can conflict across files.
+        report = check(Stack.merge(stacks))
+        _extend_unique(findings, report.findings)
+        _extend_unique(waived, report.waived)
+        unusable |= report.unusable
+    findings.sort(key=Finding.sort_key)
+
+    text = RENDERERS[format.value](findings, problems, waived if show_waived or format is Format.sarif else ())
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    if unusable:
+        raise typer.Exit(EXIT_INPUT)
+    threshold = None if fail_on is FailOn.never else Severity(fail_on.value)
+    if threshold is not None and any(f.severity.rank >= threshold.rank for f in findings):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+def _extend_unique(into: list[Finding], new: list[Finding]) -> None:
+    seen = set(into)
+    for finding in new:
+        if finding not in seen:
+            seen.add(finding)
+            into.append(finding)
+
+
+class RulesFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def rules(
+    format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.text,
+) -> None:
+    """List the rule catalogue."""
+    if format is RulesFormat.markdown:
+        sys.stdout.write(render_rules_markdown())
+        return
+    rows = [
+        {"id": c.id, "severity": c.severity.value, "title": c.title, "tags": list(c.tags),
+         "description": c.description(), "hint": c.fix_hint}
+        for c in rule_classes()
+    ]
+    if format is RulesFormat.json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    width = max(len(r["title"]) for r in rows)
+    for r in rows:
+        sys.stdout.write(f"{r['id']}  {r['severity']:<7}  {r['title']:<{width}}\n")
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")] = None,
+) -> None:
+    """Write the JSON Schema of a stack file (for editors' YAML language servers)."""
+    text = json.dumps(stack_json_schema(), indent=2, sort_keys=True) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
