@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from .checks import Finding, Severity, check, rule_classes
+from .checks import Severity, check_many, rule_classes
 from .checks.docs import render_rules_markdown
 from .checks.render import RENDERERS
 from .spec import Problem, SpecError, Stack, load
@@ -60,21 +60,9 @@ def validate(
         except SpecError as exc:
             problems.extend(exc.problems)
 
-    findings: list[Finding] = []
-    waived: list[Finding] = []
-    unusable = bool(problems)
-    for stack in stacks:
-        report = check(stack)
-        _extend_unique(findings, report.findings)
-        _extend_unique(waived, report.waived)
-        unusable |= report.unusable
-    if len(stacks) > 1 and not unusable:
-        # The organisation-wide plan: stacks that connect to each other can conflict across files.
-        report = check(Stack.merge(stacks))
-        _extend_unique(findings, report.findings)
-        _extend_unique(waived, report.waived)
-        unusable |= report.unusable
-    findings.sort(key=Finding.sort_key)
+    report = check_many(stacks)
+    findings, waived = report.findings, report.waived
+    unusable = bool(problems) or report.unusable
 
     text = RENDERERS[format.value](findings, problems, waived if show_waived or format is Format.sarif else ())
     if output is not None:
@@ -86,14 +74,6 @@ def validate(
     threshold = None if fail_on is FailOn.never else Severity(fail_on.value)
     if threshold is not None and any(f.severity.rank >= threshold.rank for f in findings):
         raise typer.Exit(EXIT_FINDINGS)
-
-
-def _extend_unique(into: list[Finding], new: list[Finding]) -> None:
-    seen = set(into)
-    for finding in new:
-        if finding not in seen:
-            seen.add(finding)
-            into.append(finding)
 
 
 class RulesFormat(StrEnum):

@@ -49,6 +49,16 @@ def check(stack: m.Stack, rules: list[Rule] | None = None) -> Report:
     return report
 
 
+def check_many(stacks: list[m.Stack]) -> Report:
+    """Several stacks as one organisation-wide plan, so that conflicts between stacks that connect to each other
+    are found too. Each object keeps its own file and path, so findings point into the right file.
+
+    Only the plan is checked: adding the other files can only add conflicts (overlaps, hijacks, clashes) or
+    resolve what a file alone lacks (a network another file attaches, a route back declared elsewhere), so a
+    file's findings on its own are either repeated by the plan or made moot by it."""
+    return check(stacks[0]) if len(stacks) == 1 else check(m.Stack.merge(stacks))
+
+
 def _run(rules: list[Rule], topo: Topology, owners: dict, report: Report) -> None:
     for rule in rules:
         try:

@@ -14,6 +14,6 @@ def stack_json_schema() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
-        "title": "xcloud-iac stack",
         **schema,
+        "title": "xcloud-iac stack",
     }
