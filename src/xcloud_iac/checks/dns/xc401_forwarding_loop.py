@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from ...spec import models as m
+from ...topology import forwarding
+from ..finding import Severity
+from ..registry import Rule, register
+
+
+@register
+class ForwardingLoop(Rule):
+    """DNS queries for a domain go round between networks: A forwards the domain to a resolver in B, and B forwards
+    it (or a parent domain that covers it) back to A, directly or through more networks (A -> B -> C -> A). Queries
+    time out or fail with SERVFAIL. A Route 53 rule that sends queries back into its own VPC is XC405."""
+
+    id = "XC401"
+    title = "DNS forwarding loop"
+    severity = Severity.error
+    tags = ("dns",)
+    fix_hint = (
+        "Make one network of the loop answer the domain itself (a private zone, or no forwarding rule for it there); "
+        "or give the more specific domain its own rule so it no longer falls under the parent's."
+    )
+
+    def check(self, topo):
+        for loop in forwarding(topo).loops():
+            if len(loop.steps) == 1 and isinstance(loop.steps[0].forwarder.obj, m.ResolverRule):
+                continue  # Route 53 refuses it before it can loop: XC405
+            first = loop.steps[0]
+            cycle = " -> ".join(f"network '{s.network}'" for s in (*loop.steps, first))
+            how = "; ".join(_step(s, loop.domain) for s in loop.steps)
+            yield self.finding(
+                topo, first.forwarder.obj, f"queries for '{loop.domain}' loop: {cycle} ({how})",
+                field=first.forwarder.target_field(first.destination),
+                related=[(_step(s, loop.domain), s.forwarder.obj, s.forwarder.target_field(s.destination))
+                         for s in loop.steps[1:]],
+            )
+
+
+def _step(step, queried: str) -> str:
+    parent = "" if step.forwarder.domain == queried else f" (its rule for '{step.forwarder.domain}')"
+    return f"network '{step.network}' forwards them with {step.forwarder.label}{parent} to {step.destination.label}"
