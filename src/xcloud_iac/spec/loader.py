@@ -108,10 +108,16 @@ class _TooLarge(Exception):
 def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
     """Plain Python data and its source map, or SpecError for malformed YAML."""
     source = SourceMap(file)
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found before parsing starts
+        line, col = _line_col(text, exc.position)
+        raise SpecError([Problem(Location(file, line, col), (), f"malformed YAML: {exc.reason} (#x{exc.character:04x})")]) from None
     try:
         try:
             node = loader.get_single_node()
+        except RecursionError:
+            raise SpecError([Problem(Location(file, 1, 1), (), f"document nests deeper than {MAX_DEPTH} levels")]) from None
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -119,7 +125,8 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
             context = f" ({exc.context})" if exc.context else ""
             raise SpecError([Problem(Location(file, line, col), (), f"malformed YAML: {problem}{context}")]) from None
         except yaml.YAMLError as exc:
-            raise SpecError([Problem(Location(file, 1, 1), (), f"malformed YAML: {exc}")]) from None
+            line, col = _line_col(text, getattr(exc, "position", 0))
+            raise SpecError([Problem(Location(file, line, col), (), f"malformed YAML: {exc}")]) from None
         if node is None:
             raise SpecError([Problem(Location(file, 1, 1), (), "empty document; expected a stack mapping")])
         builder = _Builder(source, loader)
@@ -128,13 +135,22 @@ def parse_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         except _TooLarge as exc:
             mark = exc.node.start_mark
             raise SpecError([Problem(Location(file, mark.line + 1, mark.column + 1), (), str(exc))]) from None
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+            raise SpecError([Problem(Location(file, line, col), (), f"malformed YAML: {exc.problem or exc}")]) from None
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             raise SpecError([Problem(Location(file, 1, 1), (), f"malformed YAML: {exc}")]) from None
         if builder.problems:
             raise SpecError(builder.problems)
     finally:
         loader.dispose()
     return data, source
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
 
 
 def load_text(text: str, file: str = "<string>") -> Stack:

@@ -47,7 +47,7 @@ class Destination:
     @property
     def label(self) -> str:
         if self.resolver is None:
-            return str(self.spec.ip)
+            return str(self.spec.ip) if self.spec.ip is not None else f"resolver '{self.spec.resolver}'"
         kind = self.resolver.kind.replace("_", " ")
         at = f" {self.spec.ip}" if self.spec.ip is not None else ""
         return f"{kind} '{self.resolver.name}'{at}"
@@ -166,6 +166,10 @@ class Forwarding:
     def table(self, network: str) -> dict[str, list[Forwarder]]:
         """The forwarding table of a network: domain -> the forwarders (in spec order) it sees for that domain."""
         return self._tables.get(network, {})
+
+    def tables(self) -> Iterator[tuple[str, dict[str, list[Forwarder]]]]:
+        """Every network that forwards something, in declaration order, with its table."""
+        return ((net, self._tables[net]) for net in self.topo.networks if net in self._tables)
 
     def match(self, network: str, qname: str) -> tuple[str, list[Forwarder]] | None:
         """The longest forwarded domain covering `qname` on `network`, with its forwarders."""

@@ -296,31 +296,45 @@ class Routing:
             out.unrouted.append(dom_id)
             return
         for route in routes:
-            hop = route.hop
-            hop_mtu = _min(mtu, hop.mtu)
-            hop_links = links + ((hop.link,) if hop.link and hop.link not in links else ())
-            if hop.kind == "blackhole":
-                out.blackholed.append((dom_id, route))
-            elif hop.kind == "unattached":
-                out.unattached.append((dom_id, route))
-            elif hop.kind == "deliver":
-                net = self.topo.networks[hop.target]
-                if any(c.version == prefix.version and c.overlaps(prefix) for c in net.cidrs):
-                    if not (first and route.origin == "local"):
-                        out.reached.setdefault(net.name, Path(_min(hop_mtu, net.mtu), hop_links, stack))
-                else:
-                    out.unowned.append((dom_id, route))
-            elif hop.target in stack:
-                out.loops.append((*stack, hop.target))
+            self._take(dom_id, route, prefix, out, stack, mtu, links, first=first)
+
+    def _take(
+        self, dom_id: str, route: Route, prefix: IPNetwork, out: Walk, stack: tuple[str, ...], mtu: int | None,
+        links: tuple[str, ...], *, first: bool,
+    ) -> None:
+        """Follow one route of `dom_id` for `prefix`."""
+        hop = route.hop
+        hop_mtu = _min(mtu, hop.mtu)
+        hop_links = links + ((hop.link,) if hop.link and hop.link not in links else ())
+        if hop.kind == "blackhole":
+            out.blackholed.append((dom_id, route))
+        elif hop.kind == "unattached":
+            out.unattached.append((dom_id, route))
+        elif hop.kind == "deliver":
+            net = self.topo.networks[hop.target]
+            if any(c.version == prefix.version and c.overlaps(prefix) for c in net.cidrs):
+                if not (first and route.origin == "local"):
+                    out.reached.setdefault(net.name, Path(_min(hop_mtu, net.mtu), hop_links, stack))
             else:
-                target = self.domains.get(hop.target)
-                if target is not None and hop.target.startswith("net:"):
-                    # arriving at a network: delivered there if it owns the prefix, else routed on by it
-                    net = target.obj
-                    if any(c.version == prefix.version and c.overlaps(prefix) for c in net.cidrs):  # type: ignore[union-attr]
-                        out.reached.setdefault(net.name, Path(_min(hop_mtu, net.mtu), hop_links, (*stack, hop.target)))  # type: ignore[union-attr]
-                        continue
-                self._step(hop.target, prefix, out, (*stack, hop.target), hop_mtu, hop_links)
+                out.unowned.append((dom_id, route))
+        elif hop.target in stack:
+            out.loops.append((*stack, hop.target))
+        else:
+            target = self.domains.get(hop.target)
+            if target is not None and hop.target.startswith("net:"):
+                # arriving at a network: delivered there if it owns the prefix, else routed on by it
+                net = target.obj
+                if any(c.version == prefix.version and c.overlaps(prefix) for c in net.cidrs):  # type: ignore[union-attr]
+                    out.reached.setdefault(net.name, Path(_min(hop_mtu, net.mtu), hop_links, (*stack, hop.target)))  # type: ignore[union-attr]
+                    return
+            self._step(hop.target, prefix, out, (*stack, hop.target), hop_mtu, hop_links)
+
+    def follow(self, domain_id: str, route: Route) -> Walk:
+        """Where traffic for `route.prefix` goes when it takes this one route of the domain (not the others that
+        tie with it, nor more specific ones): how rules tell apart the sources of one prefix."""
+        out = Walk()
+        self._take(domain_id, route, route.prefix, out, (domain_id,), None, (), first=False)
+        return out
 
     def domain_reach(self, dom_id: str) -> dict[str, Path]:
         """Every network a domain's routes deliver to, with the path taken."""

@@ -17,8 +17,8 @@ class ForwardingLoop(Rule):
     severity = Severity.error
     tags = ("dns",)
     fix_hint = (
-        "Make one network of the loop answer the domain itself (a private zone, or no forwarding rule for it there); "
-        "or give the more specific domain its own rule so it no longer falls under the parent's."
+        "Break the loop in one network: remove its rule for the domain (or narrow the parent rule that covers it), "
+        "or forward to a resolver that answers the domain instead of sending it back along the loop."
     )
 
     def check(self, topo):
