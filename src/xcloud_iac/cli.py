@@ -18,6 +18,7 @@ from .checks.docs import render_rules_markdown
 from .checks.render import RENDERERS
 from .spec import Problem, SpecError, Stack, load
 from .spec.schema import stack_json_schema
+from .topology import build
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -52,14 +53,7 @@ def validate(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
 ) -> None:
     """Check stacks for address, route, DNS, trust and interconnect conflicts."""
-    stacks: list[Stack] = []
-    problems: list[Problem] = []
-    for path in specs:
-        try:
-            stacks.append(load(path))
-        except SpecError as exc:
-            problems.extend(exc.problems)
-
+    stacks, problems = _load_all(specs)
     report = check_many(stacks)
     findings, waived = report.findings, report.waived
     unusable = bool(problems) or report.unusable
@@ -113,6 +107,61 @@ def schema(
         sys.stdout.write(text)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+class GraphFormat(StrEnum):
+    mermaid = "mermaid"
+    dot = "dot"
+    png = "png"
+    svg = "svg"
+
+
+@app.command()
+def graph(
+    specs: Annotated[list[Path], typer.Argument(help="Stack files (several are drawn as one plan).")],
+    format: Annotated[GraphFormat, typer.Option("--format", "-f", help="Output format.")] = GraphFormat.mermaid,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file (required for png).")] = None,
+) -> None:
+    """Draw the topology: networks, hubs, links, resolvers, issuers and roles, coloured by cloud."""
+    from .plan.graph import GraphvizMissing, picture, render_image, to_dot, to_mermaid
+
+    stacks, problems = _load_all(specs)
+    if problems:
+        sys.stdout.write(RENDERERS["text"]([], problems))
+        raise typer.Exit(EXIT_INPUT)
+    pic = picture(build(stacks[0] if len(stacks) == 1 else Stack.merge(stacks)))
+    if format in (GraphFormat.mermaid, GraphFormat.dot):
+        text = to_mermaid(pic) if format is GraphFormat.mermaid else to_dot(pic)
+        _emit(text.encode(), output)
+        return
+    if output is None and format is GraphFormat.png:
+        sys.stderr.write("error: --format png needs --output FILE\n")
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        _emit(render_image(to_dot(pic), format.value), output)
+    except GraphvizMissing as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def _load_all(specs: list[Path]) -> tuple[list[Stack], list[Problem]]:
+    stacks: list[Stack] = []
+    problems: list[Problem] = []
+    for path in specs:
+        try:
+            stacks.append(load(path))
+        except SpecError as exc:
+            problems.extend(exc.problems)
+    return stacks, problems
+
+
+def _emit(data: bytes, output: Path | None) -> None:
+    if output is not None:
+        output.write_bytes(data)
+    elif hasattr(sys.stdout, "buffer"):
+        sys.stdout.buffer.write(data)
+    else:  # a captured text stream (tests)
+        sys.stdout.write(data.decode())
 
 
 def main() -> None:

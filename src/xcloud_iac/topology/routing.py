@@ -365,7 +365,34 @@ class Routing:
         return out
 
     def reaches(self, src: str, dst: str) -> Path | None:
-        return self.reachable_from(src).get(dst)
+        # same answer as reachable_from(src).get(dst), without building the whole map for one pair
+        if src == dst:
+            return None
+        for dom in self.source_domains(src):
+            path = self.domain_reach(dom).get(dst)
+            if path is not None:
+                return path
+        return None
+
+    def attached_domains(self, network: str) -> list[str]:
+        """Domains a network takes part in: where its traffic is routed, and where its ranges are propagated."""
+        out = self.source_domains(network)
+        for att in self.topo.attachments_of("network", network):
+            if isinstance(att.obj, m.TgwAttachment):
+                out += [f"rt:{att.hub}/{table}" for table in att.obj.propagate_to]
+            else:
+                out.append(f"seg:{att.hub}/{att.obj.segment}")
+        return [d for d in dict.fromkeys(out) if d in self.domains]
+
+    def link_label(self, name: str) -> str:
+        """'interconnect 'x'' or 'link 'x'' for a name in Path.links."""
+        return f"interconnect '{name}'" if name in self.topo.interconnects else f"link '{name}'"
+
+    def describe(self, path: Path) -> str:
+        """How a path goes, for messages: the interconnects and links it crosses, else the hub domains it uses."""
+        if path.links:
+            return ", ".join(self.link_label(name) for name in path.links)
+        return ", ".join(self.domains[d].label for d in path.domains if d in self.domains and not d.startswith("net:"))
 
     def reaches_address(self, src: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> dict[str, Path]:
         """Networks that traffic from `src` to one address is delivered to."""

@@ -50,9 +50,10 @@ class BroadSubject(Rule):
                         f"role '{role.name}' trusts subject '{subject}' of issuer '{role.issuer}': it matches {what}",
                         field=("subjects", i),
                     )
-            if role.audience and (what := describe(role.audience)) is not None:
+            if role.audience and describe(role.audience) is not None:
                 yield self.finding(
                     topo, role,
-                    f"role '{role.name}' trusts audience '{role.audience}' of issuer '{role.issuer}': it matches {what}",
+                    f"role '{role.name}' accepts audience '{role.audience}' from issuer '{role.issuer}': a wildcard, "
+                    "so tokens issued for other audiences are accepted",
                     field=("audience",),
                 )

@@ -1,0 +1,96 @@
+"""Helpers shared by the addressing and routing rules: one view of interconnects and external links, and where a
+route's prefix is written in the spec."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ...spec import catalog
+from ...spec import models as m
+from ...topology import Route, Topology
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# The entries of catalog.RESERVED_RANGES that are Google's own service addresses. Google routes them to its services
+# from every VPC, so a Google network can never use them; and a Google side may advertise them over an
+# interconnect on purpose (return paths for Cloud DNS forwarding, health checks and Private Google Access).
+GOOGLE_SERVICE_RANGES: tuple[IPNetwork, ...] = tuple(
+    ipaddress.ip_network(c) for c in ("35.191.0.0/16", "130.211.0.0/22", "35.199.192.0/19", "199.36.153.4/30", "199.36.153.8/30")
+)
+assert all(any(r == g for r, _why in catalog.RESERVED_RANGES) for g in GOOGLE_SERVICE_RANGES)
+
+
+def is_google_service(prefix: IPNetwork) -> bool:
+    return any(prefix.version == g.version and prefix.subnet_of(g) for g in GOOGLE_SERVICE_RANGES)
+
+
+@dataclass(frozen=True)
+class LinkView:
+    """An interconnect or an external link, seen the same way: an AWS side and a far side with its network."""
+
+    kind: str  # "interconnect" | "link"
+    obj: m.Interconnect | m.ExternalLink
+    aws: m.InterconnectAws | m.LinkAws
+    far: m.InterconnectGcp | m.LinkRemote
+
+    @property
+    def name(self) -> str:
+        return self.obj.name
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} '{self.obj.name}'"
+
+    @property
+    def far_network(self) -> str:
+        return self.far.network
+
+    @property
+    def far_side(self) -> str:
+        """How messages call the far side: 'Google' for an interconnect, 'remote' for an external link."""
+        return "Google" if self.kind == "interconnect" else "remote"
+
+    @property
+    def advertised_field(self) -> str:
+        """The far side's field that holds what it advertises (the allow-list when advertised_prefixes is unset)."""
+        return "allowed_prefixes" if self.far.advertised_prefixes is None else "advertised_prefixes"
+
+
+def link_views(topo: Topology) -> Iterator[LinkView]:
+    """Every interconnect, then every external link, in spec order."""
+    for ic in topo.interconnects.values():
+        yield LinkView("interconnect", ic, ic.aws, ic.gcp)
+    for link in topo.links.values():
+        yield LinkView("link", link, link.aws, link.remote)
+
+
+def route_location(topo: Topology, route: Route) -> tuple[m.Model, tuple[str | int, ...]]:
+    """The spec object and field where a route's prefix is written: a network CIDR, an allow-list or advertised
+    item, or a static route."""
+    obj, hop = route.obj, route.hop
+    if route.origin == "static":
+        return obj, ("prefix",)
+    if hop.kind == "deliver":  # a network's own range, local or propagated from its attachment
+        net = topo.networks[hop.target]
+        return net, ("cidrs", net.cidrs.index(route.prefix))
+    if isinstance(obj, m.InterconnectGcp | m.LinkRemote):  # propagated from the far side of a link
+        fld = "allowed_prefixes" if obj.advertised_prefixes is None else "advertised_prefixes"
+        return obj, (fld, getattr(obj, fld).index(route.prefix))
+    return obj, ("allowed_prefixes", obj.allowed_prefixes.index(route.prefix))  # learned from the AWS side
+
+
+def route_source(topo: Topology, route: Route) -> str:
+    """Where a route comes from, for messages: "network 'a' (attachment 'a')", "interconnect 'x' from network 'g'"."""
+    hop = route.hop
+    if route.origin == "static":
+        return "a blackhole route" if hop.kind == "blackhole" else f"a static route to attachment '{route.obj.attachment}'"  # type: ignore[attr-defined]
+    if route.origin == "local":
+        return f"network '{hop.target}' (its own range)"
+    if hop.kind == "deliver":
+        return f"network '{hop.target}' ({route.source})"
+    if route.origin == "propagated":
+        return f"{route.source} from network '{hop.target.removeprefix('net:')}'"
+    target = topo.routing.domains.get(hop.target)
+    return f"{route.source} from {target.label if target else 'the AWS side'}"

@@ -1,0 +1,1 @@
+"""Offline planning and pictures of a stack: topology graphs (Mermaid, DOT, PNG/SVG)."""
