@@ -79,7 +79,7 @@ class Topology:
     attachments: dict[str, dict[str, Attachment]] = field(default_factory=dict)
     attached: dict[tuple[str, str], list[Attachment]] = field(default_factory=lambda: defaultdict(list))
     dangling: list[Dangling] = field(default_factory=list)
-    duplicates: list[tuple[str, str, list[m.Model]]] = field(default_factory=list)
+    duplicates: list[tuple[str, list[m.Named]]] = field(default_factory=list)  # ("network 'a'", [first, again...])
 
     # ------------------------------------------------------------ helpers for rules
 
@@ -238,11 +238,12 @@ def _index(topo: Topology) -> None:
     ):
         _unique(topo, kind, objs, {})
     for net in spec.networks:
-        _unique(topo, f"subnet of network '{net.name}'", net.subnets, {})
+        _unique(topo, "subnet", net.subnets, {}, f" of network '{net.name}'")
     for hub in spec.hubs:
         children = hub.route_tables if isinstance(hub, m.TransitGateway) else hub.segments
-        _unique(topo, f"{'route table' if isinstance(hub, m.TransitGateway) else 'segment'} of hub '{hub.name}'", children, {})
-        _unique(topo, f"attachment of hub '{hub.name}'", hub.attachments, {})
+        kind = "route table" if isinstance(hub, m.TransitGateway) else "segment"
+        _unique(topo, kind, children, {}, f" of hub '{hub.name}'")
+        _unique(topo, "attachment", hub.attachments, {}, f" of hub '{hub.name}'")
     # resolvers share one namespace: a forwarding target names any of them
     by_name: dict[str, list[m.Named]] = defaultdict(list)
     for obj in (
@@ -253,17 +254,17 @@ def _index(topo: Topology) -> None:
         by_name[obj.name].append(obj)
     for name, group in by_name.items():
         if len({type(o) for o in group}) > 1:
-            topo.duplicates.append(("resolver", name, group))
+            topo.duplicates.append((f"resolver '{name}'", group))
 
 
-def _unique(topo: Topology, kind: str, objs: list, index: dict) -> None:
+def _unique(topo: Topology, kind: str, objs: list, index: dict, scope: str = "") -> None:
     groups: dict[str, list] = defaultdict(list)
     for obj in objs:
         groups[obj.name].append(obj)
         index.setdefault(obj.name, obj)
     for name, group in groups.items():
         if len(group) > 1:
-            topo.duplicates.append((kind, name, group))
+            topo.duplicates.append((f"{kind} '{name}'{scope}", group))
 
 
 def _build_dns(topo: Topology, ref) -> None:

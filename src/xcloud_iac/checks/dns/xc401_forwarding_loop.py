@@ -27,9 +27,8 @@ class ForwardingLoop(Rule):
                 continue  # Route 53 refuses it before it can loop: XC405
             first = loop.steps[0]
             cycle = " -> ".join(f"network '{s.network}'" for s in (*loop.steps, first))
-            how = "; ".join(_step(s, loop.domain) for s in loop.steps)
             yield self.finding(
-                topo, first.forwarder.obj, f"queries for '{loop.domain}' loop: {cycle} ({how})",
+                topo, first.forwarder.obj, f"queries for '{loop.domain}' loop: {cycle}; {_step(first, loop.domain)}",
                 field=first.forwarder.target_field(first.destination),
                 related=[(_step(s, loop.domain), s.forwarder.obj, s.forwarder.target_field(s.destination))
                          for s in loop.steps[1:]],
@@ -37,5 +36,5 @@ class ForwardingLoop(Rule):
 
 
 def _step(step, queried: str) -> str:
-    parent = "" if step.forwarder.domain == queried else f" (its rule for '{step.forwarder.domain}')"
+    parent = "" if step.forwarder.domain == queried else f" (for the parent domain '{step.forwarder.domain}')"
     return f"network '{step.network}' forwards them with {step.forwarder.label}{parent} to {step.destination.label}"

@@ -16,10 +16,10 @@ class DuplicateName(Rule):
     fix_hint = "Give each object a unique name within its kind."
 
     def check(self, topo):
-        for kind, name, objs in topo.duplicates:
+        for what, objs in topo.duplicates:
             first = objs[0]
             for dup in objs[1:]:
                 yield self.finding(
-                    topo, dup, f"{kind} '{name}' is declared more than once",
-                    field=("name",), related=[(f"first declaration of '{name}'", first, ("name",))],
+                    topo, dup, f"{what} is declared more than once",
+                    field=("name",), related=[(f"first declaration of '{first.name}'", first, ("name",))],
                 )
