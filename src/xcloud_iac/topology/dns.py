@@ -54,7 +54,7 @@ class Destination:
 
     def key(self) -> frozenset[tuple[str, int]]:
         """What the target sends queries to, whichever way it is written: (address or resolver name, port)."""
-        names = [str(a) for a in self.addresses] or [self.resolver.name if self.resolver else str(self.spec.ip)]
+        names = [str(a) for a in self.addresses] or [self.label]
         return frozenset((n, self.spec.port) for n in names)
 
 
@@ -78,9 +78,9 @@ class Forwarder:
         return (*self.field, "targets", dest.index)
 
     def network_field(self, network: str) -> tuple[str | int, ...]:
-        """The field that makes `network` see this forwarder."""
+        """The field that makes `network` see this forwarder (for an external forwarder: its rule)."""
         if isinstance(self.obj, m.ExternalForwarder):
-            return ("network",)
+            return (*self.field, "domain")
         return ("networks", self.obj.networks.index(network))
 
     def sources(self) -> tuple[str, ...]:
@@ -142,9 +142,13 @@ class Forwarding:
             for j, rule in enumerate(fwd.rules):
                 self._add("external forwarder", fwd, rule.domain, ("rules", j), rule.targets, [fwd.network], None)
 
-    def _add(self, kind, obj, domain, fld, targets, networks, egress) -> None:
+    def _add(
+        self, kind: str, obj: m.Named, domain: str, fld: tuple[str | int, ...], targets: list[m.ForwardTarget],
+        networks: list[str], egress: str | None,
+    ) -> None:
         nets = tuple(dict.fromkeys(n for n in networks if n in self.topo.networks))
-        fwd = Forwarder(kind, obj, domain, fld, nets, egress, tuple(self._destination(i, t) for i, t in enumerate(targets)))
+        dests = tuple(self._destination(i, t) for i, t in enumerate(targets))
+        fwd = Forwarder(kind, obj, domain, fld, nets, egress, dests)
         self.forwarders.append(fwd)
         self._by_domain[domain].append(fwd)
         for net in nets:
@@ -170,15 +174,6 @@ class Forwarding:
     def tables(self) -> Iterator[tuple[str, dict[str, list[Forwarder]]]]:
         """Every network that forwards something, in declaration order, with its table."""
         return ((net, self._tables[net]) for net in self.topo.networks if net in self._tables)
-
-    def match(self, network: str, qname: str) -> tuple[str, list[Forwarder]] | None:
-        """The longest forwarded domain covering `qname` on `network`, with its forwarders."""
-        table = self._tables.get(network)
-        if table:
-            for suffix in suffixes(qname):
-                if suffix in table:
-                    return suffix, table[suffix]
-        return None
 
     def decide(self, network: str, qname: str) -> list[Forwarder]:
         """The forwarders `network` sends a query for `qname` with; [] when the network answers it itself."""
@@ -214,7 +209,8 @@ class Forwarding:
         """
         found: list[DnsLoop] = []
         seen: set[frozenset[tuple[str, int]]] = set()
-        for domain in sorted(self._by_domain):
+        # parents first: a loop that a subdomain's query also meets is reported under the parent
+        for domain in sorted(self._by_domain, key=lambda d: (d.count("."), d)):
             for cycle in self._cycles(domain):
                 key = frozenset((s.network, id(s.forwarder)) for s in cycle)
                 if key not in seen:

@@ -34,15 +34,15 @@ class StackMismatch(Rule):
                 continue
             ipv4_only = [(f"{link.label} is IPv4-only", link.obj, ("stack_type",))]
             lists = (
-                ("AWS allow-list", link.aws, "allowed_prefixes"),
-                (f"{link.far_side} allow-list", link.far, "allowed_prefixes"),
-                (f"{link.far_side} advertised prefixes", link.far, "advertised_prefixes"),
+                ("on its AWS allow-list", link.aws, "allowed_prefixes"),
+                (f"on its {link.far_side} allow-list", link.far, "allowed_prefixes"),
+                (f"among its {link.far_side} advertised prefixes", link.far, "advertised_prefixes"),
             )
-            for what, obj, fld in lists:
+            for where, obj, fld in lists:
                 for i, prefix in enumerate(getattr(obj, fld) or ()):
                     if prefix.version == 6:
                         yield self.finding(
-                            topo, obj, f"{link.label} carries IPv4 only, but its {what} has IPv6 prefix {prefix}",
+                            topo, obj, f"{link.label} carries IPv4 only, but IPv6 prefix {prefix} is {where}",
                             field=(fld, i), related=ipv4_only,
                         )
             far_v6 = _ipv6(far)

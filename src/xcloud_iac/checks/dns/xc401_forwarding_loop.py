@@ -23,8 +23,8 @@ class ForwardingLoop(Rule):
 
     def check(self, topo):
         for loop in forwarding(topo).loops():
-            if len(loop.steps) == 1 and isinstance(loop.steps[0].forwarder.obj, m.ResolverRule):
-                continue  # Route 53 refuses it before it can loop: XC405
+            if len(loop.steps) == 1 and _refused_by_route53(loop.steps[0]):
+                continue
             first = loop.steps[0]
             cycle = " -> ".join(f"network '{s.network}'" for s in (*loop.steps, first))
             yield self.finding(
@@ -38,3 +38,9 @@ class ForwardingLoop(Rule):
 def _step(step, queried: str) -> str:
     parent = "" if step.forwarder.domain == queried else f" (for the parent domain '{step.forwarder.domain}')"
     return f"network '{step.network}' forwards them with {step.forwarder.label}{parent} to {step.destination.label}"
+
+
+def _refused_by_route53(step) -> bool:
+    """A Route 53 rule back to an inbound endpoint of a VPC it is associated with: XC405's finding."""
+    res = step.destination.resolver
+    return isinstance(step.forwarder.obj, m.ResolverRule) and res is not None and res.kind == "inbound_endpoint"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from ...spec import models as m
 from ...topology import forwarding
 from ..finding import Severity
 from ..registry import Rule, register
@@ -32,8 +33,8 @@ class UnreachableForwardingTarget(Rule):
                     ip = dest.spec.ip
                     if ip is None:  # an undeclared resolver: XC101
                         continue
-                    if not getattr(fwd.obj, "private_routing", True) and ip.is_global:
-                        continue
+                    if isinstance(fwd.obj, m.ForwardingZone) and not fwd.obj.private_routing and ip.is_global:
+                        continue  # Cloud DNS standard routing: over the internet
                     for src in fwd.sources():
                         yield self.finding(
                             topo, fwd.obj,
@@ -47,7 +48,8 @@ class UnreachableForwardingTarget(Rule):
                 related = [(f"{dest.label} in {where}", dest.resolver.obj, ())] if dest.resolver else []
                 for src in fwd.sources():
                     if dest.addresses:
-                        missed = [str(a) for a in dest.addresses if not set(routing.reaches_address(src, a)) & set(dest.networks)]
+                        missed = [str(a) for a in dest.addresses
+                                  if not set(routing.reaches_address(src, a)) & set(dest.networks)]
                     elif src in dest.networks or routing.reaches(src, dest.networks[0]):
                         missed = []
                     else:  # a resolver without fixed addresses: only its network can be checked

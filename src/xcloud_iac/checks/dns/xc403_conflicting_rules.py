@@ -8,10 +8,9 @@ from ..registry import Rule, register
 
 @register
 class ConflictingForwarding(Rule):
-    """A network sees two forwarding rules for the same domain with different targets (error: which one answers is
-    undefined, and Route 53 refuses the second association); or a forwarding rule for a private zone of the network,
-    or a subdomain of it, shadows that zone (warning: the rule wins, so those names are no longer answered by the
-    zone)."""
+    """A network sees two forwarding rules for the same domain with different targets (error: which targets get the
+    queries is undefined); or a forwarding rule for a private zone of the network, or for a subdomain of it, shadows
+    that zone (warning: the rule wins, so those names are no longer answered by the zone)."""
 
     id = "XC403"
     title = "Conflicting DNS forwarding rules"
@@ -49,7 +48,9 @@ class ConflictingForwarding(Rule):
                         f"{fwd.label} forwards '{domain}' from network '{network}', {what} '{zone}': those names "
                         "are forwarded, not answered by the zone",
                         field=(*fwd.field, "domain"), severity=Severity.warning,
-                        related=[(f"private zone '{zone}' of network '{network}'", net, ("private_zones", zones[zone]))],
+                        related=[
+                            (f"private zone '{zone}' of network '{network}'", net, ("private_zones", zones[zone]))
+                        ],
                     )
 
 

@@ -50,12 +50,12 @@ class CloudDnsReturnPath(Rule):
                 if res is not None and res.kind == "inbound_endpoint":
                     ep = res.obj
                     if not any(SOURCE.subnet_of(p) for p in ep.allowed_sources if p.version == 4):
-                        allowed = ", ".join(map(str, ep.allowed_sources)) or "nothing"
+                        allowed = ", ".join(map(str, ep.allowed_sources)) or "none"
                         yield self.finding(
                             topo, ep,
-                            f"inbound endpoint '{ep.name}' (network '{ep.network}') does not allow {SOURCE}, the "
-                            f"source of {fwd.label} (network {', '.join(repr(n) for n in fwd.networks)}); it allows "
-                            f"{allowed}",
+                            f"inbound endpoint '{ep.name}' (network '{ep.network}') does not allow queries from "
+                            f"{SOURCE}, the source of {fwd.label} on network {', '.join(map(repr, fwd.networks))} "
+                            f"(allowed_sources: {allowed})",
                             field=("allowed_sources",),
                             related=[(f"{fwd.label} forwards '{fwd.domain}' here", fwd.obj, field)],
                         )

@@ -8,17 +8,18 @@ from ..registry import Rule, register
 
 @register
 class InboundTargetInSameVpc(Rule):
-    """A Route 53 Resolver rule forwards to an inbound endpoint in the VPC of its own outbound endpoint, or in a VPC
-    the rule is associated with. Route 53 refuses it (RSLVR-00804): the inbound endpoint would answer with the same
-    rule and forward the query back to itself."""
+    """A Route 53 Resolver rule is associated with a VPC that holds the inbound endpoint it forwards to (named, or
+    by one of its addresses). Route 53 refuses the association (RSLVR-00804): the inbound endpoint would answer
+    with the same rule and forward the query back to itself. Forwarding through a hub VPC's outbound endpoint to
+    the same hub's inbound endpoint is allowed, as long as the rule is not associated with the hub VPC."""
 
     id = "XC405"
     title = "Resolver rule targets an inbound endpoint in the same VPC"
     severity = Severity.error
     tags = ("dns", "aws")
     fix_hint = (
-        "Do not forward the domain inside the VPC: answer it with a private hosted zone there, or forward to an "
-        "inbound endpoint in another VPC that is not associated with the rule."
+        "Do not associate the rule with the VPC of its target inbound endpoint (that VPC answers the domain from its "
+        "private hosted zones), or forward to an inbound endpoint in a VPC the rule is not associated with."
     )
 
     def check(self, topo):
@@ -27,18 +28,12 @@ class InboundTargetInSameVpc(Rule):
                 continue
             for dest in fwd.destinations:
                 res = dest.resolver
-                if res is None or res.kind != "inbound_endpoint":
-                    continue
-                if res.network == fwd.egress:
-                    why = f"the VPC of its outbound endpoint '{fwd.obj.endpoint}'"
-                elif res.network in fwd.networks:
-                    why = "a VPC the rule is associated with"
-                else:
+                if res is None or res.kind != "inbound_endpoint" or res.network not in fwd.networks:
                     continue
                 yield self.finding(
                     topo, fwd.obj,
-                    f"{fwd.label} forwards '{fwd.domain}' to {dest.label} in network '{res.network}', {why} "
-                    "(Route 53 error RSLVR-00804)",
-                    field=fwd.target_field(dest),
-                    related=[(f"inbound endpoint '{res.name}' in network '{res.network}'", res.obj, ("network",))],
+                    f"{fwd.label} is associated with network '{res.network}' and forwards '{fwd.domain}' to "
+                    f"{dest.label} in that VPC: Route 53 refuses the association (RSLVR-00804), the query would loop",
+                    field=fwd.network_field(res.network),
+                    related=[(f"target {dest.label} in network '{res.network}'", fwd.obj, fwd.target_field(dest))],
                 )

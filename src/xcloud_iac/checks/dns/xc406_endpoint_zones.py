@@ -30,11 +30,11 @@ class EndpointAvailabilityZones(Rule):
                 )
                 continue
             zones = {s.zone for a in ep.addresses if (s := net.subnet(a.subnet)) is not None}
-            subnets = sorted({a.subnet for a in ep.addresses})
+            subnets = ", ".join(repr(s) for s in sorted({a.subnet for a in ep.addresses}))
             if len(zones) == 1:
                 yield self.finding(
                     topo, ep,
-                    f"{where} has all {len(ep.addresses)} addresses in availability zone '{zones.pop()}' "
-                    f"(subnets {', '.join(subnets)}); it needs two distinct zones",
+                    f"{where} has {len(ep.addresses)} addresses, all in availability zone '{zones.pop()}' "
+                    f"(subnets {subnets}); it needs two distinct zones",
                     field=("addresses",),
                 )

@@ -10,6 +10,7 @@ _SHAPES = (
     (re.compile(r"^[*?]+$"), "every identity of the issuer"),
     (re.compile(r"^system:serviceaccount:[*?]"), "every service account in every namespace"),
     (re.compile(r"^system:serviceaccount:([^:*?]+):[*?]"), "every service account of namespace '{0}'"),
+    (re.compile(r"^repo:[*?]"), "every repository of every GitHub organisation and user"),
     (re.compile(r"^repo:([^/*?]+)/[*?]"), "every repository of '{0}'"),
     (re.compile(r"^repo:([^:*?]+):[*?]"), "every branch, tag, environment and pull request of '{0}'"),
 )

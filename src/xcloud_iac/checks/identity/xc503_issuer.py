@@ -47,6 +47,6 @@ def url_problem(url: str) -> str | None:
         return "is not https: AWS IAM only accepts https OIDC issuers"
     if not parts.hostname or any(c.isspace() for c in url):
         return "is malformed: expected https://host/path"
-    if parts.username is not None or parts.query or parts.fragment:
-        return "has user info, a query or a fragment, which an OIDC issuer URL must not have"
-    return None
+    extra = [what for what, present in (("user info", parts.username is not None), ("a query", parts.query),
+                                        ("a fragment", parts.fragment)) if present]
+    return f"has {' and '.join(extra)}, which an OIDC issuer URL must not have" if extra else None

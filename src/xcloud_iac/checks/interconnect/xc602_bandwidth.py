@@ -30,8 +30,8 @@ class BandwidthNotOffered(Rule):
             near = [_both(b) for b in offered[max(i - 1, 0) : i + 1]]
             yield self.finding(
                 topo, ic,
-                f"interconnect '{ic.name}' (AWS {ic.aws.region} <-> Google {ic.gcp.region}) has bandwidth {_both(bps)}, "
-                f"which is not offered; nearest offered: {' or '.join(near)}",
+                f"interconnect '{ic.name}' (AWS {ic.aws.region} <-> Google {ic.gcp.region}) has bandwidth "
+                f"{_both(bps)}, which is not offered; nearest offered: {' or '.join(near)}",
                 field=("bandwidth",),
             )
 

@@ -17,18 +17,21 @@ class CriticalWithoutRedundancy(Rule):
     title = "Critical link without redundancy"
     severity = Severity.warning
     tags = ("interconnect", "resilience")
-    fix_hint = "Add a second interconnect or link (ideally in another region or location) between the same hub and network."
+    fix_hint = (
+        "Add a second interconnect or link (ideally in another region or location) between the same hub and network."
+    )
 
     def check(self, topo):
-        pairs = {}  # id(connection) -> sorted (hub or None, far network) pairs it joins
-        for kind, obj, far, _label in connections(topo):
-            hubs = sorted({att.hub for att in topo.attachments_of(kind, obj.name)}) or [None]
-            pairs[id(obj)] = [(hub, far) for hub in hubs]
-        count = Counter(pair for joined in pairs.values() for pair in joined)
-        for kind, obj, far, label in connections(topo):
+        # each connection with the (hub, far network) pairs it joins; an unattached one joins (None, far)
+        joined = [
+            (obj, far, label, sorted({att.hub for att in topo.attachments_of(kind, obj.name)}) or [None])
+            for kind, obj, far, label in connections(topo)
+        ]
+        count = Counter((hub, far) for _obj, far, _label, hubs in joined for hub in hubs)
+        for obj, far, label, hubs in joined:
             if not obj.critical:
                 continue
-            for hub, _far in pairs[id(obj)]:
+            for hub in hubs:
                 if count[(hub, far)] < 2:
                     side = f"hub '{hub}'" if hub else "AWS (it is attached to no hub)"
                     yield self.finding(

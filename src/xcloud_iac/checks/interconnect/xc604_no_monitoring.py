@@ -14,11 +14,13 @@ class NoMonitoring(Rule):
     title = "Interconnect without monitoring"
     severity = Severity.warning
     tags = ("interconnect", "observability")
-    fix_hint = "Add a monitoring block: source_network and source_subnet on AWS, and a destination address across the link."
+    fix_hint = (
+        "Add a monitoring block: source_network and source_subnet on AWS, and a destination address across the link."
+    )
 
     def check(self, topo):
         for _kind, obj, _far, label in connections(topo):
             if obj.monitoring is None:
-                yield self.finding(topo, obj, f"{label} has no monitoring", field=("name",))
+                yield self.finding(topo, obj, f"{label} has no monitoring", field=("monitoring",))
             elif not obj.monitoring.enabled:
                 yield self.finding(topo, obj, f"{label} has monitoring disabled", field=("monitoring", "enabled"))

@@ -16,7 +16,9 @@ class NoDeletionProtection(Rule):
     title = "Interconnect, gateway or hub without deletion protection"
     severity = Severity.error
     tags = ("interconnect", "resilience")
-    fix_hint = "Remove `protect: false` (protection is on by default); to retire the object, do it in a reviewed change."
+    fix_hint = (
+        "Remove `protect: false` (protection is on by default); to retire the object, do it in a reviewed change."
+    )
 
     def check(self, topo):
         for _kind, obj, _far, label in connections(topo):

@@ -82,7 +82,7 @@ def route_location(topo: Topology, route: Route) -> tuple[m.Model, tuple[str | i
 
 
 def route_source(topo: Topology, route: Route) -> str:
-    """Where a route comes from, for messages: "network 'a' (attachment 'a')", "interconnect 'x' from network 'g'"."""
+    """Where a route comes from, for messages: "network 'a' (attachment 'a')", "network 'g' (interconnect 'x')"."""
     hop = route.hop
     if route.origin == "static":
         return "a blackhole route" if hop.kind == "blackhole" else f"a static route to attachment '{route.obj.attachment}'"  # type: ignore[attr-defined]
@@ -91,6 +91,6 @@ def route_source(topo: Topology, route: Route) -> str:
     if hop.kind == "deliver":
         return f"network '{hop.target}' ({route.source})"
     if route.origin == "propagated":
-        return f"{route.source} from network '{hop.target.removeprefix('net:')}'"
+        return f"network '{hop.target.removeprefix('net:')}' ({route.source})"
     target = topo.routing.domains.get(hop.target)
-    return f"{route.source} from {target.label if target else 'the AWS side'}"
+    return f"the AWS side of {route.source}" + (f" ({target.label})" if target else "")

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..finding import Severity
+from ..registry import Rule, register
+
+
+@register
+class AsymmetricPath(Rule):
+    """A network reaches another network that has no route back to any of its ranges, so replies are dropped and
+    connections fail one way. One finding per network without the way back, naming the networks that reach it."""
+
+    id = "XC306"
+    title = "Asymmetric path"
+    severity = Severity.warning
+    tags = ("routing",)
+    fix_hint = (
+        "Give the way back: propagate the sender's ranges into the receiver's route table, or allow them on the link "
+        "towards the receiver; or stop routing towards the receiver."
+    )
+
+    def check(self, topo):
+        routing = topo.routing
+        # Networks routed by the same domains reach the same networks: work per group, not per pair of networks.
+        group_of = {name: tuple(routing.source_domains(name)) for name in topo.networks}
+        members: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        for name, group in group_of.items():
+            members[group].append(name)
+        reach: dict[tuple[str, ...], set[str]] = {}
+        for group in members:
+            reach[group] = {dest for dom in group for dest in routing.domain_reach(dom)}
+        stranded: dict[str, list[str]] = defaultdict(list)  # receiver -> senders it has no route back to
+        missing: dict[tuple, list[str]] = {}
+        for group, senders in members.items():
+            for receiver in reach[group]:
+                key = (group, group_of[receiver])
+                if key not in missing:
+                    back = reach[group_of[receiver]]
+                    missing[key] = [s for s in senders if s not in back]
+                stranded[receiver] += [s for s in missing[key] if s != receiver]
+        order = {name: i for i, name in enumerate(topo.networks)}
+        for receiver in sorted(stranded, key=order.__getitem__):
+            senders = sorted(stranded[receiver], key=order.__getitem__)
+            if not senders:
+                continue
+            first = senders[0]
+            path = routing.reaches(first, receiver)
+            via = f" via {routing.describe(path)}" if path is not None and routing.describe(path) else ""
+            more = f" (and {len(senders) - 1} more)" if len(senders) > 1 else ""
+            net = topo.networks[receiver]
+            yield self.finding(
+                topo, net, f"network '{first}'{more} reaches network '{receiver}'{via}, but '{receiver}' has no "
+                f"route back to it", field=("name",),
+                related=[(f"network '{s}' reaches it", topo.networks[s], ("name",)) for s in senders[:5]],
+            )

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from ..finding import Severity
+from ..registry import Rule, register
+from ._common import route_location, route_source
+
+
+@register
+class RoutingLoop(Rule):
+    """Traffic for a prefix goes round in a loop across hubs, links or networks (for example static routes over
+    Transit Gateway peerings that point at each other, or a prefix advertised back to where it came from), until its
+    TTL runs out. One finding per loop and prefix, on the route of the loop's first domain."""
+
+    id = "XC308"
+    title = "Routing loop across hubs"
+    severity = Severity.error
+    tags = ("routing",)
+    fix_hint = "Route the prefix towards the network that owns it on one of the hops (or drop it with a blackhole route)."
+
+    def check(self, topo):
+        routing = topo.routing
+        seen: set[tuple] = set()
+        for dom in routing.domains.values():
+            if dom.id.startswith("seg-isolated:"):
+                continue  # a subset of the segment's own routes
+            for start in dom.routes:
+                if start.hop.kind != "domain":
+                    continue  # only routes to another domain can loop
+                prefix = start.prefix
+                for trail in routing.walk(dom.id, prefix).loops:
+                    cycle = trail[trail.index(trail[-1]):-1]
+                    first = cycle.index(min(cycle))
+                    cycle = cycle[first:] + cycle[:first]  # one rotation per loop, whatever domain it was found from
+                    if (cycle, prefix) in seen:
+                        continue
+                    seen.add((cycle, prefix))
+                    hops = [_hop(routing, here, nxt, prefix) for here, nxt in zip(cycle, cycle[1:] + cycle[:1])]
+                    labels = [routing.domains[d].label for d in (*cycle, cycle[0])]
+                    obj, field = route_location(topo, hops[0])
+                    yield self.finding(
+                        topo, obj, f"traffic for {prefix} loops: {' -> '.join(labels)}", field=field,
+                        related=[(f"then {route_source(topo, r)} in {routing.domains[d].label}", *route_location(topo, r))
+                                 for d, r in zip(cycle[1:], hops[1:])],
+                    )
+
+
+def _hop(routing, here: str, nxt: str, prefix):
+    """The route of `here` that sends `prefix` on to `nxt`."""
+    return next(r for r in routing.domains[here].lookup(prefix) if r.hop.target == nxt)

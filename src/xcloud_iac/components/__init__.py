@@ -1,0 +1,47 @@
+"""Pulumi components, one module per logical entity. Each takes a typed Args dataclass, checks it before creating
+any child (raising ComponentArgsError), names children from spec keys, and registers its outputs last.
+
+`xcloud_iac.program.deploy()` builds all of them from a stack; each can also be used on its own in a team stack.
+"""
+
+from ._attach import TgwAttachPoint, TgwRoute, WanAttachPoint
+from ._common import ComponentArgsError, DnsTarget
+from .cloud_dns import CloudDnsForwarding, CloudDnsForwardingArgs, ForwardingZoneArgs, InboundPolicyArgs
+from .cloud_wan import CloudWanCore, CloudWanCoreArgs, WanVpcRef
+from .external_link import DirectConnectLink, DirectConnectLinkArgs
+from .interconnect import AwsGcpInterconnect, AwsGcpInterconnectArgs
+from .monitoring import FlowLogTarget, LinkMonitoring, LinkMonitoringArgs, ProbeArgs
+from .networks import AwsNetwork, AwsNetworkArgs, GcpNetwork, GcpNetworkArgs
+from .oidc_trust import OidcIssuer, OidcIssuerArgs, OidcTrustRole, OidcTrustRoleArgs
+from .resolver import EndpointAddress, ResolverEndpointArgs, ResolverForwarding, ResolverForwardingArgs, ResolverRuleArgs
+from .transit_hub import PeerHub, TransitHub, TransitHubArgs, VpcRef
+from .workload_identity import GcpWorkloadIdentityForAws, GcpWorkloadIdentityForAwsArgs
+
+__all__ = [
+    "AwsGcpInterconnect", "AwsGcpInterconnectArgs",
+    "AwsNetwork", "AwsNetworkArgs",
+    "CloudDnsForwarding", "CloudDnsForwardingArgs",
+    "CloudWanCore", "CloudWanCoreArgs",
+    "ComponentArgsError",
+    "DirectConnectLink", "DirectConnectLinkArgs",
+    "DnsTarget",
+    "EndpointAddress",
+    "FlowLogTarget",
+    "ForwardingZoneArgs",
+    "GcpNetwork", "GcpNetworkArgs",
+    "GcpWorkloadIdentityForAws", "GcpWorkloadIdentityForAwsArgs",
+    "InboundPolicyArgs",
+    "LinkMonitoring", "LinkMonitoringArgs",
+    "OidcIssuer", "OidcIssuerArgs",
+    "OidcTrustRole", "OidcTrustRoleArgs",
+    "PeerHub",
+    "ProbeArgs",
+    "ResolverEndpointArgs",
+    "ResolverForwarding", "ResolverForwardingArgs",
+    "ResolverRuleArgs",
+    "TgwAttachPoint", "TgwRoute",
+    "TransitHub", "TransitHubArgs",
+    "VpcRef",
+    "WanAttachPoint",
+    "WanVpcRef",
+]

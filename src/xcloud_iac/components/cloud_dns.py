@@ -1,0 +1,126 @@
+"""The Cloud DNS side of cross-cloud forwarding for one Google project: private forwarding zones (e.g.
+rds.amazonaws.com -> the Route 53 inbound endpoint's addresses) and inbound server policies (so AWS can forward to
+Google: the policy allocates the inbound forwarder addresses the Route 53 rules target).
+
+Return path. Cloud DNS sends forwarded queries from 35.199.192.0/19 (`return_path_prefix`). With
+`forwarding_path: private` they go through the VPC, so across the interconnect; the answers come back only if AWS
+has a route for 35.199.192.0/19 towards Google and the inbound endpoint's security group admits it. Declare the
+range in the interconnect's Google allow-list (and so in the Transport's advertised routes, which default to the
+allow-list) and in the endpoint's `allowed_sources`; rule XC404 blocks a stack that misses either.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_gcp as gcp
+
+from ..spec import catalog
+from ._common import DNS_PORT, DnsTarget, Problems, child_opts, gcp_labels, stack_name
+
+
+@dataclass
+class ForwardingZoneArgs:
+    name: str
+    domain: str
+    networks: Mapping[str, pulumi.Input[str]]
+    """Networks (key -> id or URL) that see the zone."""
+    targets: Sequence[DnsTarget]
+    """Target name servers (port 53: Cloud DNS forwards to no other port)."""
+    private_routing: bool = True
+    """forwarding_path private: through the VPC (needed for targets reached over an interconnect)."""
+
+
+@dataclass
+class InboundPolicyArgs:
+    name: str
+    networks: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+
+
+@dataclass
+class CloudDnsForwardingArgs:
+    project: str | None = None
+    zones: Sequence[ForwardingZoneArgs] = ()
+    inbound_policies: Sequence[InboundPolicyArgs] = ()
+    stack: str | None = None
+
+
+class CloudDnsForwarding(pulumi.ComponentResource):
+    zone_names: dict[str, pulumi.Output[str]]
+    policy_ids: dict[str, pulumi.Output[str]]
+    return_path_prefix: str = str(catalog.CLOUD_DNS_FORWARDING_SOURCE)
+
+    def __init__(self, name: str, args: CloudDnsForwardingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.validate(name, args)
+        super().__init__("xcloud:dns:CloudDnsForwarding", name, None, opts)
+        stack = stack_name(args.stack)
+
+        self.zone_names = {}
+        for zone in args.zones:
+            path = "private" if zone.private_routing else "default"
+            self.zone_names[zone.name] = gcp.dns.ManagedZone(
+                f"{name}-zone-{zone.name}",
+                project=args.project,
+                dns_name=f"{zone.domain.rstrip('.')}.",
+                visibility="private",
+                description=f"xcloud {stack}: forward {zone.domain}",
+                private_visibility_config={
+                    "networks": [{"network_url": zone.networks[k]} for k in sorted(zone.networks)],
+                },
+                forwarding_config={
+                    "target_name_servers": [
+                        {_address_field(t.ip): t.ip, "forwarding_path": path} for t in zone.targets
+                    ],
+                },
+                labels=gcp_labels(stack, "forwarding_zone", zone.name),
+                opts=child_opts(self),
+            ).name
+
+        self.policy_ids = {}
+        for policy in args.inbound_policies:
+            self.policy_ids[policy.name] = gcp.dns.Policy(
+                f"{name}-policy-{policy.name}",
+                project=args.project,
+                enable_inbound_forwarding=True,
+                description=f"xcloud {stack}: inbound forwarding {policy.name}",
+                networks=[{"network_url": policy.networks[k]} for k in sorted(policy.networks)],
+                opts=child_opts(self),
+            ).id
+
+        self.register_outputs({"zone_names": self.zone_names, "policy_ids": self.policy_ids,
+                               "return_path_prefix": self.return_path_prefix})
+
+    @staticmethod
+    def validate(name: str, args: CloudDnsForwardingArgs) -> None:
+        _validate(name, args)
+
+
+def _address_field(ip: str) -> str:
+    return "ipv4_address" if ipaddress.ip_address(ip).version == 4 else "ipv6_address"
+
+
+def _validate(name: str, args: CloudDnsForwardingArgs) -> None:
+    problems = Problems(f"CloudDnsForwarding '{name}'")
+    for zone in args.zones:
+        problems.require(zone.networks, f"zone '{zone.name}' is visible to no network")
+        problems.require(zone.targets, f"zone '{zone.name}' has no targets")
+        for target in zone.targets:
+            problems.require(target.port == DNS_PORT,
+                             f"zone '{zone.name}': target {target.ip} port {target.port}; Cloud DNS forwards to port 53")
+            try:
+                ipaddress.ip_address(target.ip)
+            except ValueError:
+                problems.add(f"zone '{zone.name}': target {target.ip!r} is not an IP address")
+    # a Google network has at most one DNS server policy
+    owner: dict[str, str] = {}
+    for policy in args.inbound_policies:
+        problems.require(policy.networks, f"inbound policy '{policy.name}' applies to no network")
+        for key in policy.networks:
+            if key in owner:
+                problems.add(f"network '{key}' is in inbound policies '{owner[key]}' and '{policy.name}'; "
+                             "a network has one DNS server policy")
+            owner[key] = policy.name
+    problems.raise_if_any()

@@ -1,0 +1,197 @@
+"""Managed networks: an AWS VPC with its subnets, and a Google VPC network with its subnetworks.
+
+A network with `existing_id` (and subnets with `id`) is read, never created: `Resource.get` gives the same typed
+outputs (id, ARN, self link) as a created one, so later components do not care which it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+import pulumi_gcp as gcp
+
+from ..spec import catalog
+from ..spec import models as m
+from ._common import Problems, aws_tags, child_opts, name_key, stack_name
+
+
+@dataclass
+class AwsNetworkArgs:
+    network: m.Network
+    """The spec of an `aws` network."""
+    stack: str | None = None
+    """Stack name for tags; defaults to the Pulumi stack."""
+
+
+class AwsNetwork(pulumi.ComponentResource):
+    """A VPC (DNS support on, which Route 53 Resolver endpoints need) and its subnets, or the existing ones."""
+
+    vpc_id: pulumi.Output[str]
+    vpc_arn: pulumi.Output[str]
+    subnet_ids: dict[str, pulumi.Output[str]]
+    subnet_arns: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: AwsNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.validate(name, args)
+        super().__init__("xcloud:aws:Network", name, None, opts)
+        net = args.network
+
+        stack = stack_name(args.stack)
+        self.region = net.region
+        ipv4 = [c for c in net.cidrs if c.version == 4]
+        secondary: list[pulumi.Resource] = []
+        if net.existing_id is not None:
+            vpc = aws.ec2.Vpc.get(f"{name}-vpc", net.existing_id, region=net.region, opts=child_opts(self))
+        else:
+            vpc = aws.ec2.Vpc(
+                f"{name}-vpc",
+                cidr_block=str(ipv4[0]),
+                enable_dns_support=True,
+                enable_dns_hostnames=True,
+                # AWS assigns a VPC's IPv6 /56; the spec's IPv6 range is what the checks reason about.
+                assign_generated_ipv6_cidr_block=net.stack_type is m.StackType.dual or None,
+                region=net.region,
+                tags=aws_tags(stack, "network", net.name, name=net.name),
+                opts=child_opts(self),
+            )
+            secondary = [
+                aws.ec2.VpcIpv4CidrBlockAssociation(
+                    f"{name}-cidr-{name_key(cidr)}",
+                    vpc_id=vpc.id,
+                    cidr_block=str(cidr),
+                    region=net.region,
+                    opts=child_opts(self),
+                )
+                for cidr in ipv4[1:]
+            ]
+
+        self.subnet_ids = {}
+        self.subnet_arns = {}
+        for subnet in net.subnets:
+            if subnet.id is not None:
+                resource = aws.ec2.Subnet.get(f"{name}-subnet-{subnet.name}", subnet.id, region=net.region,
+                                              opts=child_opts(self))
+            else:
+                in_primary = subnet.cidr.version == 4 and subnet.cidr.subnet_of(ipv4[0])
+                resource = aws.ec2.Subnet(
+                    f"{name}-subnet-{subnet.name}",
+                    vpc_id=vpc.id,
+                    cidr_block=str(subnet.cidr),
+                    availability_zone=subnet.zone,
+                    region=net.region,
+                    tags=aws_tags(stack, "subnet", net.name, subnet.name, name=f"{net.name}-{subnet.name}"),
+                    # a subnet in a secondary range waits for that range to be added to the VPC
+                    opts=child_opts(self, depends_on=() if in_primary else secondary),
+                )
+            self.subnet_ids[subnet.name] = resource.id
+            self.subnet_arns[subnet.name] = resource.arn
+
+        self.vpc_id = vpc.id
+        self.vpc_arn = vpc.arn
+        self.register_outputs({"vpc_id": self.vpc_id, "vpc_arn": self.vpc_arn, "subnet_ids": self.subnet_ids})
+
+    @staticmethod
+    def validate(name: str, args: AwsNetworkArgs) -> None:
+        net = args.network
+        problems = Problems(f"AwsNetwork '{name}'")
+        problems.require(net.cloud is m.Cloud.aws, f"network '{net.name}' is in cloud '{net.cloud}', not aws")
+        if net.existing_id is None:
+            for subnet in net.subnets:
+                problems.require(
+                    subnet.id is None,
+                    f"subnet '{subnet.name}' has an id but the VPC is created; set the network's existing_id too",
+                )
+        problems.raise_if_any()
+
+
+@dataclass
+class GcpNetworkArgs:
+    network: m.Network
+    """The spec of a `gcp` network; `account` is its project."""
+    stack: str | None = None
+
+
+class GcpNetwork(pulumi.ComponentResource):
+    """A custom-mode VPC network (MTU from the spec, global dynamic routing so routes learned over an interconnect in
+    one region reach subnets in every region) and its subnetworks, or the existing ones."""
+
+    network_id: pulumi.Output[str]
+    self_link: pulumi.Output[str]
+    subnet_ids: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: GcpNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.validate(name, args)
+        super().__init__("xcloud:gcp:Network", name, None, opts)
+        net = args.network
+
+        stack = stack_name(args.stack)
+        project = net.account
+        dual = net.stack_type is m.StackType.dual
+        ipv6 = [c for c in net.cidrs if c.version == 6]
+        if net.existing_id is not None:
+            network = gcp.compute.Network.get(f"{name}-network", _network_path(project, net.existing_id),
+                                              opts=child_opts(self))
+        else:
+            network = gcp.compute.Network(
+                f"{name}-network",
+                project=project,
+                auto_create_subnetworks=False,
+                mtu=net.mtu,
+                routing_mode="GLOBAL",
+                enable_ula_internal_ipv6=dual or None,
+                internal_ipv6_range=str(ipv6[0]) if dual and ipv6 else None,
+                description=f"xcloud {stack}: network {net.name}",
+                opts=child_opts(self),
+            )
+
+        self.subnet_ids = {}
+        for subnet in net.subnets:
+            # a Google subnetwork is regional; the spec's `zone` of a gcp subnet names its region
+            region = subnet.zone if subnet.zone in catalog.GCP_REGIONS else net.region
+            if subnet.id is not None:
+                resource = gcp.compute.Subnetwork.get(f"{name}-subnet-{subnet.name}", subnet.id, opts=child_opts(self))
+            else:
+                resource = gcp.compute.Subnetwork(
+                    f"{name}-subnet-{subnet.name}",
+                    network=network.id,
+                    project=project,
+                    region=region,
+                    ip_cidr_range=str(subnet.cidr),
+                    stack_type="IPV4_IPV6" if dual else "IPV4_ONLY",
+                    ipv6_access_type="INTERNAL" if dual else None,
+                    private_ip_google_access=True,
+                    description=f"xcloud {stack}: subnet {net.name}/{subnet.name}",
+                    opts=child_opts(self),
+                )
+            self.subnet_ids[subnet.name] = resource.id
+
+        self.network_id = network.id
+        self.self_link = network.self_link
+        self.register_outputs({"network_id": self.network_id, "self_link": self.self_link, "subnet_ids": self.subnet_ids})
+
+    @staticmethod
+    def validate(name: str, args: GcpNetworkArgs) -> None:
+        net = args.network
+        problems = Problems(f"GcpNetwork '{name}'")
+        problems.require(net.cloud is m.Cloud.gcp, f"network '{net.name}' is in cloud '{net.cloud}', not gcp")
+        for subnet in net.subnets:
+            problems.require(
+                subnet.cidr.version == 4,
+                f"subnet '{subnet.name}' {subnet.cidr}: a Google subnetwork takes an IPv4 range (Google assigns IPv6)",
+            )
+            if net.existing_id is None:
+                problems.require(
+                    subnet.id is None,
+                    f"subnet '{subnet.name}' has an id but the network is created; set the network's existing_id too",
+                )
+        problems.raise_if_any()
+
+
+def _network_path(project: str | None, existing_id: str) -> str:
+    """An existing network as the id Pulumi reads it by: a bare name becomes projects/<p>/global/networks/<name>."""
+    if "/" in existing_id or project is None:
+        return existing_id
+    return f"projects/{project}/global/networks/{existing_id}"
+

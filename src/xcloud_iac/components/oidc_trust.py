@@ -1,0 +1,230 @@
+"""AWS roles assumed with OIDC tokens (AssumeRoleWithWebIdentity): GKE and Kubernetes service accounts, EKS IRSA,
+Alibaba Cloud ACK RRSA and Tencent Cloud TKE service accounts, GitHub Actions, any https issuer.
+
+The trust policy pins the token's audience and its exact subjects (StringEquals on `<issuer-host-path>:aud` and
+`<issuer-host-path>:sub`); a wildcard subject is allowed only with a waiver of XC502 and then goes in a statement of
+its own (StringLike), so the exact subjects stay exact. Sessions last at most one hour unless XC504 is waived.
+
+`OidcTrustRole` works on its own in a team stack:
+
+    OidcTrustRole("orders-reader", OidcTrustRoleArgs(
+        issuer_url="https://container.googleapis.com/v1/projects/p/locations/us-east4/clusters/dr",
+        audience="sts.amazonaws.com",
+        subjects=["system:serviceaccount:orders:orders-api"],
+        permissions=[{"actions": ["s3:GetObject"], "resources": ["arn:aws:s3:::orders/*"]}],
+    ))
+
+It creates the IAM OIDC provider for the issuer unless `provider_arn` names an existing one (an account has one
+provider per issuer URL, so roles sharing an issuer share its provider: see `OidcIssuer`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from ..checks.identity.xc502_broad_subject import describe as wildcard_meaning
+from ..checks.identity.xc503_issuer import url_problem
+from ..spec import catalog
+from ..spec import models as m
+from ._common import Problems, aws_tags, child_opts, has_wildcard, policy_document, stack_name
+
+# IAM's bounds for a role's maximum session.
+IAM_MIN_SESSION, IAM_MAX_SESSION = 900, 43200
+
+
+def issuer_host_path(url: str) -> str:
+    """The issuer as IAM writes it in condition keys (the spec's one definition, `Issuer.host_path`)."""
+    return m.Issuer.model_construct(url=url).host_path
+
+
+def trust_policy(provider_arn: str, issuer_url: str, audience: str, subjects: Sequence[str]) -> str:
+    """The role's trust policy: web identities of the provider, with this audience and these subjects only."""
+    host = issuer_host_path(issuer_url)
+    audience_operator = "StringLike" if has_wildcard(audience) else "StringEquals"
+    groups = (
+        ("ExactSubjects", "StringEquals", sorted(s for s in subjects if not has_wildcard(s))),
+        ("WaivedWildcardSubjects", "StringLike", sorted(s for s in subjects if has_wildcard(s))),
+    )
+    statements = []
+    for sid, operator, group in groups:
+        if not group:
+            continue
+        conditions: dict[str, dict[str, Any]] = {audience_operator: {f"{host}:aud": audience}}
+        conditions.setdefault(operator, {})[f"{host}:sub"] = group
+        statements.append({
+            "Sid": sid,
+            "Effect": "Allow",
+            "Principal": {"Federated": provider_arn},
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": conditions,
+        })
+    return policy_document(statements)
+
+
+def permission_policy(permissions: Sequence[m.Permission]) -> str:
+    """The role's inline policy: exactly the spec's statements (actions and resources sorted, for stable text)."""
+    return policy_document(
+        {
+            "Effect": "Allow",
+            "Action": sorted(p.actions),
+            "Resource": sorted(p.resources),
+            **({"Condition": p.conditions} if p.conditions else {}),
+        }
+        for p in permissions
+    )
+
+
+def _oidc_provider(
+    parent: pulumi.Resource, name: str, *, url: str, client_ids: Sequence[str], thumbprints: Sequence[str],
+    tags: Mapping[str, str],
+) -> aws.iam.OpenIdConnectProvider:
+    return aws.iam.OpenIdConnectProvider(
+        f"{name}-provider",
+        url=url,
+        client_id_lists=sorted(client_ids),
+        # AWS verifies the issuer's certificate itself for well-known CAs; thumbprints are optional
+        thumbprint_lists=sorted(thumbprints) or None,
+        tags=dict(tags),
+        opts=child_opts(parent),
+    )
+
+
+@dataclass
+class OidcIssuerArgs:
+    url: str
+    client_ids: Sequence[str]
+    """Audiences the IAM OIDC provider accepts (e.g. sts.amazonaws.com)."""
+    thumbprints: Sequence[str] = ()
+    stack: str | None = None
+
+
+class OidcIssuer(pulumi.ComponentResource):
+    """The IAM OIDC provider of one issuer, shared by every role that trusts it."""
+
+    provider_arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: OidcIssuerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.validate(name, args)
+        super().__init__("xcloud:trust:OidcIssuer", name, None, opts)
+        provider = _oidc_provider(
+            self, name, url=args.url, client_ids=args.client_ids, thumbprints=args.thumbprints,
+            tags=aws_tags(stack_name(args.stack), "issuer", name, name=name),
+        )
+        self.provider_arn = provider.arn
+        self.register_outputs({"provider_arn": self.provider_arn})
+
+    @staticmethod
+    def validate(name: str, args: OidcIssuerArgs) -> None:
+        problems = Problems(f"OidcIssuer '{name}'")
+        problem = url_problem(args.url)
+        problems.require(problem is None, f"issuer URL '{args.url}' {problem}")
+        problems.require(args.client_ids, "an IAM OIDC provider needs at least one client id (audience)")
+        problems.raise_if_any()
+
+
+@dataclass
+class OidcTrustRoleArgs:
+    issuer_url: str
+    audience: str
+    subjects: Sequence[str]
+    """Exact 'sub' claims allowed (e.g. system:serviceaccount:ns:sa, repo:org/repo:ref:refs/heads/main)."""
+    permissions: Sequence[m.Permission | Mapping[str, Any]] = ()
+    """Inline permission statements: actions, resources, optional conditions."""
+    max_session_seconds: int = catalog.MAX_SESSION_SECONDS
+    provider_arn: pulumi.Input[str] | None = None
+    """An existing IAM OIDC provider for the issuer; None creates one."""
+    client_ids: Sequence[str] = ()
+    """Audiences of a created provider (default: the audience)."""
+    thumbprints: Sequence[str] = ()
+    waivers: Mapping[str, str] = field(default_factory=dict)
+    """Rule id -> reason, as in the spec's `ignore`: XC502 admits wildcard subjects, XC504 sessions over an hour,
+    XC505 wildcard actions or resources."""
+    description: str | None = None
+    stack: str | None = None
+
+
+class OidcTrustRole(pulumi.ComponentResource):
+    role_arn: pulumi.Output[str]
+    role_name: pulumi.Output[str]
+    provider_arn: pulumi.Output[str]
+    trust_policy: pulumi.Output[str]
+    permission_policy: str | None
+
+    def __init__(self, name: str, args: OidcTrustRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        permissions = self.validate(name, args)
+        super().__init__("xcloud:trust:OidcTrustRole", name, None, opts)
+        stack = stack_name(args.stack)
+        tags = aws_tags(stack, "role", name, name=name)
+
+        if args.provider_arn is None:
+            provider_arn = _oidc_provider(
+                self, name, url=args.issuer_url, client_ids=args.client_ids or [args.audience],
+                thumbprints=args.thumbprints, tags=tags,
+            ).arn
+        else:
+            provider_arn = pulumi.Output.from_input(args.provider_arn)
+
+        self.trust_policy = provider_arn.apply(
+            lambda arn: trust_policy(arn, args.issuer_url, args.audience, args.subjects)
+        )
+        role = aws.iam.Role(
+            f"{name}-role",
+            assume_role_policy=self.trust_policy,
+            max_session_duration=args.max_session_seconds,
+            description=args.description or f"xcloud {stack}: assumed with tokens of {args.issuer_url}",
+            tags=tags,
+            opts=child_opts(self),
+        )
+        self.permission_policy = permission_policy(permissions) if permissions else None
+        if self.permission_policy is not None:
+            aws.iam.RolePolicy(f"{name}-permissions", role=role.id, policy=self.permission_policy,
+                               opts=child_opts(self))
+
+        self.role_arn = role.arn
+        self.role_name = role.name
+        self.provider_arn = provider_arn
+        self.register_outputs({"role_arn": self.role_arn, "provider_arn": self.provider_arn,
+                               "trust_policy": self.trust_policy})
+
+    @staticmethod
+    def validate(name: str, args: OidcTrustRoleArgs) -> list[m.Permission]:
+        """Raise ComponentArgsError for an open or malformed trust; return the permissions as spec models."""
+        problems = Problems(f"OidcTrustRole '{name}'")
+        problem = url_problem(args.issuer_url)
+        problems.require(problem is None, f"issuer URL '{args.issuer_url}' {problem}")
+        problems.require(args.audience, "an audience is required: without it any token of the issuer is accepted")
+        problems.require(args.subjects, "at least one exact subject is required")
+        for value in [args.audience, *args.subjects]:
+            if value and (meaning := wildcard_meaning(value)) and "XC502" not in args.waivers:
+                problems.add(f"'{value}' matches {meaning}; list exact values or waive XC502 with a reason")
+        problems.require(
+            IAM_MIN_SESSION <= args.max_session_seconds <= IAM_MAX_SESSION,
+            f"max_session_seconds {args.max_session_seconds} is outside IAM's {IAM_MIN_SESSION}..{IAM_MAX_SESSION}",
+        )
+        problems.require(
+            args.max_session_seconds <= catalog.MAX_SESSION_SECONDS or "XC504" in args.waivers,
+            f"max_session_seconds {args.max_session_seconds} is over {catalog.MAX_SESSION_SECONDS}; "
+            "lower it or waive XC504 with a reason",
+        )
+        permissions: list[m.Permission] = []
+        for i, raw in enumerate(args.permissions):
+            try:
+                permission = raw if isinstance(raw, m.Permission) else m.Permission.model_validate(raw)
+            except ValueError as exc:
+                problems.add(f"permission {i}: {exc}")
+                continue
+            permissions.append(permission)
+            if "XC505" in args.waivers:
+                continue
+            for action in permission.actions:
+                problems.require(not (action == "*" or action.endswith(":*")),
+                                 f"permission {i}: action '{action}' allows every action; name them or waive XC505")
+            for resource in permission.resources:
+                problems.require(resource != "*", f"permission {i}: resource '*'; name the ARNs or waive XC505")
+        problems.raise_if_any()
+        return permissions

@@ -1,0 +1,206 @@
+"""Route 53 Resolver forwarding for one VPC: inbound and outbound endpoints, their security groups, forwarding rules
+and the rules' VPC associations.
+
+Security groups open DNS (port 53, UDP and TCP) only where it is needed: an inbound endpoint accepts queries from
+its `allowed_sources` (e.g. 35.199.192.0/19, where Cloud DNS forwarding comes from) and sends nothing; an outbound
+endpoint sends queries only to its rules' targets and accepts nothing (security groups are stateful, so answers
+come back either way).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pulumi
+import pulumi_aws as aws
+
+from ._common import DNS_PORT, DnsTarget, Problems, aws_tags, child_opts, stack_name
+
+DNS_PROTOCOLS = ("udp", "tcp")
+
+
+@dataclass
+class EndpointAddress:
+    subnet_id: pulumi.Input[str]
+    zone: str
+    """Availability zone of the subnet: an endpoint needs addresses in two zones or more."""
+    ip: str | None = None
+    """Fixed address (needed when others forward to it); None lets AWS pick one."""
+
+
+@dataclass
+class ResolverEndpointArgs:
+    name: str
+    direction: Literal["inbound", "outbound"]
+    addresses: Sequence[EndpointAddress]
+    allowed_sources: Sequence[str] = ()
+    """Inbound only: the CIDRs allowed to query the endpoint."""
+
+
+@dataclass
+class ResolverRuleArgs:
+    name: str
+    domain: str
+    endpoint: str
+    """Name of an outbound endpoint of this component."""
+    targets: Sequence[DnsTarget]
+    vpc_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """VPCs (key -> id) the rule is associated with."""
+
+
+@dataclass
+class ResolverForwardingArgs:
+    vpc_id: pulumi.Input[str]
+    """The VPC the endpoints live in."""
+    region: str | None = None
+    endpoints: Sequence[ResolverEndpointArgs] = ()
+    rules: Sequence[ResolverRuleArgs] = ()
+    stack: str | None = None
+
+
+class ResolverForwarding(pulumi.ComponentResource):
+    endpoint_ids: dict[str, pulumi.Output[str]]
+    security_group_ids: dict[str, pulumi.Output[str]]
+    rule_ids: dict[str, pulumi.Output[str]]
+
+    def __init__(self, name: str, args: ResolverForwardingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        self.validate(name, args)
+        super().__init__("xcloud:dns:ResolverForwarding", name, None, opts)
+        stack = stack_name(args.stack)
+
+        self.endpoint_ids = {}
+        self.security_group_ids = {}
+        for ep in args.endpoints:
+            if ep.direction == "inbound":
+                ingress, egress = _dns_rules(ep.allowed_sources, DNS_PORT, "DNS queries"), []
+            else:
+                ingress = []
+                egress = [
+                    rule
+                    for port, targets in _targets_by_port(args.rules, ep.name).items()
+                    for rule in _dns_rules(targets, port, "DNS forwarding")
+                ]
+            group = aws.ec2.SecurityGroup(
+                f"{name}-{ep.name}-sg",
+                vpc_id=args.vpc_id,
+                description=f"Route 53 Resolver {ep.direction} endpoint {ep.name}: DNS only",
+                ingress=ingress,
+                egress=egress,
+                region=args.region,
+                tags=aws_tags(stack, "resolver_endpoint_sg", ep.name, name=f"{ep.name}-dns"),
+                opts=child_opts(self),
+            )
+            endpoint = aws.route53.ResolverEndpoint(
+                f"{name}-{ep.name}",
+                name=ep.name,
+                direction=ep.direction.upper(),
+                security_group_ids=[group.id],
+                ip_addresses=[
+                    {"subnet_id": a.subnet_id, **({"ip": a.ip} if a.ip else {})} for a in ep.addresses
+                ],
+                protocols=["Do53"],
+                region=args.region,
+                tags=aws_tags(stack, "resolver_endpoint", ep.name, name=ep.name),
+                opts=child_opts(self),
+            )
+            self.endpoint_ids[ep.name] = endpoint.id
+            self.security_group_ids[ep.name] = group.id
+
+        self.rule_ids = {}
+        for rule in args.rules:
+            resolver_rule = aws.route53.ResolverRule(
+                f"{name}-rule-{rule.name}",
+                name=rule.name,
+                domain_name=rule.domain,
+                rule_type="FORWARD",
+                resolver_endpoint_id=self.endpoint_ids[rule.endpoint],
+                target_ips=[_target_ip(t) for t in rule.targets],
+                region=args.region,
+                tags=aws_tags(stack, "resolver_rule", rule.name, name=rule.name),
+                opts=child_opts(self),
+            )
+            for key in sorted(rule.vpc_ids):
+                aws.route53.ResolverRuleAssociation(
+                    f"{name}-rule-{rule.name}-{key}",
+                    resolver_rule_id=resolver_rule.id,
+                    vpc_id=rule.vpc_ids[key],
+                    region=args.region,
+                    opts=child_opts(self),
+                )
+            self.rule_ids[rule.name] = resolver_rule.id
+
+        self.register_outputs({
+            "endpoint_ids": self.endpoint_ids,
+            "security_group_ids": self.security_group_ids,
+            "rule_ids": self.rule_ids,
+        })
+
+    @staticmethod
+    def validate(name: str, args: ResolverForwardingArgs) -> None:
+        _validate(name, args)
+
+
+def _dns_rules(cidrs: Sequence[str], port: int, what: str) -> list[dict]:
+    """Security group rules for DNS on `port`, UDP and TCP, to or from exactly `cidrs`."""
+    if not cidrs:
+        return []
+    v4 = sorted(c for c in cidrs if ipaddress.ip_network(c).version == 4)
+    v6 = sorted(c for c in cidrs if ipaddress.ip_network(c).version == 6)
+    return [
+        {
+            "protocol": protocol,
+            "from_port": port,
+            "to_port": port,
+            **({"cidr_blocks": v4} if v4 else {}),
+            **({"ipv6_cidr_blocks": v6} if v6 else {}),
+            "description": f"{what} ({protocol.upper()} {port})",
+        }
+        for protocol in DNS_PROTOCOLS
+    ]
+
+
+def _targets_by_port(rules: Sequence[ResolverRuleArgs], endpoint: str) -> dict[int, list[str]]:
+    """The host CIDRs an outbound endpoint forwards to, by target port."""
+    out: dict[int, set[str]] = {}
+    for rule in rules:
+        if rule.endpoint == endpoint:
+            for target in rule.targets:
+                out.setdefault(target.port, set()).add(str(ipaddress.ip_network(target.ip)))
+    return {port: sorted(cidrs) for port, cidrs in sorted(out.items())}
+
+
+def _target_ip(target: DnsTarget) -> dict:
+    key = "ip" if ipaddress.ip_address(target.ip).version == 4 else "ipv6"
+    return {key: target.ip, "port": target.port}
+
+
+def _validate(name: str, args: ResolverForwardingArgs) -> None:
+    problems = Problems(f"ResolverForwarding '{name}'")
+    directions: dict[str, str] = {}
+    for ep in args.endpoints:
+        problems.require(ep.name not in directions, f"endpoint '{ep.name}' is declared twice")
+        directions[ep.name] = ep.direction
+        zones = {a.zone for a in ep.addresses}
+        problems.require(len(ep.addresses) >= 2 and len(zones) >= 2,
+                         f"endpoint '{ep.name}' needs two or more addresses in distinct availability zones")
+        if ep.direction == "outbound":
+            problems.require(not ep.allowed_sources, f"outbound endpoint '{ep.name}' accepts no queries: "
+                                                     "allowed_sources is for inbound endpoints")
+        for cidr in ep.allowed_sources:
+            try:
+                ipaddress.ip_network(cidr)
+            except ValueError:
+                problems.add(f"endpoint '{ep.name}': allowed source {cidr!r} is not a CIDR")
+    for rule in args.rules:
+        problems.require(directions.get(rule.endpoint) == "outbound",
+                         f"rule '{rule.name}' uses '{rule.endpoint}', which is not an outbound endpoint here")
+        problems.require(rule.targets, f"rule '{rule.name}' has no targets")
+        for target in rule.targets:
+            try:
+                ipaddress.ip_address(target.ip)
+            except ValueError:
+                problems.add(f"rule '{rule.name}': target {target.ip!r} is not an IP address")
+    problems.raise_if_any()
