@@ -144,6 +144,40 @@ def graph(
         raise typer.Exit(EXIT_INPUT) from None
 
 
+@app.command("audit-trust")
+def audit_trust(
+    files: Annotated[list[Path], typer.Argument(help="JSON files: IAM policies, `aws iam get-role` (or list-roles, "
+                                                "get-account-authorization-details) output, Workload Identity providers.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that makes the exit status 1.")] = FailOn.error,
+    issuer: Annotated[list[str] | None, typer.Option(help="An issuer URL the roles may trust (repeatable); "
+                                                     "any other issuer is XC503.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+) -> None:
+    """Audit IAM role trust policies and Google Workload Identity providers, wherever they came from (XC501..XC506)."""
+    from .audit import AuditInputError, audit_file
+    from .checks import Finding
+
+    findings: list[Finding] = []
+    problems: list[Problem] = []
+    for path in files:
+        try:
+            findings += audit_file(path, issuers=issuer)
+        except AuditInputError as exc:
+            problems += exc.problems
+    findings.sort(key=Finding.sort_key)
+    _emit(RENDERERS[format.value](findings, problems).encode(), output)
+    raise typer.Exit(_exit_status(findings, fail_on, unusable=bool(problems)))
+
+
+def _exit_status(findings, fail_on: FailOn, *, unusable: bool) -> int:
+    """validate's rule: 2 unusable input, 1 a finding at or above --fail-on, else 0."""
+    if unusable:
+        return EXIT_INPUT
+    threshold = None if fail_on is FailOn.never else Severity(fail_on.value)
+    return EXIT_FINDINGS if threshold and any(f.severity.rank >= threshold.rank for f in findings) else EXIT_OK
+
+
 def _load_all(specs: list[Path]) -> tuple[list[Stack], list[Problem]]:
     stacks: list[Stack] = []
     problems: list[Problem] = []

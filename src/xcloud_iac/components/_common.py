@@ -63,7 +63,6 @@ def child_opts(
     protect: bool = False,
     secret_outputs: Sequence[str] = (),
     depends_on: Sequence[pulumi.Resource] = (),
-    provider: pulumi.ProviderResource | None = None,
 ) -> pulumi.ResourceOptions:
     """The options of every child resource: parented to its component, optionally protected from deletion,
     with outputs the provider does not mark secret marked secret (camelCase names, as the engine sees them)."""
@@ -72,13 +71,12 @@ def child_opts(
         protect=protect,
         additional_secret_outputs=list(secret_outputs) or None,
         depends_on=list(depends_on) or None,
-        provider=provider,
     )
 
 
-def aws_tags(stack: str, kind: str, *key: str, name: str | None = None, extra: Mapping[str, str] | None = None) -> dict:
-    """Tags of an AWS resource (see xcloud_iac.tags), plus any the caller adds."""
-    return {**(extra or {}), **_tags.aws_tags(stack, kind, *key, name=name)}
+def aws_tags(stack: str, kind: str, *key: str, name: str | None = None) -> dict[str, str]:
+    """Tags of an AWS resource (the convention of xcloud_iac.tags)."""
+    return _tags.aws_tags(stack, kind, *key, name=name)
 
 
 def aws_native_tags(stack: str, kind: str, *key: str, name: str | None = None) -> list[dict[str, str]]:

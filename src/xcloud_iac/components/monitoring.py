@@ -33,8 +33,10 @@ FLOW_LOG_INTERVAL = 60
 class ProbeArgs:
     name: str
     """The link the probe measures (interconnect or external link name)."""
-    source_subnet_arn: pulumi.Input[str]
-    destination: str
+    source_subnet_arn: pulumi.Input[str] | None
+    """The AWS subnet the probe runs from."""
+    destination: str | None
+    """The address on the far side of the link."""
     protocol: Literal["ICMP", "TCP"] = "ICMP"
     port: int | None = None
     latency_alarm_ms: float = 50.0
@@ -172,6 +174,8 @@ class LinkMonitoring(pulumi.ComponentResource):
     def validate(name: str, args: LinkMonitoringArgs) -> None:
         problems = Problems(f"LinkMonitoring '{name}'")
         for probe in args.probes:
+            problems.require(probe.source_subnet_arn is not None and probe.destination,
+                             f"probe '{probe.name}' needs a source subnet and a destination address")
             problems.require((probe.protocol == "TCP") == (probe.port is not None),
                              f"probe '{probe.name}': a TCP probe needs a port, an ICMP probe takes none")
             problems.require(probe.latency_alarm_ms > 0 and 0 < probe.loss_alarm_percent <= 100,

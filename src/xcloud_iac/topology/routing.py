@@ -100,6 +100,7 @@ class Routing:
         self.domains: dict[str, Domain] = {}
         self._walks: dict[tuple[str, IPNetwork], Walk] = {}
         self._domain_reach: dict[str, dict[str, Path]] = {}
+        self._sources: dict[str, tuple[str, ...]] = {}  # source_domains, for reaches(): rules ask about many pairs
         self._build()
 
     # ------------------------------------------------------------ construction
@@ -329,12 +330,26 @@ class Routing:
                     return
             self._step(hop.target, prefix, out, (*stack, hop.target), hop_mtu, hop_links)
 
-    def follow(self, domain_id: str, route: Route) -> Walk:
-        """Where traffic for `route.prefix` goes when it takes this one route of the domain (not the others that
-        tie with it, nor more specific ones): how rules tell apart the sources of one prefix."""
+    def follow(self, domain_id: str, route: Route, prefix: IPNetwork | None = None) -> Walk:
+        """Where traffic for `prefix` (default: the route's own prefix) goes when it takes this one route of the
+        domain, not the others that tie with it: how rules tell apart the sources of one prefix."""
         out = Walk()
-        self._take(domain_id, route, route.prefix, out, (domain_id,), None, (), first=False)
+        self._take(domain_id, route, prefix or route.prefix, out, (domain_id,), None, (), first=False)
         return out
+
+    def route_reach(self, domain_id: str, route: Route, *, first_only: bool = False) -> dict[str, Path]:
+        """Networks that traffic for any part of the route's prefix reaches when it takes this route: a summary
+        route reaches the networks behind the more specific routes of the next domain. With first_only, stop as
+        soon as some network is reached (enough to know that the route leads somewhere)."""
+        reach: dict[str, Path] = {}
+        for cidr, dest in self.topo.network_prefixes.overlapping(route.prefix):
+            if dest in reach:
+                continue
+            query = cidr if cidr.prefixlen >= route.prefix.prefixlen else route.prefix
+            reach.update(self.follow(domain_id, route, query).reached)
+            if reach and first_only:
+                break
+        return reach
 
     def domain_reach(self, dom_id: str) -> dict[str, Path]:
         """Every network a domain's routes deliver to, with the path taken."""
@@ -368,7 +383,9 @@ class Routing:
         # same answer as reachable_from(src).get(dst), without building the whole map for one pair
         if src == dst:
             return None
-        for dom in self.source_domains(src):
+        if src not in self._sources:
+            self._sources[src] = tuple(self.source_domains(src))
+        for dom in self._sources[src]:
             path = self.domain_reach(dom).get(dst)
             if path is not None:
                 return path
@@ -391,8 +408,10 @@ class Routing:
     def describe(self, path: Path) -> str:
         """How a path goes, for messages: the interconnects and links it crosses, else the hub domains it uses."""
         if path.links:
-            return ", ".join(self.link_label(name) for name in path.links)
-        return ", ".join(self.domains[d].label for d in path.domains if d in self.domains and not d.startswith("net:"))
+            parts = [self.link_label(name) for name in path.links]
+        else:
+            parts = [self.domains[d].label for d in path.domains if d in self.domains and not d.startswith("net:")]
+        return f"{', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
     def reaches_address(self, src: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> dict[str, Path]:
         """Networks that traffic from `src` to one address is delivered to."""

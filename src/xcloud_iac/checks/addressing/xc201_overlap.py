@@ -19,11 +19,11 @@ class CidrOverlap(Rule):
     fix_hint = "Renumber one of the networks, or keep them apart (no route and no shared route table between them)."
 
     def check(self, topo):
-        routing = topo.routing
+        connection = _Connections(topo.routing)
         for (outer, a), (inner, b) in topo.network_prefixes.overlapping_pairs():
             if a == b:
                 continue
-            how = _connection(routing, a, b)
+            how = connection(a, b)
             if how is None:
                 continue
             net_a, net_b = topo.networks[a], topo.networks[b]
@@ -34,13 +34,22 @@ class CidrOverlap(Rule):
             )
 
 
-def _connection(routing: Routing, a: str, b: str) -> str | None:
-    """How two networks are connected, or None."""
-    for src, dst in ((a, b), (b, a)):
-        path = routing.reaches(src, dst)
+class _Connections:
+    """How two networks are connected, or None. Many overlapping pairs share a network (every account's default VPC
+    is 172.31.0.0/16), so each network's attached domains are looked up once."""
+
+    def __init__(self, routing: Routing) -> None:
+        self.routing = routing
+        self._attached: dict[str, set[str]] = {}
+
+    def __call__(self, a: str, b: str) -> str | None:
+        routing = self.routing
+        path = routing.reaches(a, b) or routing.reaches(b, a)
         if path is not None:
             how = routing.describe(path)
             return f"reachable via {how}" if how else "reachable"
-    in_b = set(routing.attached_domains(b))
-    shared = [d for d in routing.attached_domains(a) if d in in_b]
-    return f"both attached to {routing.domains[shared[0]].label}" if shared else None
+        for n in (a, b):
+            if n not in self._attached:
+                self._attached[n] = set(routing.attached_domains(n))
+        shared = sorted(self._attached[a] & self._attached[b])
+        return f"both attached to {routing.domains[shared[0]].label}" if shared else None

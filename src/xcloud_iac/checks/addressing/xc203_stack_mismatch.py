@@ -17,7 +17,9 @@ class StackMismatch(Rule):
     title = "IP stack mismatch across a link"
     severity = Severity.error
     tags = ("addressing",)
-    fix_hint = "Set the link's stack_type to what must cross it (dual for IPv6), and keep IPv6 prefixes off IPv4-only links."
+    fix_hint = (
+        "Set the link's stack_type to what must cross it (dual for IPv6), and keep IPv6 prefixes off IPv4-only links."
+    )
 
     def check(self, topo):
         routing = topo.routing

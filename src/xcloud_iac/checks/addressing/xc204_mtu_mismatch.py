@@ -18,7 +18,9 @@ class MtuMismatch(Rule):
     title = "MTU mismatch across a link"
     severity = Severity.error
     tags = ("addressing",)
-    fix_hint = "Give the link and the networks on both sides the same MTU (at most 8500 through a hub), or clamp TCP MSS."
+    fix_hint = (
+        "Give the link and the networks on both sides the same MTU (at most 8500 through a hub), or clamp TCP MSS."
+    )
 
     def check(self, topo):
         for link in link_views(topo):

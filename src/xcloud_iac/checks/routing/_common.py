@@ -17,7 +17,8 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 # from every VPC, so a Google network can never use them; and a Google side may advertise them over an
 # interconnect on purpose (return paths for Cloud DNS forwarding, health checks and Private Google Access).
 GOOGLE_SERVICE_RANGES: tuple[IPNetwork, ...] = tuple(
-    ipaddress.ip_network(c) for c in ("35.191.0.0/16", "130.211.0.0/22", "35.199.192.0/19", "199.36.153.4/30", "199.36.153.8/30")
+    ipaddress.ip_network(c)
+    for c in ("35.191.0.0/16", "130.211.0.0/22", "35.199.192.0/19", "199.36.153.4/30", "199.36.153.8/30")
 )
 assert all(any(r == g for r, _why in catalog.RESERVED_RANGES) for g in GOOGLE_SERVICE_RANGES)
 
@@ -54,8 +55,12 @@ class LinkView:
 
     @property
     def advertised_field(self) -> str:
-        """The far side's field that holds what it advertises (the allow-list when advertised_prefixes is unset)."""
-        return "allowed_prefixes" if self.far.advertised_prefixes is None else "advertised_prefixes"
+        return advertised_field(self.far)
+
+
+def advertised_field(far: m.InterconnectGcp | m.LinkRemote) -> str:
+    """The far side's field that holds what it advertises: the allow-list when advertised_prefixes is unset."""
+    return "allowed_prefixes" if far.advertised_prefixes is None else "advertised_prefixes"
 
 
 def link_views(topo: Topology) -> Iterator[LinkView]:
@@ -66,26 +71,47 @@ def link_views(topo: Topology) -> Iterator[LinkView]:
         yield LinkView("link", link, link.aws, link.remote)
 
 
-def route_location(topo: Topology, route: Route) -> tuple[m.Model, tuple[str | int, ...]]:
-    """The spec object and field where a route's prefix is written: a network CIDR, an allow-list or advertised
-    item, or a static route."""
-    obj, hop = route.obj, route.hop
-    if route.origin == "static":
-        return obj, ("prefix",)
-    if hop.kind == "deliver":  # a network's own range, local or propagated from its attachment
-        net = topo.networks[hop.target]
-        return net, ("cidrs", net.cidrs.index(route.prefix))
-    if isinstance(obj, m.InterconnectGcp | m.LinkRemote):  # propagated from the far side of a link
-        fld = "allowed_prefixes" if obj.advertised_prefixes is None else "advertised_prefixes"
-        return obj, (fld, getattr(obj, fld).index(route.prefix))
-    return obj, ("allowed_prefixes", obj.allowed_prefixes.index(route.prefix))  # learned from the AWS side
+class RouteLocator:
+    """Where a route's prefix is written in the spec: a network CIDR, an allow-list or advertised item, or a static
+    route. Make one per check run: it remembers the position of every prefix of the lists it has looked in, as
+    allow-lists can be long."""
+
+    def __init__(self, topo: Topology) -> None:
+        self.topo = topo
+        self._positions: dict[tuple[int, str], dict[IPNetwork, int]] = {}
+
+    def __call__(self, route: Route) -> tuple[m.Model, tuple[str | int, ...]]:
+        obj, hop = route.obj, route.hop
+        if route.origin == "static":
+            return obj, ("prefix",)
+        if hop.kind == "deliver":  # a network's own range, local or propagated from its attachment
+            obj, fld = self.topo.networks[hop.target], "cidrs"
+        elif isinstance(obj, m.InterconnectGcp | m.LinkRemote):  # propagated from the far side of a link
+            fld = advertised_field(obj)
+        else:  # learned from the AWS side of a link
+            fld = "allowed_prefixes"
+        return obj, (fld, self._index(obj, fld, route.prefix))
+
+    def _index(self, obj: m.Model, fld: str, prefix: IPNetwork) -> int:
+        key = (id(obj), fld)
+        if key not in self._positions:
+            items = getattr(obj, fld)
+            self._positions[key] = {p: i for i, p in reversed(list(enumerate(items)))}  # the first of repeats
+        return self._positions[key][prefix]
+
+
+def and_join(parts: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return f"{', '.join(parts[:-1])} and {parts[-1]}" if len(parts) > 1 else "".join(parts)
 
 
 def route_source(topo: Topology, route: Route) -> str:
     """Where a route comes from, for messages: "network 'a' (attachment 'a')", "network 'g' (interconnect 'x')"."""
     hop = route.hop
     if route.origin == "static":
-        return "a blackhole route" if hop.kind == "blackhole" else f"a static route to attachment '{route.obj.attachment}'"  # type: ignore[attr-defined]
+        if hop.kind == "blackhole":
+            return "a blackhole route"
+        return f"a static route to attachment '{route.obj.attachment}'"  # type: ignore[attr-defined]
     if route.origin == "local":
         return f"network '{hop.target}' (its own range)"
     if hop.kind == "deliver":

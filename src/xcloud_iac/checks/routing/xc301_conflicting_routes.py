@@ -5,7 +5,7 @@ from collections import defaultdict
 from ...topology import Route, Routing
 from ..finding import Severity
 from ..registry import Rule, register
-from ._common import route_location, route_source
+from ._common import RouteLocator, and_join, route_source
 
 
 @register
@@ -25,7 +25,7 @@ class ConflictingRoutes(Rule):
     fix_hint = "Advertise or propagate the prefix from one source only, or renumber one of the networks behind it."
 
     def check(self, topo):
-        routing = topo.routing
+        routing, locate = topo.routing, RouteLocator(topo)
         for dom in routing.domains.values():
             if dom.id.startswith("seg-isolated:"):
                 continue  # a subset of the segment's own routes
@@ -38,8 +38,8 @@ class ConflictingRoutes(Rule):
                 outcomes = [(r, _outcome(routing, dom.id, r)) for r in routes]
                 dynamic = [(r, o) for r, o in outcomes if r.origin != "static" and o]
                 static = [(r, o) for r, o in outcomes if r.origin == "static" and o]
-                yield from self._conflict(topo, dom, prefix, dynamic)
-                yield from self._conflict(topo, dom, prefix, static)
+                yield from self._conflict(topo, locate, dom, prefix, dynamic)
+                yield from self._conflict(topo, locate, dom, prefix, static)
                 for s, s_to in static:
                     shadowed = next(((d, d_to) for d, d_to in dynamic if d_to != s_to), None)
                     if s_to == "blackhole" or shadowed is None:
@@ -49,10 +49,10 @@ class ConflictingRoutes(Rule):
                         topo, s.obj, f"{route_source(topo, s)} for {prefix} in {dom.label} ({_to(s_to)}) shadows the "
                         f"route from {_from(topo, d, d_to)}", field=("prefix",),
                         severity=Severity.warning,
-                        related=[(f"shadowed: {prefix} from {route_source(topo, d)}", *route_location(topo, d))],
+                        related=[(f"shadowed: {prefix} from {route_source(topo, d)}", *locate(d))],
                     )
 
-    def _conflict(self, topo, dom, prefix, outcomes):
+    def _conflict(self, topo, locate, dom, prefix, outcomes):
         """One finding when routes for a prefix lead to more than one outcome, on the first of the second outcome."""
         groups: dict = {}
         for route, outcome in outcomes:
@@ -62,25 +62,29 @@ class ConflictingRoutes(Rule):
         firsts = list(groups.items())
         sources = [f"from {_from(topo, r, o)}" for o, r in firsts]
         here = firsts[1][1]
-        obj, field = route_location(topo, here)
+        obj, field = locate(here)
         yield self.finding(
-            topo, obj, f"{dom.label} receives {prefix} {', '.join(sources[:-1])} and {sources[-1]}",
+            topo, obj, f"{dom.label} receives {prefix} {and_join(sources)}",
             field=field,
-            related=[(f"also {prefix} from {route_source(topo, r)}", *route_location(topo, r)) for o, r in firsts if r is not here],
+            related=[(f"also {prefix} from {route_source(topo, r)}", *locate(r)) for o, r in firsts if r is not here],
         )
 
 
 def _outcome(routing: Routing, dom_id: str, route: Route):
-    """Where one route sends its prefix: 'blackhole', or the networks it reaches (empty when it reaches none)."""
+    """Where one route sends its prefix: 'blackhole', or the networks it reaches for any part of the prefix (empty
+    when it reaches none)."""
     if route.hop.kind == "blackhole":
         return "blackhole"
-    return frozenset(routing.follow(dom_id, route).reached)
+    return frozenset(routing.route_reach(dom_id, route))
 
 
 def _from(topo, route: Route, outcome) -> str:
     """A route's source, and where it leads unless that is the network the source names."""
     hop = route.hop
-    named = hop.target if hop.kind == "deliver" else hop.target.removeprefix("net:") if route.origin == "propagated" else None
+    if hop.kind == "deliver":
+        named = hop.target
+    else:
+        named = hop.target.removeprefix("net:") if route.origin == "propagated" else None
     text = route_source(topo, route)
     return text if outcome == frozenset({named}) else f"{text} ({_to(outcome)})"
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 from ..registry import Rule, register
-from ._common import route_location
+from ._common import RouteLocator
 
 
 @register
@@ -19,7 +19,7 @@ class PrefixHijack(Rule):
     fix_hint = "Remove the prefix from the far side's advertisements and allow-list, or renumber the local network."
 
     def check(self, topo):
-        routing = topo.routing
+        routing, locate = topo.routing, RouteLocator(topo)
         # (advertised item, victim range) -> the item, and the domains it diverts, in domain order
         hits: dict[tuple, tuple] = {}
         for dom in routing.domains.values():
@@ -34,7 +34,7 @@ class PrefixHijack(Rule):
                         path = routing.walk(dom.id, cidr).reached.get(victim)
                         if path is None or link in path.links:
                             continue
-                    obj, field = route_location(topo, route)
+                    obj, field = locate(route)
                     hit = hits.setdefault((id(obj), field, victim, cidr), (obj, field, route.prefix, link, []))
                     hit[4].append(dom)
         for (_id, _field, victim, cidr), (obj, field, prefix, link, domains) in hits.items():

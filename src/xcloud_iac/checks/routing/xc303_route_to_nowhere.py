@@ -4,7 +4,7 @@ from ...spec import models as m
 from ...topology import Routing, Walk
 from ..finding import Severity
 from ..registry import Rule, register
-from ._common import is_google_service, link_views, route_location
+from ._common import RouteLocator, is_google_service, link_views
 
 
 @register
@@ -47,7 +47,7 @@ class RouteToNowhere(Rule):
                 if route.origin != "static" or route.hop.kind == "blackhole":
                     continue
                 walk = routing.follow(dom.id, route)
-                if not (walk.reached or walk.loops or walk.blackholed):  # loops are XC308's
+                if not _leads_somewhere(routing, dom.id, route, walk):
                     yield self.finding(
                         topo, route.obj, f"static route for {route.prefix} in {dom.label} to attachment "
                         f"'{route.obj.attachment}' goes nowhere: {_why(routing, walk)}", field=("prefix",),
@@ -55,7 +55,7 @@ class RouteToNowhere(Rule):
 
     def _advertised(self, topo, routing: Routing):
         """Allow-list and advertised items whose traffic, arriving from the far side, is dropped."""
-        done: set[tuple] = set()
+        locate, done = RouteLocator(topo), set()
         for dom in routing.domains.values():
             if dom.id.startswith("seg-isolated:"):
                 continue
@@ -64,11 +64,11 @@ class RouteToNowhere(Rule):
                     continue  # unattached links are reported once, above
                 if isinstance(route.obj, m.InterconnectGcp) and is_google_service(route.prefix):
                     continue
-                obj, field = route_location(topo, route)
+                obj, field = locate(route)
                 if (id(obj), field) in done:
                     continue
                 walk = routing.follow(dom.id, route)
-                if walk.reached or walk.loops or walk.blackholed:
+                if _leads_somewhere(routing, dom.id, route, walk):
                     continue
                 done.add((id(obj), field))
                 link = routing.link_label(route.hop.link)
@@ -100,9 +100,17 @@ class RouteToNowhere(Rule):
             yield self.finding(
                 topo, rt, f"route table '{rt.name}' of hub '{hub.name}' has routes ({what}) but no attachment is "
                 "associated with it: nothing uses them", field=("name",), severity=Severity.warning,
-                related=[(f"attachment '{att.name}' propagates into it", att, ("propagate_to", i)) for att, i in feeders],
+                related=[
+                    (f"attachment '{att.name}' propagates into it", att, ("propagate_to", i)) for att, i in feeders
+                ],
                 hint="Associate the attachments that need these routes with the table, or stop propagating into it.",
             )
+
+
+def _leads_somewhere(routing: Routing, dom_id: str, route, walk: Walk) -> bool:
+    """Whether traffic taking the route reaches a network (for any part of a summary), or is dropped on purpose by
+    a blackhole route, or loops (XC308 reports loops)."""
+    return bool(walk.reached or walk.loops or walk.blackholed or routing.route_reach(dom_id, route, first_only=True))
 
 
 def _why(routing: Routing, walk: Walk) -> str:

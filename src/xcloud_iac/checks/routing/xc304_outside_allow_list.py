@@ -16,7 +16,9 @@ class OutsideAllowList(Rule):
     title = "Advertised prefix outside the allow-list"
     severity = Severity.error
     tags = ("routing", "security")
-    fix_hint = "Stop advertising the prefix, or add it (or a prefix containing it) to the allow-list if it is authorised."
+    fix_hint = (
+        "Stop advertising the prefix, or add it (or a prefix containing it) to the allow-list if it is authorised."
+    )
 
     def check(self, topo):
         for link in link_views(topo):
@@ -30,7 +32,7 @@ class OutsideAllowList(Rule):
                         topo, link.far, f"{prefix} advertised by the {link.far_side} side of {link.label} (network "
                         f"'{link.far_network}') is outside its allow-list ({_shown(link.far.allowed_prefixes)})",
                         field=("advertised_prefixes", i),
-                        related=[(f"{link.label} allow-list", link.far, ("allowed_prefixes",))],
+                        related=[(f"{link.far_side} allow-list of {link.label}", link.far, ("allowed_prefixes",))],
                     )
 
 

@@ -6,7 +6,7 @@ from ...spec import catalog
 from ...spec import models as m
 from ..finding import Severity
 from ..registry import Rule, register
-from ._common import link_views
+from ._common import and_join, link_views
 
 
 @register
@@ -32,8 +32,8 @@ class ProviderLimits(Rule):
                     f"{count} prefixes; a Direct Connect gateway association allows "
                     f"{catalog.LIMIT_DXGW_ALLOWED_PREFIXES}", field=("allowed_prefixes",),
                 )
-            count = len(set(link.far.advertised))
-            if link.kind == "link" and count > catalog.LIMIT_BGP_PREFIXES_PER_SESSION:
+            count = len(set(link.far.advertised)) if link.kind == "link" else 0  # the session of a transit VIF
+            if count > catalog.LIMIT_BGP_PREFIXES_PER_SESSION:
                 yield self.finding(
                     topo, link.far, f"network '{link.far_network}' advertises {count} prefixes over {link.label}; "
                     f"its BGP session accepts {catalog.LIMIT_BGP_PREFIXES_PER_SESSION}", field=(link.advertised_field,),
@@ -45,8 +45,8 @@ class ProviderLimits(Rule):
             if count > catalog.LIMIT_TGW_ROUTES_PER_TABLE:
                 source, most = Counter(r.source for r in dom.routes).most_common(1)[0]
                 yield self.finding(
-                    topo, dom.obj, f"{dom.label} holds {count} routes (most from {source}: {most}); a Transit Gateway "
-                    f"route table holds {catalog.LIMIT_TGW_ROUTES_PER_TABLE}", field=("name",),
+                    topo, dom.obj, f"{dom.label} holds {count:,} routes (most from {source}: {most:,}); a Transit "
+                    f"Gateway route table holds {catalog.LIMIT_TGW_ROUTES_PER_TABLE:,}", field=("name",),
                 )
         yield from self._learned_by_google(topo, routing)
 
@@ -65,9 +65,11 @@ class ProviderLimits(Rule):
             for region, prefixes in sorted(by_region.items()):
                 if len(prefixes) > catalog.LIMIT_GCP_LEARNED_PREFIXES:
                     ics = list(sources[region].values())
+                    over = f"interconnect{'s' if len(ics) > 1 else ''} {and_join([repr(i.name) for i in ics])}"
                     yield self.finding(
-                        topo, net, f"network '{net.name}' learns {len(prefixes)} prefixes in {region} over "
-                        f"{', '.join(f'interconnect {i.name!r}' for i in ics)}; a Google network learns "
-                        f"{catalog.LIMIT_GCP_LEARNED_PREFIXES} per region", field=("name",),
-                        related=[(f"AWS allow-list of interconnect '{i.name}'", i.aws, ("allowed_prefixes",)) for i in ics],
+                        topo, net, f"network '{net.name}' learns {len(prefixes)} prefixes in {region} over {over}; a "
+                        f"Google network learns {catalog.LIMIT_GCP_LEARNED_PREFIXES} per region", field=("name",),
+                        related=[
+                            (f"AWS allow-list of interconnect '{i.name}'", i.aws, ("allowed_prefixes",)) for i in ics
+                        ],
                     )

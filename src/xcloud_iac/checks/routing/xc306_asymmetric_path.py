@@ -46,11 +46,12 @@ class AsymmetricPath(Rule):
                 continue
             first = senders[0]
             path = routing.reaches(first, receiver)
-            via = f" via {routing.describe(path)}" if path is not None and routing.describe(path) else ""
+            how = routing.describe(path) if path is not None else ""
+            via = f" via {how}" if how else ""
             more = f" (and {len(senders) - 1} more)" if len(senders) > 1 else ""
             net = topo.networks[receiver]
             yield self.finding(
-                topo, net, f"network '{first}'{more} reaches network '{receiver}'{via}, but '{receiver}' has no "
-                f"route back to it", field=("name",),
+                topo, net, f"network '{receiver}' has no route back to network '{first}'{more}, which reaches it{via}",
+                field=("name",),
                 related=[(f"network '{s}' reaches it", topo.networks[s], ("name",)) for s in senders[:5]],
             )

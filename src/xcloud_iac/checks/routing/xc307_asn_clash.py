@@ -39,7 +39,8 @@ class AsnClash(Rule):
                 yield from self._cloud_wan(topo, hub, views)
         for link in views.values():
             yield from self._amazon_side(
-                topo, link.aws, ("dx_gateway_asn",), link.aws.dx_gateway_asn, f"the Direct Connect gateway of {link.label}"
+                topo, link.aws, ("dx_gateway_asn",), link.aws.dx_gateway_asn,
+                f"the Direct Connect gateway of {link.label}",
             )
             if link.kind != "link":
                 continue
@@ -50,19 +51,22 @@ class AsnClash(Rule):
                     f"which is reserved ({catalog.RESERVED_ASNS[asn]})", field=("asn",),
                 )
             if asn == link.aws.dx_gateway_asn:
-                yield self._clash(topo, link, f"the same as network '{link.far_network}' at the far end", link.far, ("asn",))
+                far_end = f"the same as network '{link.far_network}' at the far end"
+                yield self._clash(topo, link, far_end, link.far, ("asn",))
 
     def _amazon_side(self, topo, obj, field, asn, what):
         if asn in catalog.RESERVED_ASNS:
-            yield self.finding(topo, obj, f"{what} uses ASN {asn}, which is reserved ({catalog.RESERVED_ASNS[asn]})", field=field)
+            why = catalog.RESERVED_ASNS[asn]
+            yield self.finding(topo, obj, f"{what} uses ASN {asn}, which is reserved ({why})", field=field)
         elif not catalog.is_private_asn(asn):
-            yield self.finding(topo, obj, f"{what} uses public ASN {asn}; the Amazon side needs a private ASN ({_PRIVATE})", field=field)
+            message = f"{what} uses public ASN {asn}; the Amazon side needs a private ASN ({_PRIVATE})"
+            yield self.finding(topo, obj, message, field=field)
 
-    def _clash(self, topo, link: LinkView, clash: str, other, other_field):
+    def _clash(self, topo, link: LinkView, clash: str, other, other_field, other_message: str | None = None):
         asn = link.aws.dx_gateway_asn
         return self.finding(
             topo, link.aws, f"the Direct Connect gateway of {link.label} uses ASN {asn}, {clash}",
-            field=("dx_gateway_asn",), related=[(f"ASN {asn}", other, other_field)],
+            field=("dx_gateway_asn",), related=[(other_message or f"ASN {asn}", other, other_field)],
         )
 
     def _cloud_wan(self, topo, core: m.CloudWanCore, views: dict[tuple[str, str], LinkView]):
@@ -104,4 +108,5 @@ class AsnClash(Rule):
                                   edge, ("asn",))
             elif any(lo <= asn <= hi for lo, hi in ranges):
                 yield self._clash(topo, link, f"inside the asn_ranges of core network '{core.name}' it attaches to, "
-                                  "from which edges take their ASNs", core, ("asn_ranges",))
+                                  "from which edges take their ASNs", core, ("asn_ranges",),
+                                  f"asn_ranges of core network '{core.name}'")

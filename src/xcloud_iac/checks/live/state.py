@@ -1,0 +1,146 @@
+"""What `xcloud verify` read from AWS, as plain data the live rules compare with the spec.
+
+Conventions of every mapping below, keyed by spec name: a key that is absent means the object was not read (an
+`Unread` says why, and its checks are skipped); a value of None means it was looked for and is not there (XC701).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+
+from ...spec import models as m
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class Unread:
+    """Part of the live state that could not be read, and why; the spec object whose checks were skipped."""
+
+    what: str  # e.g. "routes of route table 'prod' of hub 'tgw-use1'"
+    reason: str  # e.g. "access denied to ec2:SearchTransitGatewayRoutes: ..."
+    obj: m.Model
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class LiveRoute:
+    prefix: IPNetwork | None  # None for a route to a prefix list
+    prefix_list: str | None
+    type: str  # "static" | "propagated"
+    state: str  # "active" | "blackhole"
+    attachments: tuple[str, ...]  # target attachment ids (empty when the API does not say)
+
+    @property
+    def destination(self) -> str:
+        return str(self.prefix) if self.prefix is not None else f"prefix list {self.prefix_list}"
+
+
+@dataclass
+class LiveRouteTable:
+    id: str
+    name: str | None  # the spec table it carries the tag of; None for a table the stack did not create
+    routes: list[LiveRoute] | None = None  # None: not read
+    associations: set[str] | None = None  # attachment ids
+    propagations: set[str] | None = None
+
+
+@dataclass(frozen=True)
+class LiveAttachment:
+    id: str
+    resource_type: str  # vpc | direct-connect-gateway | peering | vpn | connect | ...
+    resource_id: str
+    state: str
+    name: str | None  # the spec attachment it is; None for one the spec does not declare
+
+    @property
+    def label(self) -> str:
+        return f"'{self.name}' ({self.id})" if self.name else f"{self.id} ({self.resource_type} {self.resource_id})"
+
+
+@dataclass
+class LiveHub:
+    id: str
+    region: str
+    tables: dict[str, LiveRouteTable] = field(default_factory=dict)  # by table id: every table of the gateway
+    attachments: dict[str, LiveAttachment] = field(default_factory=dict)  # by attachment id
+
+    def table(self, name: str) -> LiveRouteTable | None:
+        return next((t for t in self.tables.values() if t.name == name), None)
+
+    def attachment(self, name: str) -> LiveAttachment | None:
+        return next((a for a in self.attachments.values() if a.name == name), None)
+
+    def attachment_label(self, attachment_id: str) -> str:
+        att = self.attachments.get(attachment_id)
+        return att.label if att else attachment_id
+
+    def table_label(self, table: LiveRouteTable) -> str:
+        return f"'{table.name}' ({table.id})" if table.name else f"{table.id} (not declared in the spec)"
+
+
+@dataclass(frozen=True)
+class LiveDxAssociation:
+    id: str
+    gateway_id: str  # the associated Transit Gateway or virtual private gateway
+    gateway_type: str  # transitGateway | virtualPrivateGateway
+    state: str
+    allowed_prefixes: frozenset[IPNetwork]
+
+
+@dataclass
+class LiveDxGateway:
+    id: str
+    name: str
+    asn: int | None
+    associations: list[LiveDxAssociation] | None = None  # None: not read
+
+
+@dataclass
+class LiveResolverEndpoint:
+    id: str
+    direction: str  # "inbound" | "outbound"
+    vpc_id: str
+    status: str
+    addresses: list[tuple[str, str]] | None = None  # (ip, subnet id); None: not read
+
+
+@dataclass
+class LiveResolverRule:
+    id: str
+    domain: str  # without the trailing dot
+    rule_type: str
+    endpoint_id: str | None
+    targets: frozenset[tuple[str, int]]
+    vpc_ids: set[str] | None = None  # associated VPCs; None: not read
+
+
+@dataclass(frozen=True)
+class LiveOidcProvider:
+    arn: str
+    url: str
+    client_ids: frozenset[str]
+    thumbprints: frozenset[str]
+
+
+@dataclass(frozen=True)
+class LiveRole:
+    name: str
+    arn: str
+    trust_policy: dict[str, Any]
+    max_session: int
+
+
+@dataclass
+class LiveState:
+    stack: str
+    hubs: dict[str, LiveHub | None] = field(default_factory=dict)
+    dx_gateways: dict[str, LiveDxGateway | None] = field(default_factory=dict)  # by interconnect or link name
+    vpcs: dict[str, str] = field(default_factory=dict)  # network name -> VPC id, where known
+    endpoints: dict[str, LiveResolverEndpoint | None] = field(default_factory=dict)
+    rules: dict[str, LiveResolverRule | None] = field(default_factory=dict)
+    oidc_providers: dict[str, LiveOidcProvider | None] = field(default_factory=dict)  # by issuer name
+    roles: dict[str, LiveRole | None] = field(default_factory=dict)
+    unread: list[Unread] = field(default_factory=list)

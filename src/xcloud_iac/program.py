@@ -1,0 +1,518 @@
+"""`deploy(stack)`: the whole stack as Pulumi components, inside a Pulumi program (`pulumi up`).
+
+1. Check: any error finding (or an unusable spec) stops here, before anything is registered: the findings are
+   printed and `DeploymentBlocked` is raised.
+2. Preflight: every component's arguments are built from the spec, with placeholders where they will refer to
+   other components' outputs, and validated. A problem stops here too, still with nothing registered.
+3. Build, in graph order: networks, then hubs, then what attaches to them (interconnects, external links), DNS,
+   trust, and monitoring last. Components receive each other's resources and outputs, never ids as strings, and
+   depend only on what they use, so the resource graph stays wide.
+4. Export the ids team stacks consume through a StackReference (sorted keys, present even when empty).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import networkx as nx
+import pulumi
+import pulumi_aws_native as aws_native
+
+from . import components as c
+from .checks import Finding, check
+from .spec import load
+from .spec import models as m
+from .topology import Topology
+
+Node = tuple[str, str]  # (kind, key), e.g. ("hub", "tgw-use1")
+
+# Build order between kinds that do not depend on each other (dependencies come first regardless).
+_RANK = {"network": 0, "hub": 1, "interconnect": 2, "link": 2, "resolver": 3, "cloud_dns": 3, "issuer": 4,
+         "role": 5, "workload_identity": 5, "monitoring": 6}
+
+OUTPUT_KEYS = ("dxGatewayIds", "hubIds", "networkIds", "resolverEndpointIds", "resolverRuleIds", "roleArns",
+               "routeTableIds", "workloadIdentityProviders")
+
+
+class DeploymentBlocked(Exception):
+    """deploy() refused to register anything: the stack has error findings, or a component rejects its arguments."""
+
+    def __init__(self, stack: str, findings: Iterable[Finding] = (), problems: Iterable[str] = ()) -> None:
+        self.findings = list(findings)
+        self.problems = list(problems)
+        lines = [f"{f.severity.value} {f}\n    hint: {f.hint}" for f in self.findings] + self.problems
+        count = len(self.findings) + len(self.problems)
+        super().__init__(f"stack '{stack}' was not deployed (nothing registered): {count} problem(s)\n" + "\n".join(lines))
+
+
+@dataclass
+class Deployment:
+    stack: m.Stack
+    components: dict[Node, pulumi.ComponentResource] = field(default_factory=dict)
+    """Every component, by (kind, key), in build order."""
+    outputs: dict[str, Any] = field(default_factory=dict)
+    """The stack outputs (also exported)."""
+
+
+def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True) -> Deployment:
+    """Build a checked stack inside the running Pulumi program. Raises DeploymentBlocked (registering nothing)
+    on an error finding or an argument a component rejects; SpecError for a file that cannot be loaded."""
+    stack = stack_or_path if isinstance(stack_or_path, m.Stack) else load(stack_or_path)
+    report = check(stack)
+    if report.unusable or report.errors:
+        blocked = DeploymentBlocked(stack.name, findings=report.errors or report.findings)
+        print(blocked, file=sys.stderr)
+        raise blocked
+    for finding in report.findings:  # warnings and notes do not block; `pulumi up` shows them
+        pulumi.log.warn(f"{finding.severity.value} {finding}")
+
+    assert report.topology is not None
+    builder = _StackBuilder(stack, report.topology)
+    problems = builder.preflight()
+    if problems:
+        blocked = DeploymentBlocked(stack.name, problems=problems)
+        print(blocked, file=sys.stderr)
+        raise blocked
+    deployment = Deployment(stack, builder.build(), builder.outputs())
+    if export:
+        for key, value in deployment.outputs.items():
+            pulumi.export(key, value)
+    return deployment
+
+
+# ---------------------------------------------------------------- references between components
+
+
+class _Refs(Protocol):
+    """What a component's arguments take from components built before it."""
+
+    def aws_network(self, name: str) -> c.AwsNetwork: ...
+    def gcp_network_id(self, name: str) -> pulumi.Input[str]: ...
+    def transit_gateway_id(self, hub: str) -> pulumi.Input[str]: ...
+    def attach_point(self, hub: str, attachment: str) -> c.TgwAttachPoint | c.WanAttachPoint | None: ...
+    def provider_arn(self, issuer: str) -> pulumi.Input[str]: ...
+
+
+class _Placeholders:
+    """References for the preflight: stand-in values where outputs will be. Validation reads the spec and the
+    shape of the arguments, never these values."""
+
+    def __init__(self, stack: m.Stack) -> None:
+        self.networks = {n.name: n for n in stack.networks}
+
+    def aws_network(self, name: str) -> Any:
+        net = self.networks[name]
+        subnets = {s.name: f"<subnet {name}/{s.name}>" for s in net.subnets}
+        return _Stub(vpc_id=f"<vpc {name}>", vpc_arn=f"<vpc {name}>", subnet_ids=subnets, subnet_arns=subnets)
+
+    def gcp_network_id(self, name: str) -> str:
+        return f"<network {name}>"
+
+    def transit_gateway_id(self, hub: str) -> str:
+        return f"<hub {hub}>"
+
+    def attach_point(self, hub: str, attachment: str) -> None:
+        return None
+
+    def provider_arn(self, issuer: str) -> str:
+        return f"<oidc provider {issuer}>"
+
+
+@dataclass
+class _Stub:
+    vpc_id: str
+    vpc_arn: str
+    subnet_ids: dict[str, str]
+    subnet_arns: dict[str, str]
+
+
+class _Built:
+    """References to the components already built."""
+
+    def __init__(self, components: dict[Node, pulumi.ComponentResource]) -> None:
+        self.components = components
+
+    def aws_network(self, name: str) -> c.AwsNetwork:
+        return self.components[("network", name)]  # type: ignore[return-value]
+
+    def gcp_network_id(self, name: str) -> pulumi.Input[str]:
+        return self.components[("network", name)].network_id  # type: ignore[attr-defined]
+
+    def transit_gateway_id(self, hub: str) -> pulumi.Input[str]:
+        return self.components[("hub", hub)].transit_gateway_id  # type: ignore[attr-defined]
+
+    def attach_point(self, hub: str, attachment: str) -> c.TgwAttachPoint | c.WanAttachPoint:
+        return self.components[("hub", hub)].attach_point(attachment)  # type: ignore[attr-defined]
+
+    def provider_arn(self, issuer: str) -> pulumi.Input[str]:
+        return self.components[("issuer", issuer)].provider_arn  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- the stack as components
+
+
+@dataclass
+class _Step:
+    node: Node
+    name: str
+    component: type[pulumi.ComponentResource]
+    args: Callable[[_Refs], Any]
+    opts: Callable[[], pulumi.ResourceOptions | None] = lambda: None
+
+
+class _StackBuilder:
+    def __init__(self, stack: m.Stack, topo: Topology) -> None:
+        self.stack = stack
+        self.topo = topo
+        self.networks = {n.name: n for n in stack.networks}
+        self.hubs = {h.name: h for h in stack.hubs}
+        self.components: dict[Node, pulumi.ComponentResource] = {}
+        self._aws_native: dict[str, aws_native.Provider] = {}
+        self.steps = self._steps()
+
+    # ------------------------------------------------------------ driving
+
+    def preflight(self) -> list[str]:
+        refs = _Placeholders(self.stack)
+        problems = self._unprobeable()
+        for step in self.steps:
+            try:
+                step.component.validate(step.name, step.args(refs))  # type: ignore[attr-defined]
+            except c.ComponentArgsError as exc:
+                problems.extend(f"{exc.component}: {p}" for p in exc.problems)
+        return problems
+
+    def build(self) -> dict[Node, pulumi.ComponentResource]:
+        refs = _Built(self.components)
+        for step in self.steps:
+            self.components[step.node] = step.component(step.name, step.args(refs), step.opts())
+        return self.components
+
+    def _steps(self) -> list[_Step]:
+        """One step per component, in graph order (dependencies first; ties by kind, then name)."""
+        steps: dict[Node, _Step] = {}
+        dag = nx.DiGraph()
+
+        def add(step: _Step, needs: Iterable[Node] = ()) -> None:
+            steps[step.node] = step
+            dag.add_node(step.node)
+            dag.add_edges_from((need, step.node) for need in needs)
+
+        for step, needs in self._plan():
+            add(step, needs)
+        for a, b in list(dag.edges):  # a dependency on something not deployed (an external network) is dropped
+            if a not in steps:
+                dag.remove_edge(a, b)
+        dag.remove_nodes_from([n for n in list(dag.nodes) if n not in steps])
+        order = nx.lexicographical_topological_sort(dag, key=lambda n: (_RANK[n[0]], n[1]))
+        return [steps[n] for n in order]
+
+    def _plan(self) -> Iterable[tuple[_Step, list[Node]]]:
+        stack, topo = self.stack, self.topo
+        for net in stack.networks:
+            if net.cloud is m.Cloud.aws:
+                yield _Step(("network", net.name), net.name, c.AwsNetwork,
+                            lambda refs, net=net: c.AwsNetworkArgs(net, stack.name)), []
+            elif net.cloud is m.Cloud.gcp:
+                yield _Step(("network", net.name), net.name, c.GcpNetwork,
+                            lambda refs, net=net: c.GcpNetworkArgs(net, stack.name)), []
+
+        for hub in stack.hubs:
+            needs = [("network", a.network) for a in hub.attachments if a.network]
+            if isinstance(hub, m.TransitGateway):
+                needs += [("hub", p) for p in self._peers_requested_by(hub.name)]
+                yield _Step(("hub", hub.name), hub.name, c.TransitHub,
+                            lambda refs, hub=hub: self._transit_hub_args(hub, refs)), needs
+            else:
+                yield _Step(("hub", hub.name), hub.name, c.CloudWanCore,
+                            lambda refs, hub=hub: self._cloud_wan_args(hub, refs)), needs
+
+        for ic in stack.interconnects:
+            needs = [("network", ic.gcp.network), *self._attaching_hubs("interconnect", ic.name)]
+            yield _Step(
+                ("interconnect", ic.name), ic.name, c.AwsGcpInterconnect,
+                lambda refs, ic=ic: c.AwsGcpInterconnectArgs(
+                    ic, refs.gcp_network_id(ic.gcp.network), self._attach_points(refs, "interconnect", ic.name),
+                    stack.name,
+                ),
+                # the Connection is an aws-native resource: its provider sets the AWS region
+                lambda ic=ic: pulumi.ResourceOptions(providers={"aws-native": self._aws_native_provider(ic.aws.region)}),
+            ), needs
+
+        for link in stack.links:
+            yield _Step(
+                ("link", link.name), link.name, c.DirectConnectLink,
+                lambda refs, link=link: c.DirectConnectLinkArgs(
+                    link, self._attach_points(refs, "link", link.name), stack.name
+                ),
+            ), self._attaching_hubs("link", link.name)
+
+        for network in sorted({e.network for e in stack.dns.resolver_endpoints}):
+            rules = self._rules_of(network)
+            needs = [("network", network), *(("network", n) for r in rules for n in r.networks)]
+            yield _Step(("resolver", network), f"{network}-resolver", c.ResolverForwarding,
+                        lambda refs, network=network: self._resolver_args(network, refs)), needs
+
+        for project, (zones, policies) in sorted(self._cloud_dns_by_project().items()):
+            needs = [("network", n) for z in zones for n in z.networks] + [("network", p.network) for p in policies]
+            yield _Step(("cloud_dns", project), f"{project}-cloud-dns", c.CloudDnsForwarding,
+                        lambda refs, project=project, zones=zones, policies=policies:
+                        self._cloud_dns_args(project, zones, policies, refs)), needs
+
+        used = {r.issuer for r in stack.trust.roles}
+        for issuer in stack.trust.issuers:
+            if issuer.name in used:
+                yield _Step(("issuer", issuer.name), issuer.name, c.OidcIssuer,
+                            lambda refs, issuer=issuer: c.OidcIssuerArgs(
+                                issuer.url, issuer.client_ids or self._audiences_of(issuer.name),
+                                issuer.thumbprints, stack.name)), []
+        for role in stack.trust.roles:
+            yield _Step(("role", role.name), role.name, c.OidcTrustRole,
+                        lambda refs, role=role: self._role_args(role, refs)), [("issuer", role.issuer)]
+        for wif in stack.trust.workload_identity:
+            yield _Step(
+                ("workload_identity", wif.name), wif.name, c.GcpWorkloadIdentityForAws,
+                lambda refs, wif=wif: c.GcpWorkloadIdentityForAwsArgs(
+                    wif.project, wif.pool_id, wif.provider_id, wif.aws_account_id, wif.attribute_condition,
+                    wif.aws_roles, wif.service_account, _waivers(wif), stack.name,
+                ),
+            ), []
+
+        for region, needs in sorted(self._monitored_regions().items()):
+            yield _Step(("monitoring", region), f"monitoring-{region}", c.LinkMonitoring,
+                        lambda refs, region=region: self._monitoring_args(region, refs)), needs
+
+    # ------------------------------------------------------------ arguments
+
+    def _transit_hub_args(self, hub: m.TransitGateway, refs: _Refs) -> c.TransitHubArgs:
+        vpcs = {}
+        for att in hub.attachments:
+            if att.network and att.network in self.networks:
+                net = refs.aws_network(att.network)
+                vpcs[att.network] = c.VpcRef(net.vpc_id, net.subnet_ids, _dual(self.networks[att.network]))
+        peers = []
+        for other in self._peers_requested_by(hub.name):
+            peer = self.hubs[other]
+            assert isinstance(peer, m.TransitGateway)
+            back = next((a.name for a in peer.attachments if a.peer == hub.name), None)
+            peers.append(c.PeerHub(
+                other, refs.transit_gateway_id(other), peer.region, peer.account,
+                refs.attach_point(other, back) if back else None,  # type: ignore[arg-type]
+            ))
+        return c.TransitHubArgs(hub, vpcs, peers, self.stack.name)
+
+    def _cloud_wan_args(self, core: m.CloudWanCore, refs: _Refs) -> c.CloudWanCoreArgs:
+        vpcs = {}
+        for att in core.attachments:
+            if att.network and att.network in self.networks:
+                net = refs.aws_network(att.network)
+                vpcs[att.network] = c.WanVpcRef(net.vpc_arn, net.subnet_arns, _dual(self.networks[att.network]))
+        return c.CloudWanCoreArgs(core, vpcs, self.stack.name)
+
+    def _resolver_args(self, network: str, refs: _Refs) -> c.ResolverForwardingArgs:
+        net = self.networks[network]
+        vpc = refs.aws_network(network)
+        endpoints = [
+            c.ResolverEndpointArgs(
+                ep.name, ep.direction,
+                [
+                    c.EndpointAddress(vpc.subnet_ids[a.subnet], net.subnet(a.subnet).zone,  # type: ignore[union-attr]
+                                      str(a.ip) if a.ip else None)
+                    for a in ep.addresses
+                ],
+                [str(s) for s in ep.allowed_sources],
+            )
+            for ep in self.stack.dns.resolver_endpoints
+            if ep.network == network
+        ]
+        rules = [
+            c.ResolverRuleArgs(
+                rule.name, rule.domain, rule.endpoint, self._targets(rule.targets),
+                {n: refs.aws_network(n).vpc_id for n in rule.networks},
+            )
+            for rule in self._rules_of(network)
+        ]
+        return c.ResolverForwardingArgs(vpc.vpc_id, net.region, endpoints, rules, self.stack.name)
+
+    def _cloud_dns_args(self, project: str, zones: list[m.ForwardingZone], policies: list[m.InboundPolicy],
+                        refs: _Refs) -> c.CloudDnsForwardingArgs:
+        return c.CloudDnsForwardingArgs(
+            project=None if project == "default" else project,
+            zones=[
+                c.ForwardingZoneArgs(z.name, z.domain, {n: refs.gcp_network_id(n) for n in z.networks},
+                                     self._targets(z.targets), z.private_routing)
+                for z in zones
+            ],
+            inbound_policies=[c.InboundPolicyArgs(p.name, {p.network: refs.gcp_network_id(p.network)})
+                              for p in policies],
+            stack=self.stack.name,
+        )
+
+    def _role_args(self, role: m.TrustRole, refs: _Refs) -> c.OidcTrustRoleArgs:
+        issuer = self.topo.issuers[role.issuer]
+        return c.OidcTrustRoleArgs(
+            issuer_url=issuer.url,
+            audience=role.audience or "",
+            subjects=role.subjects,
+            permissions=role.permissions,
+            max_session_seconds=role.max_session_seconds,
+            provider_arn=refs.provider_arn(issuer.name),
+            waivers=_waivers(role),
+            stack=self.stack.name,
+        )
+
+    def _monitoring_args(self, region: str, refs: _Refs) -> c.LinkMonitoringArgs:
+        probes = []
+        for owner in self._probed():
+            mon = owner.monitoring
+            assert mon is not None and mon.source_network is not None
+            if self.networks[mon.source_network].region != region:
+                continue
+            source = refs.aws_network(mon.source_network).subnet_arns.get(mon.source_subnet or "")
+            probes.append(c.ProbeArgs(
+                owner.name, source, str(mon.destination) if mon.destination else None,
+                mon.protocol, mon.port, mon.latency_alarm_ms, mon.loss_alarm_percent,
+            ))
+        flow_logs = [
+            c.FlowLogTarget(name, vpc_id=refs.aws_network(name).vpc_id) for name in self._flow_logged_networks(region)
+        ] + [
+            c.FlowLogTarget(hub.name, transit_gateway_id=refs.transit_gateway_id(hub.name))
+            for hub in self.stack.hubs if isinstance(hub, m.TransitGateway) and hub.region == region
+        ]
+        accounts = {n.account for n in self.stack.networks if n.region == region and n.cloud is m.Cloud.aws}
+        return c.LinkMonitoringArgs(
+            region=region, probes=probes, flow_logs=flow_logs,
+            account_id=accounts.pop() if len(accounts) == 1 else None, stack=self.stack.name,
+        )
+
+    # ------------------------------------------------------------ spec lookups
+
+    def _peers_requested_by(self, hub: str) -> list[str]:
+        """Peer hubs of `hub` where `hub` requests: of two peered hubs, the one whose name sorts later requests
+        (and accepts on the other's behalf), so the other is built first."""
+        transit = {h.name: h for h in self.stack.hubs if isinstance(h, m.TransitGateway)}
+        pairs = {
+            tuple(sorted((h.name, a.peer)))
+            for h in transit.values()
+            for a in h.attachments
+            if a.peer is not None and a.peer in transit
+        }
+        return sorted(first for first, second in pairs if second == hub)
+
+    def _attaching_hubs(self, kind: str, name: str) -> list[Node]:
+        return [("hub", a.hub) for a in self.topo.attachments_of(kind, name)]
+
+    def _attach_points(self, refs: _Refs, kind: str, name: str) -> list:
+        points = (refs.attach_point(a.hub, a.name) for a in self.topo.attachments_of(kind, name))
+        return [p for p in points if p is not None]
+
+    def _rules_of(self, network: str) -> list[m.ResolverRule]:
+        outbound = {e.name for e in self.stack.dns.resolver_endpoints if e.network == network}
+        return [r for r in self.stack.dns.resolver_rules if r.endpoint in outbound]
+
+    def _targets(self, targets: list[m.ForwardTarget]) -> list[c.DnsTarget]:
+        """Forwarding targets as addresses: a named resolver stands for all its addresses."""
+        out = []
+        for t in targets:
+            addresses = self.topo.resolvers[t.resolver].addresses if t.resolver else (t.ip,)
+            out += [c.DnsTarget(str(a), t.port) for a in addresses]
+        return out
+
+    def _cloud_dns_by_project(self) -> dict[str, tuple[list[m.ForwardingZone], list[m.InboundPolicy]]]:
+        def project(network: str) -> str:
+            return self.networks[network].account or "default"
+
+        grouped: dict[str, tuple[list, list]] = {}
+        for zone in self.stack.dns.forwarding_zones:
+            grouped.setdefault(project(zone.networks[0]), ([], []))[0].append(zone)
+        for policy in self.stack.dns.inbound_policies:
+            grouped.setdefault(project(policy.network), ([], []))[1].append(policy)
+        return grouped
+
+    def _audiences_of(self, issuer: str) -> list[str]:
+        return sorted({r.audience for r in self.stack.trust.roles if r.issuer == issuer and r.audience})
+
+    def _monitored(self) -> list[m.Interconnect | m.ExternalLink]:
+        return [
+            o for o in [*self.stack.interconnects, *self.stack.links]
+            if o.monitoring is not None and o.monitoring.enabled
+        ]
+
+    def _probed(self) -> list[m.Interconnect | m.ExternalLink]:
+        """Links whose probe can run: from a subnet of an AWS network of the stack."""
+        return [o for o in self._monitored() if self._aws_source(o) is not None]
+
+    def _aws_source(self, owner: m.Interconnect | m.ExternalLink) -> m.Network | None:
+        source = self.networks.get(owner.monitoring.source_network or "")  # type: ignore[union-attr]
+        return source if source is not None and source.cloud is m.Cloud.aws else None
+
+    def _unprobeable(self) -> list[str]:
+        return [
+            f"monitoring of '{o.name}': the probe runs from a subnet of an aws network of the stack; "
+            "set source_network, source_subnet and destination"
+            for o in self._monitored() if self._aws_source(o) is None
+        ]
+
+    def _flow_logged_networks(self, region: str) -> list[str]:
+        return sorted(
+            n.name for n in self.stack.networks
+            if n.cloud is m.Cloud.aws and n.region == region and n.flow_logs and self.topo.attachments_of("network", n.name)
+        )
+
+    def _monitored_regions(self) -> dict[str, list[Node]]:
+        """AWS regions with something to monitor, and what their monitoring needs built first."""
+        regions: dict[str, list[Node]] = {}
+        for owner in self._probed():
+            source = owner.monitoring.source_network  # type: ignore[union-attr]
+            kind = "interconnect" if isinstance(owner, m.Interconnect) else "link"
+            regions.setdefault(self.networks[source].region, []).extend([("network", source), (kind, owner.name)])
+        for net in self.stack.networks:
+            if net.cloud is m.Cloud.aws and net.name in self._flow_logged_networks(net.region):
+                regions.setdefault(net.region, []).append(("network", net.name))
+        for hub in self.stack.hubs:
+            if isinstance(hub, m.TransitGateway):
+                regions.setdefault(hub.region, []).append(("hub", hub.name))
+        return regions
+
+    def _aws_native_provider(self, region: str) -> aws_native.Provider:
+        if region not in self._aws_native:
+            self._aws_native[region] = aws_native.Provider(f"aws-native-{region}", region=region)
+        return self._aws_native[region]
+
+    # ------------------------------------------------------------ outputs
+
+    def outputs(self) -> dict[str, Any]:
+        """What team stacks consume: ids by spec name, sorted, every key present."""
+        out: dict[str, dict[str, Any]] = {key: {} for key in OUTPUT_KEYS}
+        for (kind, key), comp in self.components.items():
+            if isinstance(comp, c.AwsNetwork):
+                out["networkIds"][key] = comp.vpc_id
+            elif isinstance(comp, c.GcpNetwork):
+                out["networkIds"][key] = comp.network_id
+            elif isinstance(comp, c.TransitHub):
+                out["hubIds"][key] = comp.transit_gateway_id
+                out["routeTableIds"][key] = dict(sorted(comp.route_table_ids.items()))
+            elif isinstance(comp, c.CloudWanCore):
+                out["hubIds"][key] = comp.core_network_id
+            elif isinstance(comp, (c.AwsGcpInterconnect, c.DirectConnectLink)):
+                out["dxGatewayIds"][key] = comp.dx_gateway_id
+            elif isinstance(comp, c.ResolverForwarding):
+                out["resolverRuleIds"].update(comp.rule_ids)
+                out["resolverEndpointIds"].update(comp.endpoint_ids)
+            elif isinstance(comp, c.OidcTrustRole):
+                out["roleArns"][key] = comp.role_arn
+            elif isinstance(comp, c.GcpWorkloadIdentityForAws):
+                out["workloadIdentityProviders"][key] = comp.provider_name
+        return {key: dict(sorted(out[key].items())) for key in OUTPUT_KEYS}
+
+
+def _dual(net: m.Network) -> bool:
+    return net.stack_type is m.StackType.dual
+
+
+def _waivers(obj: m.Named) -> dict[str, str]:
+    return {w.rule: w.reason for w in obj.ignore}

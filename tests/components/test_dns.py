@@ -1,0 +1,175 @@
+"""ResolverForwarding and CloudDnsForwarding: endpoints with security groups open to DNS only where needed,
+forwarding rules and associations; Cloud DNS private forwarding zones and inbound policies."""
+
+from __future__ import annotations
+
+import pytest
+
+from xcloud_iac.components import (
+    CloudDnsForwarding,
+    CloudDnsForwardingArgs,
+    ComponentArgsError,
+    DnsTarget,
+    EndpointAddress,
+    ForwardingZoneArgs,
+    InboundPolicyArgs,
+    ResolverEndpointArgs,
+    ResolverForwarding,
+    ResolverForwardingArgs,
+    ResolverRuleArgs,
+)
+
+from .mocks import Recorder, run
+
+SG = "aws:ec2/securityGroup:SecurityGroup"
+ENDPOINT = "aws:route53/resolverEndpoint:ResolverEndpoint"
+
+
+def resolver_args(**changes) -> ResolverForwardingArgs:
+    args = dict(
+        vpc_id="vpc-prod",
+        region="us-east-1",
+        endpoints=[
+            ResolverEndpointArgs("inbound", "inbound", [EndpointAddress("subnet-a", "us-east-1a", "10.10.1.10"),
+                                                        EndpointAddress("subnet-b", "us-east-1b", "10.10.2.10")],
+                                 ["35.199.192.0/19"]),
+            ResolverEndpointArgs("outbound", "outbound", [EndpointAddress("subnet-a", "us-east-1a"),
+                                                          EndpointAddress("subnet-b", "us-east-1b")]),
+        ],
+        rules=[
+            ResolverRuleArgs("gcp", "gcp.example.internal", "outbound", [DnsTarget("10.20.0.2")],
+                             {"aws-prod": "vpc-prod", "aws-dev": "vpc-dev"}),
+            ResolverRuleArgs("onprem", "corp.example.com", "outbound",
+                             [DnsTarget("192.168.1.53", 5353), DnsTarget("192.168.2.53", 5353)]),
+        ],
+        stack="test",
+    )
+    args.update(changes)
+    return ResolverForwardingArgs(**args)
+
+
+def rules_of(group) -> list[tuple[str, int, int, list[str]]]:
+    return sorted((r["protocol"], int(r["fromPort"]), int(r["toPort"]), r.get("cidrBlocks", [])) for r in group)
+
+
+def test_inbound_security_group_admits_dns_from_the_allowed_sources_only(recorder: Recorder) -> None:
+    run(lambda: ResolverForwarding("aws-prod-resolver", resolver_args()))
+    group = recorder.one(SG, "aws-prod-resolver-inbound-sg")
+    assert rules_of(group.inputs["ingress"]) == [("tcp", 53, 53, ["35.199.192.0/19"]),
+                                                 ("udp", 53, 53, ["35.199.192.0/19"])]
+    assert group.inputs["egress"] == []
+    assert group.inputs["vpcId"] == "vpc-prod"
+
+
+def test_outbound_security_group_sends_dns_to_the_rule_targets_only(recorder: Recorder) -> None:
+    run(lambda: ResolverForwarding("aws-prod-resolver", resolver_args()))
+    group = recorder.one(SG, "aws-prod-resolver-outbound-sg")
+    assert group.inputs["ingress"] == []
+    assert rules_of(group.inputs["egress"]) == [
+        ("tcp", 53, 53, ["10.20.0.2/32"]),
+        ("tcp", 5353, 5353, ["192.168.1.53/32", "192.168.2.53/32"]),
+        ("udp", 53, 53, ["10.20.0.2/32"]),
+        ("udp", 5353, 5353, ["192.168.1.53/32", "192.168.2.53/32"]),
+    ]
+
+
+def test_endpoints_rules_and_associations(recorder: Recorder) -> None:
+    run(lambda: ResolverForwarding("aws-prod-resolver", resolver_args()))
+    inbound = recorder.one(ENDPOINT, "aws-prod-resolver-inbound")
+    assert inbound.inputs["direction"] == "INBOUND"
+    assert inbound.inputs["ipAddresses"] == [{"subnetId": "subnet-a", "ip": "10.10.1.10"},
+                                             {"subnetId": "subnet-b", "ip": "10.10.2.10"}]
+    assert inbound.inputs["securityGroupIds"] == ["aws-prod-resolver-inbound-sg-id"]
+    outbound = recorder.one(ENDPOINT, "aws-prod-resolver-outbound")
+    assert outbound.inputs["ipAddresses"] == [{"subnetId": "subnet-a"}, {"subnetId": "subnet-b"}]
+
+    rule = recorder.one("aws:route53/resolverRule:ResolverRule", "aws-prod-resolver-rule-gcp")
+    assert rule.inputs["domainName"] == "gcp.example.internal"
+    assert rule.inputs["ruleType"] == "FORWARD"
+    assert rule.inputs["resolverEndpointId"] == "aws-prod-resolver-outbound-id"
+    assert rule.inputs["targetIps"] == [{"ip": "10.20.0.2", "port": 53}]
+    associations = {r.name: r.inputs["vpcId"]
+                    for r in recorder.of_type("aws:route53/resolverRuleAssociation:ResolverRuleAssociation")}
+    assert associations == {"aws-prod-resolver-rule-gcp-aws-dev": "vpc-dev",
+                            "aws-prod-resolver-rule-gcp-aws-prod": "vpc-prod"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"endpoints": [ResolverEndpointArgs("in", "inbound", [EndpointAddress("s", "us-east-1a", "10.0.0.1")])],
+          "rules": []}, "two or more addresses in distinct availability zones"),
+        ({"endpoints": [ResolverEndpointArgs("in", "inbound", [EndpointAddress("s", "us-east-1a"),
+                                                               EndpointAddress("t", "us-east-1a")])],
+          "rules": []}, "distinct availability zones"),
+        ({"rules": [ResolverRuleArgs("r", "x.internal", "inbound", [DnsTarget("10.0.0.2")])]},
+         "not an outbound endpoint"),
+        ({"endpoints": [ResolverEndpointArgs("out", "outbound", [EndpointAddress("s", "a"), EndpointAddress("t", "b")],
+                                             ["0.0.0.0/0"])], "rules": []}, "accepts no queries"),
+    ],
+    ids=["one-address", "one-zone", "rule-on-inbound", "outbound-with-sources"],
+)
+def test_resolver_bad_arguments_are_refused_before_any_child(recorder: Recorder, changes: dict, message: str) -> None:
+    with pytest.raises(ComponentArgsError, match=message):
+        run(lambda: ResolverForwarding("r", resolver_args(**changes)))
+    assert recorder.registered == []
+
+
+def cloud_dns_args(**changes) -> CloudDnsForwardingArgs:
+    args = dict(
+        project="dr-project",
+        zones=[ForwardingZoneArgs("aws-rds", "rds.amazonaws.com", {"gcp-dr": "projects/dr-project/global/networks/n"},
+                                  [DnsTarget("10.10.1.10"), DnsTarget("10.10.2.10")])],
+        inbound_policies=[InboundPolicyArgs("gcp-dr-inbound", {"gcp-dr": "projects/dr-project/global/networks/n"})],
+        stack="test",
+    )
+    args.update(changes)
+    return CloudDnsForwardingArgs(**args)
+
+
+def test_forwarding_zone_is_private_and_forwards_through_the_vpc(recorder: Recorder) -> None:
+    component = run(lambda: CloudDnsForwarding("dns", cloud_dns_args()))
+    zone = recorder.one("gcp:dns/managedZone:ManagedZone")
+    assert zone.name == "dns-zone-aws-rds"
+    assert zone.inputs["dnsName"] == "rds.amazonaws.com."
+    assert zone.inputs["visibility"] == "private"
+    assert zone.inputs["project"] == "dr-project"
+    assert zone.inputs["privateVisibilityConfig"] == {
+        "networks": [{"networkUrl": "projects/dr-project/global/networks/n"}]}
+    assert zone.inputs["forwardingConfig"] == {"targetNameServers": [
+        {"ipv4Address": "10.10.1.10", "forwardingPath": "private"},
+        {"ipv4Address": "10.10.2.10", "forwardingPath": "private"},
+    ]}
+    # the range AWS must route back (carried by the interconnect's Google allow-list, see interconnect tests)
+    assert component.return_path_prefix == "35.199.192.0/19"
+
+
+def test_inbound_policy_enables_inbound_forwarding(recorder: Recorder) -> None:
+    run(lambda: CloudDnsForwarding("dns", cloud_dns_args()))
+    policy = recorder.one("gcp:dns/policy:Policy")
+    assert policy.name == "dns-policy-gcp-dr-inbound"
+    assert policy.inputs["enableInboundForwarding"] is True
+    assert policy.inputs["networks"] == [{"networkUrl": "projects/dr-project/global/networks/n"}]
+
+
+def test_public_forwarding_path_when_private_routing_is_off(recorder: Recorder) -> None:
+    zones = [ForwardingZoneArgs("z", "example.com", {"n": "net"}, [DnsTarget("8.8.8.8")], private_routing=False)]
+    run(lambda: CloudDnsForwarding("dns", cloud_dns_args(zones=zones, inbound_policies=[])))
+    zone = recorder.one("gcp:dns/managedZone:ManagedZone")
+    assert zone.inputs["forwardingConfig"]["targetNameServers"][0]["forwardingPath"] == "default"
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"zones": [ForwardingZoneArgs("z", "x.com", {"n": "net"}, [DnsTarget("10.0.0.1", 5353)])]},
+         "Cloud DNS forwards to port 53"),
+        ({"inbound_policies": [InboundPolicyArgs("a", {"n": "net"}), InboundPolicyArgs("b", {"n": "net"})]},
+         "a network has one DNS server policy"),
+    ],
+    ids=["port", "two-policies"],
+)
+def test_cloud_dns_bad_arguments_are_refused_before_any_child(recorder: Recorder, changes: dict, message: str) -> None:
+    with pytest.raises(ComponentArgsError, match=message):
+        run(lambda: CloudDnsForwarding("dns", cloud_dns_args(**changes)))
+    assert recorder.registered == []

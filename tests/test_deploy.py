@@ -1,0 +1,367 @@
+"""deploy() on every example stack under Pulumi mocks: the resources each stack must produce (counted by hand from
+the YAML), graph order, parents, deterministic names, a wide graph, stack outputs, no invokes, clean IAM policies;
+and a broken stack registers nothing at all."""
+
+from __future__ import annotations
+
+import json
+import runpy
+from collections import Counter
+from pathlib import Path
+
+import networkx as nx
+import pulumi
+import pytest
+import yaml
+
+from components import lint
+from components.mocks import Mocks, Recorder, install, run
+from xcloud_iac.program import OUTPUT_KEYS, DeploymentBlocked, deploy
+from xcloud_iac.spec import load, load_text
+
+ROOT = Path(__file__).parents[1]
+STACKS = ROOT / "stacks"
+
+# Counted from the YAML, by type token. Comments say where each number comes from.
+EXPECTED: dict[str, dict[str, int]] = {
+    "dr-pair": {
+        # components: 2 networks, 1 hub, 1 interconnect, resolver of aws-prod, Cloud DNS of the project,
+        # 1 issuer, 1 role, 1 workload identity, monitoring of us-east-1
+        "xcloud:aws:Network": 1, "xcloud:gcp:Network": 1, "xcloud:aws:TransitHub": 1,
+        "xcloud:interconnect:AwsGcpInterconnect": 1, "xcloud:dns:ResolverForwarding": 1,
+        "xcloud:dns:CloudDnsForwarding": 1, "xcloud:trust:OidcIssuer": 1, "xcloud:trust:OidcTrustRole": 1,
+        "xcloud:trust:GcpWorkloadIdentityForAws": 1, "xcloud:monitoring:LinkMonitoring": 1,
+        "pulumi:providers:aws-native": 1,  # us-east-1, for the Connection
+        "aws:ec2/vpc:Vpc": 1, "aws:ec2/subnet:Subnet": 4,  # aws-prod: tgw-a, tgw-b, dns-a, dns-b
+        "gcp:compute/network:Network": 1, "gcp:compute/subnetwork:Subnetwork": 1,  # gcp-dr: main
+        "aws:ec2transitgateway/transitGateway:TransitGateway": 1,
+        "aws:ec2transitgateway/routeTable:RouteTable": 1,  # prod
+        "aws:ec2transitgateway/vpcAttachment:VpcAttachment": 1,  # aws-prod
+        "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation": 2,  # aws-prod, to-gcp -> prod
+        "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation": 2,  # aws-prod, to-gcp -> prod
+        "aws:directconnect/gateway:Gateway": 1, "aws:directconnect/gatewayAssociation:GatewayAssociation": 1,
+        "gcp:networkconnectivity/transport:Transport": 1, "aws-native:interconnect:Connection": 1,
+        "aws:ec2/securityGroup:SecurityGroup": 2, "aws:route53/resolverEndpoint:ResolverEndpoint": 2,  # in + out
+        "aws:route53/resolverRule:ResolverRule": 1,  # gcp-internal
+        "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": 1,  # gcp-internal -> aws-prod
+        "gcp:dns/managedZone:ManagedZone": 1, "gcp:dns/policy:Policy": 1,  # aws-rds; gcp-dr-inbound
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,  # gke-dr
+        "aws:iam/role:Role": 2, "aws:iam/rolePolicy:RolePolicy": 2,  # gke-orders-reader; flow-log delivery
+        "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": 1,
+        "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": 1,
+        "gcp:serviceaccount/iAMMember:IAMMember": 1,  # replicator
+        "aws:networkmonitor/monitor:Monitor": 1, "aws:networkmonitor/probe:Probe": 1,  # use1-gcp
+        "aws:cloudwatch/metricAlarm:MetricAlarm": 2,  # latency, loss
+        "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-prod VPC, tgw-use1
+    },
+    "cloud-wan": {
+        "xcloud:aws:Network": 3, "xcloud:gcp:Network": 1, "xcloud:aws:CloudWanCore": 1,
+        "xcloud:interconnect:AwsGcpInterconnect": 2, "xcloud:monitoring:LinkMonitoring": 2,  # us-east-1, eu-central-1
+        "pulumi:providers:aws-native": 2,  # one per interconnect region
+        "aws:ec2/vpc:Vpc": 3, "aws:ec2/subnet:Subnet": 6,  # a, b in each
+        "gcp:compute/network:Network": 1, "gcp:compute/subnetwork:Subnetwork": 2,  # use4, euw3
+        "aws:networkmanager/globalNetwork:GlobalNetwork": 1, "aws:networkmanager/coreNetwork:CoreNetwork": 1,
+        "aws:networkmanager/coreNetworkPolicyAttachment:CoreNetworkPolicyAttachment": 1,
+        "aws:networkmanager/vpcAttachment:VpcAttachment": 3,  # prod-use1, prod-euc1, shared-use1
+        "aws:directconnect/gateway:Gateway": 2,
+        "aws:networkmanager/dxGatewayAttachment:DxGatewayAttachment": 2,  # gcp-use1, gcp-euc1
+        "gcp:networkconnectivity/transport:Transport": 2, "aws-native:interconnect:Connection": 2,
+        "aws:networkmonitor/monitor:Monitor": 2, "aws:networkmonitor/probe:Probe": 2,
+        "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
+        "aws:cloudwatch/logGroup:LogGroup": 2, "aws:iam/role:Role": 2, "aws:iam/rolePolicy:RolePolicy": 2,
+        "aws:ec2/flowLog:FlowLog": 3,  # the three attached VPCs (Cloud WAN has no Transit Gateway to log)
+    },
+    "alibaba-tencent": {
+        "xcloud:aws:Network": 1, "xcloud:aws:TransitHub": 1, "xcloud:aws:DirectConnectLink": 2,
+        "xcloud:dns:ResolverForwarding": 1, "xcloud:trust:OidcIssuer": 2, "xcloud:trust:OidcTrustRole": 2,
+        "xcloud:monitoring:LinkMonitoring": 1,  # ap-southeast-1; Alibaba and Tencent networks are not deployed
+        "aws:ec2/vpc:Vpc": 1, "aws:ec2/subnet:Subnet": 4,
+        "aws:ec2transitgateway/transitGateway:TransitGateway": 1,
+        "aws:ec2transitgateway/routeTable:RouteTable": 1,
+        "aws:ec2transitgateway/vpcAttachment:VpcAttachment": 1,
+        "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation": 3,  # aws-hub, alibaba, tencent
+        "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation": 3,
+        # a gateway and its association per link; no virtual interface until a connection_id is declared
+        "aws:directconnect/gateway:Gateway": 2, "aws:directconnect/gatewayAssociation:GatewayAssociation": 2,
+        "aws:ec2/securityGroup:SecurityGroup": 2, "aws:route53/resolverEndpoint:ResolverEndpoint": 2,
+        "aws:route53/resolverRule:ResolverRule": 2,  # aliyuncs, tencentcdb
+        "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": 2,
+        "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 2,  # alibaba-ack, tencent-tke
+        "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 3,  # two trust roles + flow-log delivery
+        "aws:networkmonitor/monitor:Monitor": 2, "aws:networkmonitor/probe:Probe": 2,  # ali-dx, tencent-dx
+        "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
+        "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-hub VPC, tgw-apse1
+    },
+}
+
+# kind -> kinds whose components must all be built before it (where both are present)
+BUILT_AFTER = {
+    "hub": ["network"],
+    "interconnect": ["network", "hub"],
+    "link": ["hub"],
+    "resolver": ["network"],
+    "cloud_dns": ["network"],
+    "role": ["issuer"],
+    "monitoring": ["network", "hub", "interconnect", "link"],
+}
+
+
+def stack_names() -> list[str]:
+    return sorted(p.stem for p in STACKS.glob("*.yaml"))
+
+
+@pytest.fixture
+def mocked() -> tuple[Mocks, Recorder]:
+    return install()
+
+
+def test_every_example_stack_has_expected_counts() -> None:
+    assert stack_names() == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", stack_names())
+def test_deploy_registers_what_the_stack_declares(mocked: tuple[Mocks, Recorder], name: str) -> None:
+    mocks, recorder = mocked
+    run(lambda: deploy(STACKS / f"{name}.yaml"))
+    assert dict(sorted(recorder.counts().items())) == dict(sorted(EXPECTED[name].items()))
+    assert mocks.calls == []  # no invoke: everything is built in Python
+
+
+@pytest.mark.parametrize("name", stack_names())
+def test_components_are_built_in_graph_order_and_own_their_children(mocked, name: str) -> None:
+    _mocks, recorder = mocked
+    deployment = run(lambda: deploy(STACKS / f"{name}.yaml"))
+    kinds = [kind for kind, _key in deployment.components]  # in build order
+    for kind, before in BUILT_AFTER.items():
+        for earlier in before:
+            if kind in kinds and earlier in kinds:
+                last = len(kinds) - 1 - kinds[::-1].index(earlier)
+                assert last < kinds.index(kind), f"a {earlier} is built after a {kind}"
+
+    components = [r for r in recorder.registered if not r.custom]
+    assert len(components) == len(deployment.components)
+    assert all(c.parent.endswith("::pulumi:pulumi:Stack::xcloud-iac-test") for c in components)
+    component_urns = {c.urn for c in components}
+    for resource in recorder.registered:
+        if resource.custom and not resource.type.startswith("pulumi:providers:"):
+            assert resource.parent in component_urns, f"{resource.name} is not parented to a component"
+
+
+@pytest.mark.parametrize("name", stack_names())
+def test_reordering_the_spec_changes_no_name_and_no_input(name: str) -> None:
+    text = (STACKS / f"{name}.yaml").read_text()
+
+    def reversed_named_lists(obj):
+        if isinstance(obj, dict):
+            return {k: reversed_named_lists(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            items = [reversed_named_lists(v) for v in obj]
+            named = items and all(isinstance(i, dict) and "name" in i for i in items)
+            return list(reversed(items)) if named else items
+        return obj
+
+    inventories = []
+    for variant in (text, yaml.safe_dump(reversed_named_lists(yaml.safe_load(text)))):
+        _mocks, recorder = install()
+        run(lambda variant=variant: deploy(load_text(variant, name)))
+        inventories.append({(r.type, r.name): r.inputs for r in recorder.registered})
+    assert inventories[0] == inventories[1]
+
+
+@pytest.mark.parametrize("name", stack_names())
+def test_resource_graph_stays_wide(mocked, name: str) -> None:
+    _mocks, recorder = mocked
+    run(lambda: deploy(STACKS / f"{name}.yaml"))
+    graph = nx.DiGraph()
+    for resource in recorder.registered:
+        graph.add_node(resource.urn)
+        graph.add_edges_from((dependency, resource.urn) for dependency in resource.dependencies)
+    # the longest chain of resources waiting on each other (a chain grows with hops, never with stack size)
+    assert nx.dag_longest_path_length(graph) <= 5
+
+
+@pytest.mark.parametrize("name", stack_names())
+def test_every_generated_iam_policy_lints_clean(mocked, name: str) -> None:
+    _mocks, recorder = mocked
+    run(lambda: deploy(STACKS / f"{name}.yaml"))
+    roles = recorder.of_type("aws:iam/role:Role")
+    policies = recorder.of_type("aws:iam/rolePolicy:RolePolicy")
+    assert roles and policies
+    for role in roles:
+        assert lint.findings(role.inputs["assumeRolePolicy"], trust=True) == [], role.name
+        assert role.inputs["maxSessionDuration"] <= 3600
+    for policy in policies:
+        assert lint.findings(policy.inputs["policy"]) == [], policy.name
+
+
+def test_trust_roles_pin_audience_and_subjects(mocked) -> None:
+    _mocks, recorder = mocked
+    run(lambda: deploy(STACKS / "alibaba-tencent.yaml"))
+    trusts = {r.name: json.loads(r.inputs["assumeRolePolicy"]) for r in recorder.of_type("aws:iam/role:Role")}
+    ali = trusts["ali-ledger-sync-role"]["Statement"][0]["Condition"]["StringEquals"]
+    host = "oidc-ack.ap-southeast-1.aliyuncs.com/c4b1e2d3f4a5b6c7d8e9f0a1b2c3d4e5f"
+    assert ali == {f"{host}:aud": "sts.amazonaws.com", f"{host}:sub": ["system:serviceaccount:payments:ledger-sync"]}
+    tencent = recorder.one("aws:iam/role:Role", "tencent-report-writer-role")
+    assert tencent.inputs["maxSessionDuration"] == 1800
+
+
+def test_dr_pair_wiring_end_to_end(mocked) -> None:
+    _mocks, recorder = mocked
+    run(lambda: deploy(STACKS / "dr-pair.yaml"))
+    transport = recorder.one("gcp:networkconnectivity/transport:Transport")
+    connection = recorder.one("aws-native:interconnect:Connection")
+    association = recorder.one("aws:directconnect/gatewayAssociation:GatewayAssociation")
+    inbound_sg = recorder.one("aws:ec2/securityGroup:SecurityGroup", "aws-prod-resolver-use1-inbound-sg")
+    zone = recorder.one("gcp:dns/managedZone:ManagedZone")
+
+    # the key goes from the Transport to the Connection, secret; both ends and the gateway are protected
+    assert connection.inputs["activationKey"] == "gcp-generated-key-use1-gcp-transport"
+    assert "activationKey" in connection.secret_inputs
+    assert transport.protect and connection.protect
+    assert recorder.one("aws:directconnect/gateway:Gateway").protect
+    # the transport runs in the Google network the spec names; AWS advertises its allow-list only
+    assert transport.inputs["network"] == "gcp-dr-network-id"
+    assert association.inputs["allowedPrefixes"] == ["10.10.0.0/16"]
+    assert association.inputs["associatedGatewayId"] == "tgw-use1-tgw-id"
+    # Cloud DNS forwards privately to the inbound endpoint; its source range is advertised back and admitted
+    assert [t["ipv4Address"] for t in zone.inputs["forwardingConfig"]["targetNameServers"]] == [
+        "10.10.1.10", "10.10.2.10"]
+    assert "35.199.192.0/19" in transport.inputs["advertisedRoutes"]
+    assert {c for rule in inbound_sg.inputs["ingress"] for c in rule["cidrBlocks"]} == {"35.199.192.0/19"}
+    # MTU of the Google network, and the transit gateway's VPC attachment uses the declared subnets
+    assert recorder.one("gcp:compute/network:Network").inputs["mtu"] == 1500
+    assert recorder.one("aws:ec2transitgateway/vpcAttachment:VpcAttachment").inputs["subnetIds"] == [
+        "aws-prod-subnet-tgw-a-id", "aws-prod-subnet-tgw-b-id"]
+
+
+def test_cloud_wan_interconnects_join_their_segment(mocked) -> None:
+    _mocks, recorder = mocked
+    run(lambda: deploy(STACKS / "cloud-wan.yaml"))
+    dx = {r.name: r.inputs for r in recorder.of_type("aws:networkmanager/dxGatewayAttachment:DxGatewayAttachment")}
+    assert {n: (i["edgeLocations"], i["tags"]["xcloud:segment"]) for n, i in dx.items()} == {
+        "wan-use1-gcp-core-dx-attachment": (["us-east-1"], "prod"),
+        "wan-euc1-gcp-core-dx-attachment": (["eu-central-1"], "prod"),
+    }
+    bandwidths = {r.inputs["bandwidth"] for r in recorder.of_type("gcp:networkconnectivity/transport:Transport")}
+    assert bandwidths == {"BPS_10G"}
+    regions = {r.inputs["region"] for r in recorder.of_type("pulumi:providers:aws-native")}
+    assert regions == {"us-east-1", "eu-central-1"}
+
+
+def test_stack_outputs_for_team_stacks(mocked, monkeypatch: pytest.MonkeyPatch) -> None:
+    exported: dict[str, object] = {}
+    monkeypatch.setattr(pulumi, "export", lambda key, value: exported.__setitem__(key, value))
+    outputs = run(lambda: pulumi.Output.from_input(deploy(STACKS / "dr-pair.yaml").outputs))
+
+    assert list(exported) == list(OUTPUT_KEYS) == sorted(OUTPUT_KEYS)
+    assert outputs["hubIds"] == {"tgw-use1": "tgw-use1-tgw-id"}
+    assert outputs["routeTableIds"] == {"tgw-use1": {"prod": "tgw-use1-rt-prod-id"}}
+    assert outputs["resolverRuleIds"] == {"gcp-internal": "aws-prod-resolver-rule-gcp-internal-id"}
+    assert outputs["roleArns"] == {"gke-orders-reader": "arn:aws:iam::123456789012:role/gke-orders-reader-role"}
+    assert outputs["networkIds"] == {"aws-prod": "aws-prod-vpc-id", "gcp-dr": "gcp-dr-network-id"}
+    assert outputs["dxGatewayIds"] == {"use1-gcp": "use1-gcp-dxgw-id"}
+    assert list(outputs["workloadIdentityProviders"]) == ["aws-to-gcp"]
+
+
+PEERED = """
+version: 1
+name: peered
+networks:
+  - {name: east-vpc, cloud: aws, region: us-east-1, account: "111122223333", cidrs: [10.1.0.0/16],
+     subnets: [{name: a, cidr: 10.1.0.0/24, zone: us-east-1a}, {name: b, cidr: 10.1.1.0/24, zone: us-east-1b}]}
+  - {name: west-vpc, cloud: aws, region: us-west-2, account: "111122223333", cidrs: [10.2.0.0/16],
+     subnets: [{name: a, cidr: 10.2.0.0/24, zone: us-west-2a}, {name: b, cidr: 10.2.1.0/24, zone: us-west-2b}]}
+hubs:
+  - name: tgw-east
+    kind: transit_gateway
+    region: us-east-1
+    account: "111122223333"
+    asn: 64512
+    route_tables: [{name: main, routes: [{prefix: 10.2.0.0/16, attachment: to-west}]}]
+    attachments:
+      - {name: east-vpc, network: east-vpc, subnets: [a, b], route_table: main, propagate_to: [main]}
+      - {name: to-west, peer: tgw-west, route_table: main}
+  - name: tgw-west
+    kind: transit_gateway
+    region: us-west-2
+    account: "111122223333"
+    asn: 64513
+    route_tables: [{name: main, routes: [{prefix: 10.1.0.0/16, attachment: to-east}]}]
+    attachments:
+      - {name: west-vpc, network: west-vpc, subnets: [a, b], route_table: main, propagate_to: [main]}
+      - {name: to-east, peer: tgw-east, route_table: main}
+"""
+
+
+def test_peered_hubs_peer_once_from_the_later_hub(mocked) -> None:
+    _mocks, recorder = mocked
+    run(lambda: deploy(load_text(PEERED, "peered.yaml")))
+    peering = recorder.one("aws:ec2transitgateway/peeringAttachment:PeeringAttachment")
+    accepter = recorder.one("aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter")
+    assert peering.name == "tgw-west-peer-tgw-east"
+    assert (peering.inputs["region"], peering.inputs["peerRegion"]) == ("us-west-2", "us-east-1")
+    assert peering.inputs["peerAccountId"] == "111122223333"
+    assert accepter.inputs["region"] == "us-east-1"
+    routes = {r.inputs["transitGatewayRouteTableId"]: r.inputs["destinationCidrBlock"]
+              for r in recorder.of_type("aws:ec2transitgateway/route:Route")}
+    assert routes == {"tgw-east-rt-main-id": "10.2.0.0/16", "tgw-west-rt-main-id": "10.1.0.0/16"}
+    components = [r.name for r in recorder.registered if r.type == "xcloud:aws:TransitHub"]
+    assert components == ["tgw-east", "tgw-west"]
+
+
+BROKEN = {
+    "overlapping CIDRs": ("dr-pair", "XC201",
+                          lambda s: s["networks"][1].update(cidrs=["10.10.128.0/17"],
+                                                            subnets=[{"name": "main", "cidr": "10.10.128.0/20",
+                                                                      "zone": "us-east4"}])),
+    "open trust (wildcard subject)": ("dr-pair", "XC502",
+                                      lambda s: s["trust"]["roles"][0].update(subjects=["system:serviceaccount:*"])),
+    "open trust (no audience)": ("alibaba-tencent", "XC501", lambda s: s["trust"]["roles"][0].pop("audience")),
+    "undeclared reference": ("cloud-wan", "XC101",
+                             lambda s: s["hubs"][0]["attachments"][0].update(network="nowhere")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_a_broken_stack_registers_nothing(mocked, capsys: pytest.CaptureFixture[str], case: str) -> None:
+    _mocks, recorder = mocked
+    name, rule, mutate = BROKEN[case]
+    data = yaml.safe_load((STACKS / f"{name}.yaml").read_text())
+    mutate(data)
+    stack = load_text(yaml.safe_dump(data), f"{name}.yaml")
+
+    with pytest.raises(DeploymentBlocked) as blocked:
+        run(lambda: deploy(stack))
+    assert recorder.registered == []
+    assert rule in {f.rule for f in blocked.value.findings}
+    assert rule in str(blocked.value) and rule in capsys.readouterr().err
+
+
+def test_arguments_a_component_refuses_block_before_anything_is_registered(mocked) -> None:
+    # XC504 is a warning, so the checks let it through; OidcTrustRole refuses an unwaived session over an hour,
+    # and the preflight finds that before the first resource
+    _mocks, recorder = mocked
+    data = yaml.safe_load((STACKS / "dr-pair.yaml").read_text())
+    data["trust"]["roles"][0]["max_session_seconds"] = 7200
+    with pytest.raises(DeploymentBlocked, match="waive XC504"):
+        run(lambda: deploy(load_text(yaml.safe_dump(data), "dr-pair.yaml")))
+    assert recorder.registered == []
+
+
+def test_deploy_takes_a_loaded_stack_too(mocked) -> None:
+    _mocks, recorder = mocked
+    deployment = run(lambda: deploy(load(STACKS / "alibaba-tencent.yaml"), export=False))
+    assert [kind for kind, _key in deployment.components][:1] == ["network"]
+    assert Counter(r.type for r in recorder.registered) == Counter(EXPECTED["alibaba-tencent"])
+
+
+def test_pulumi_program_deploys_the_configured_stack(mocked) -> None:
+    _mocks, recorder = mocked
+    config = yaml.safe_load((ROOT / "Pulumi.dev.yaml").read_text())["config"]
+    assert yaml.safe_load((ROOT / "Pulumi.yaml").read_text())["name"] == "xcloud-iac"
+    pulumi.runtime.set_all_config({"xcloud:spec": str(ROOT / config["xcloud:spec"])})
+    try:
+        run(lambda: runpy.run_path(str(ROOT / "__main__.py")))
+    finally:
+        pulumi.runtime.set_all_config({})
+    assert recorder.counts() == Counter(EXPECTED["dr-pair"])
