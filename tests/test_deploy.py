@@ -13,9 +13,9 @@ import networkx as nx
 import pulumi
 import pytest
 import yaml
-
 from components import lint
 from components.mocks import Mocks, Recorder, install, run
+
 from xcloud_iac.program import OUTPUT_KEYS, DeploymentBlocked, deploy
 from xcloud_iac.spec import load, load_text
 
@@ -337,13 +337,23 @@ def test_a_broken_stack_registers_nothing(mocked, capsys: pytest.CaptureFixture[
     assert rule in str(blocked.value) and rule in capsys.readouterr().err
 
 
-def test_arguments_a_component_refuses_block_before_anything_is_registered(mocked) -> None:
-    # XC504 is a warning, so the checks let it through; OidcTrustRole refuses an unwaived session over an hour,
-    # and the preflight finds that before the first resource
+PREFLIGHT = {
+    # XC504 is a warning, so the checks let it through; OidcTrustRole refuses an unwaived session over an hour
+    "session over an hour": (lambda s: s["trust"]["roles"][0].update(max_session_seconds=7200), "waive XC504"),
+    # no rule looks at where a probe runs from; it must be an AWS subnet
+    "probe from Google": (lambda s: s["interconnects"][0]["monitoring"].update(source_network="gcp-dr",
+                                                                                 source_subnet="main"),
+                          "the probe runs from a subnet of an aws network"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PREFLIGHT))
+def test_arguments_a_component_refuses_block_before_anything_is_registered(mocked, case: str) -> None:
     _mocks, recorder = mocked
+    mutate, message = PREFLIGHT[case]
     data = yaml.safe_load((STACKS / "dr-pair.yaml").read_text())
-    data["trust"]["roles"][0]["max_session_seconds"] = 7200
-    with pytest.raises(DeploymentBlocked, match="waive XC504"):
+    mutate(data)
+    with pytest.raises(DeploymentBlocked, match=message):
         run(lambda: deploy(load_text(yaml.safe_dump(data), "dr-pair.yaml")))
     assert recorder.registered == []
 

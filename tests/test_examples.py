@@ -27,7 +27,8 @@ def test_example_stack_is_clean(path: Path) -> None:
 
 BROKEN: dict[str, list[tuple[str, str, Callable[[dict], None]]]] = {
     "dr-pair": [
-        ("XC201", "gcp overlaps aws", lambda s: named(s["networks"], "gcp-dr").update(cidrs=["10.10.128.0/17"])),
+        ("XC201", "gcp overlaps aws", lambda s: named(s["networks"], "gcp-dr").update(
+            cidrs=["10.10.128.0/17"], subnets=[{"name": "main", "cidr": "10.10.128.0/20", "zone": "us-east4"}])),
         ("XC404", "no return path for Cloud DNS",
          lambda s: s["interconnects"][0]["gcp"].update(allowed_prefixes=["10.20.0.0/16"])),
         ("XC404", "inbound endpoint closed to Cloud DNS",

@@ -46,7 +46,8 @@ class DeploymentBlocked(Exception):
         self.problems = list(problems)
         lines = [f"{f.severity.value} {f}\n    hint: {f.hint}" for f in self.findings] + self.problems
         count = len(self.findings) + len(self.problems)
-        super().__init__(f"stack '{stack}' was not deployed (nothing registered): {count} problem(s)\n" + "\n".join(lines))
+        header = f"stack '{stack}' was not deployed (nothing registered): {count} problem(s)"
+        super().__init__("\n".join([header, *lines]))
 
 
 @dataclass
@@ -64,9 +65,7 @@ def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True) -> Deplo
     stack = stack_or_path if isinstance(stack_or_path, m.Stack) else load(stack_or_path)
     report = check(stack)
     if report.unusable or report.errors:
-        blocked = DeploymentBlocked(stack.name, findings=report.errors or report.findings)
-        print(blocked, file=sys.stderr)
-        raise blocked
+        raise _blocked(DeploymentBlocked(stack.name, findings=report.errors or report.findings))
     for finding in report.findings:  # warnings and notes do not block; `pulumi up` shows them
         pulumi.log.warn(f"{finding.severity.value} {finding}")
 
@@ -74,14 +73,17 @@ def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True) -> Deplo
     builder = _StackBuilder(stack, report.topology)
     problems = builder.preflight()
     if problems:
-        blocked = DeploymentBlocked(stack.name, problems=problems)
-        print(blocked, file=sys.stderr)
-        raise blocked
+        raise _blocked(DeploymentBlocked(stack.name, problems=problems))
     deployment = Deployment(stack, builder.build(), builder.outputs())
     if export:
         for key, value in deployment.outputs.items():
             pulumi.export(key, value)
     return deployment
+
+
+def _blocked(blocked: DeploymentBlocked) -> DeploymentBlocked:
+    print(blocked, file=sys.stderr)  # `pulumi up` shows the program's stderr next to the error
+    return blocked
 
 
 # ---------------------------------------------------------------- references between components
@@ -99,17 +101,26 @@ class _Refs(Protocol):
 
 class _Placeholders:
     """References for the preflight: stand-in values where outputs will be. Validation reads the spec and the
-    shape of the arguments, never these values."""
+    shape of the arguments, never these values. A reference to a network of the wrong cloud is a problem here,
+    so it is reported before anything is registered."""
 
     def __init__(self, stack: m.Stack) -> None:
         self.networks = {n.name: n for n in stack.networks}
 
+    def _network(self, name: str, cloud: m.Cloud) -> m.Network:
+        net = self.networks.get(name)
+        if net is None or net.cloud is not cloud:
+            where = f"is in cloud '{net.cloud}'" if net else "is not declared"
+            raise c.ComponentArgsError(f"network '{name}'", [f"used as a {cloud} network, but it {where}"])
+        return net
+
     def aws_network(self, name: str) -> Any:
-        net = self.networks[name]
+        net = self._network(name, m.Cloud.aws)
         subnets = {s.name: f"<subnet {name}/{s.name}>" for s in net.subnets}
         return _Stub(vpc_id=f"<vpc {name}>", vpc_arn=f"<vpc {name}>", subnet_ids=subnets, subnet_arns=subnets)
 
     def gcp_network_id(self, name: str) -> str:
+        self._network(name, m.Cloud.gcp)
         return f"<network {name}>"
 
     def transit_gateway_id(self, hub: str) -> str:
@@ -194,25 +205,17 @@ class _StackBuilder:
 
     def _steps(self) -> list[_Step]:
         """One step per component, in graph order (dependencies first; ties by kind, then name)."""
-        steps: dict[Node, _Step] = {}
+        planned = list(self._plan())
+        steps = {step.node: step for step, _needs in planned}
         dag = nx.DiGraph()
-
-        def add(step: _Step, needs: Iterable[Node] = ()) -> None:
-            steps[step.node] = step
-            dag.add_node(step.node)
-            dag.add_edges_from((need, step.node) for need in needs)
-
-        for step, needs in self._plan():
-            add(step, needs)
-        for a, b in list(dag.edges):  # a dependency on something not deployed (an external network) is dropped
-            if a not in steps:
-                dag.remove_edge(a, b)
-        dag.remove_nodes_from([n for n in list(dag.nodes) if n not in steps])
+        dag.add_nodes_from(steps)
+        # a need outside the deployment (a network in another cloud) is no dependency
+        dag.add_edges_from((need, step.node) for step, needs in planned for need in needs if need in steps)
         order = nx.lexicographical_topological_sort(dag, key=lambda n: (_RANK[n[0]], n[1]))
         return [steps[n] for n in order]
 
     def _plan(self) -> Iterable[tuple[_Step, list[Node]]]:
-        stack, topo = self.stack, self.topo
+        stack = self.stack
         for net in stack.networks:
             if net.cloud is m.Cloud.aws:
                 yield _Step(("network", net.name), net.name, c.AwsNetwork,
@@ -240,7 +243,9 @@ class _StackBuilder:
                     stack.name,
                 ),
                 # the Connection is an aws-native resource: its provider sets the AWS region
-                lambda ic=ic: pulumi.ResourceOptions(providers={"aws-native": self._aws_native_provider(ic.aws.region)}),
+                lambda ic=ic: pulumi.ResourceOptions(
+                    providers={"aws-native": self._aws_native_provider(ic.aws.region)}
+                ),
             ), needs
 
         for link in stack.links:
@@ -460,7 +465,8 @@ class _StackBuilder:
     def _flow_logged_networks(self, region: str) -> list[str]:
         return sorted(
             n.name for n in self.stack.networks
-            if n.cloud is m.Cloud.aws and n.region == region and n.flow_logs and self.topo.attachments_of("network", n.name)
+            if n.cloud is m.Cloud.aws and n.region == region and n.flow_logs
+            and self.topo.attachments_of("network", n.name)
         )
 
     def _monitored_regions(self) -> dict[str, list[Node]]:
@@ -488,7 +494,7 @@ class _StackBuilder:
     def outputs(self) -> dict[str, Any]:
         """What team stacks consume: ids by spec name, sorted, every key present."""
         out: dict[str, dict[str, Any]] = {key: {} for key in OUTPUT_KEYS}
-        for (kind, key), comp in self.components.items():
+        for (_kind, key), comp in self.components.items():
             if isinstance(comp, c.AwsNetwork):
                 out["networkIds"][key] = comp.vpc_id
             elif isinstance(comp, c.GcpNetwork):

@@ -55,7 +55,7 @@ def test_existing_aws_network_is_read_not_created(recorder: Recorder) -> None:
     # a subnet without an id is added to the existing VPC
     new = recorder.one("aws:ec2/subnet:Subnet", "aws-prod-subnet-b")
     assert not new.read and new.inputs["vpcId"] == "vpc-0abc"
-    assert not [r for r in recorder.registered if r.type == "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation"]
+    assert recorder.of_type("aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation") == []
     assert run(lambda: component.vpc_id) == "vpc-0abc"
 
 

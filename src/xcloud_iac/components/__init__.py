@@ -13,7 +13,13 @@ from .interconnect import AwsGcpInterconnect, AwsGcpInterconnectArgs
 from .monitoring import FlowLogTarget, LinkMonitoring, LinkMonitoringArgs, ProbeArgs
 from .networks import AwsNetwork, AwsNetworkArgs, GcpNetwork, GcpNetworkArgs
 from .oidc_trust import OidcIssuer, OidcIssuerArgs, OidcTrustRole, OidcTrustRoleArgs
-from .resolver import EndpointAddress, ResolverEndpointArgs, ResolverForwarding, ResolverForwardingArgs, ResolverRuleArgs
+from .resolver import (
+    EndpointAddress,
+    ResolverEndpointArgs,
+    ResolverForwarding,
+    ResolverForwardingArgs,
+    ResolverRuleArgs,
+)
 from .transit_hub import PeerHub, TransitHub, TransitHubArgs, VpcRef
 from .workload_identity import GcpWorkloadIdentityForAws, GcpWorkloadIdentityForAwsArgs
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-from ._common import aws_tags, child_opts, name_key
+from ..tags import aws_tags
+from ._common import child_opts, name_key
 
 # Tag that maps a Cloud WAN attachment to its segment (read by the core network policy's attachment-policies).
 SEGMENT_TAG = "xcloud:segment"

@@ -64,8 +64,8 @@ def child_opts(
     secret_outputs: Sequence[str] = (),
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> pulumi.ResourceOptions:
-    """The options of every child resource: parented to its component, optionally protected from deletion,
-    with outputs the provider does not mark secret marked secret (camelCase names, as the engine sees them)."""
+    """The options of every child resource: parented to its component, optionally protected from deletion, and
+    with `secret_outputs` (camelCase, as the engine names them) kept secret in state where the provider does not."""
     return pulumi.ResourceOptions(
         parent=parent,
         protect=protect,
@@ -74,14 +74,9 @@ def child_opts(
     )
 
 
-def aws_tags(stack: str, kind: str, *key: str, name: str | None = None) -> dict[str, str]:
-    """Tags of an AWS resource (the convention of xcloud_iac.tags)."""
-    return _tags.aws_tags(stack, kind, *key, name=name)
-
-
 def aws_native_tags(stack: str, kind: str, *key: str, name: str | None = None) -> list[dict[str, str]]:
     """The same tags in the key/value list shape aws-native (CloudFormation) resources take."""
-    return [{"key": k, "value": v} for k, v in sorted(aws_tags(stack, kind, *key, name=name).items())]
+    return [{"key": k, "value": v} for k, v in sorted(_tags.aws_tags(stack, kind, *key, name=name).items())]
 
 
 def gcp_labels(stack: str, kind: str, *key: str) -> dict[str, str]:

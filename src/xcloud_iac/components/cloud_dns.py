@@ -108,8 +108,10 @@ def _validate(name: str, args: CloudDnsForwardingArgs) -> None:
         problems.require(zone.networks, f"zone '{zone.name}' is visible to no network")
         problems.require(zone.targets, f"zone '{zone.name}' has no targets")
         for target in zone.targets:
-            problems.require(target.port == DNS_PORT,
-                             f"zone '{zone.name}': target {target.ip} port {target.port}; Cloud DNS forwards to port 53")
+            problems.require(
+                target.port == DNS_PORT,
+                f"zone '{zone.name}': target {target.ip} port {target.port}; Cloud DNS forwards to port 53",
+            )
             try:
                 ipaddress.ip_address(target.ip)
             except ValueError:

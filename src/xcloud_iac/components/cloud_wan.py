@@ -18,8 +18,9 @@ import pulumi
 import pulumi_aws as aws
 
 from ..spec import models as m
+from ..tags import aws_tags
 from ._attach import SEGMENT_TAG, WanAttachPoint
-from ._common import Problems, aws_tags, child_opts, stack_name
+from ._common import Problems, child_opts, stack_name
 
 POLICY_VERSION = "2021.12"
 
@@ -153,7 +154,8 @@ def policy(core: m.CloudWanCore, attachment_ids: Mapping[str, str]) -> dict[str,
             first, second = sorted((s.name, other))
             partners.setdefault(first, set()).add(second)
     actions: list[dict[str, Any]] = [
-        {"action": "share", "mode": "attachment-route", "segment": name[s], "share-with": sorted(name[o] for o in others)}
+        {"action": "share", "mode": "attachment-route", "segment": name[s],
+         "share-with": sorted(name[o] for o in others)}
         for s, others in sorted(partners.items())
     ]
     for s in segments:
@@ -198,7 +200,8 @@ def _validate(name: str, args: CloudWanCoreArgs) -> None:
     segments = {s.name for s in core.segments}
     attachments = {a.name: a for a in core.attachments}
     for att in core.attachments:
-        problems.require(att.segment in segments, f"attachment '{att.name}' names segment '{att.segment}', not declared")
+        problems.require(att.segment in segments,
+                         f"attachment '{att.name}' names segment '{att.segment}', not declared")
         if att.network is not None:
             vpc = args.vpcs.get(att.network)
             if vpc is None:

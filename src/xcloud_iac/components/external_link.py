@@ -15,8 +15,9 @@ import pulumi
 import pulumi_aws as aws
 
 from ..spec import models as m
+from ..tags import aws_tags
 from ._attach import AttachPoint, attach_direct_connect_gateway, direct_connect_gateway
-from ._common import Problems, aws_tags, child_opts, stack_name, to_strings
+from ._common import Problems, child_opts, stack_name, to_strings
 
 # MTUs a transit virtual interface accepts.
 TRANSIT_VIF_MTUS = (1500, 8500)

@@ -152,7 +152,8 @@ def _validate(name: str, ic: m.Interconnect) -> None:
         f"(offered: {', '.join(catalog.OFFERED_BANDWIDTH_NAMES)})",
     )
     if ic.activation_key_from == "aws":
-        problems.require(ic.aws.environment_id, "AWS generates the key (activation_key_from: aws): set aws.environment_id")
+        problems.require(ic.aws.environment_id,
+                         "AWS generates the key (activation_key_from: aws): set aws.environment_id")
     else:
         problems.require(ic.aws.environment_id is None,
                          "aws.environment_id is used only when AWS generates the key (activation_key_from: aws)")

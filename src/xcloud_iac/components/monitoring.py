@@ -19,7 +19,8 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from ._common import Problems, aws_tags, child_opts, policy_document, stack_name
+from ..tags import aws_tags
+from ._common import Problems, child_opts, policy_document, stack_name
 
 NAMESPACE = "AWS/NetworkMonitor"
 RTT_METRIC = "RTT"  # microseconds

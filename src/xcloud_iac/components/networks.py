@@ -14,7 +14,8 @@ import pulumi_gcp as gcp
 
 from ..spec import catalog
 from ..spec import models as m
-from ._common import Problems, aws_tags, child_opts, name_key, stack_name
+from ..tags import aws_tags
+from ._common import Problems, child_opts, name_key, stack_name
 
 
 @dataclass
@@ -39,7 +40,6 @@ class AwsNetwork(pulumi.ComponentResource):
         net = args.network
 
         stack = stack_name(args.stack)
-        self.region = net.region
         ipv4 = [c for c in net.cidrs if c.version == 4]
         secondary: list[pulumi.Resource] = []
         if net.existing_id is not None:
@@ -169,7 +169,8 @@ class GcpNetwork(pulumi.ComponentResource):
 
         self.network_id = network.id
         self.self_link = network.self_link
-        self.register_outputs({"network_id": self.network_id, "self_link": self.self_link, "subnet_ids": self.subnet_ids})
+        self.register_outputs({"network_id": self.network_id, "self_link": self.self_link,
+                               "subnet_ids": self.subnet_ids})
 
     @staticmethod
     def validate(name: str, args: GcpNetworkArgs) -> None:

@@ -31,7 +31,8 @@ from ..checks.identity.xc502_broad_subject import describe as wildcard_meaning
 from ..checks.identity.xc503_issuer import url_problem
 from ..spec import catalog
 from ..spec import models as m
-from ._common import Problems, aws_tags, child_opts, has_wildcard, policy_document, stack_name
+from ..tags import aws_tags
+from ._common import Problems, child_opts, has_wildcard, policy_document, stack_name
 
 # IAM's bounds for a role's maximum session.
 IAM_MIN_SESSION, IAM_MAX_SESSION = 900, 43200

@@ -17,7 +17,8 @@ from typing import Literal
 import pulumi
 import pulumi_aws as aws
 
-from ._common import DNS_PORT, DnsTarget, Problems, aws_tags, child_opts, stack_name
+from ..tags import aws_tags
+from ._common import DNS_PORT, DnsTarget, Problems, child_opts, stack_name
 
 DNS_PROTOCOLS = ("udp", "tcp")
 
@@ -99,7 +100,7 @@ class ResolverForwarding(pulumi.ComponentResource):
                 direction=ep.direction.upper(),
                 security_group_ids=[group.id],
                 ip_addresses=[
-                    {"subnet_id": a.subnet_id, **({"ip": a.ip} if a.ip else {})} for a in ep.addresses
+                    {"subnet_id": a.subnet_id, **({_ip_key(a.ip): a.ip} if a.ip else {})} for a in ep.addresses
                 ],
                 protocols=["Do53"],
                 region=args.region,
@@ -173,8 +174,12 @@ def _targets_by_port(rules: Sequence[ResolverRuleArgs], endpoint: str) -> dict[i
 
 
 def _target_ip(target: DnsTarget) -> dict:
-    key = "ip" if ipaddress.ip_address(target.ip).version == 4 else "ipv6"
-    return {key: target.ip, "port": target.port}
+    return {_ip_key(target.ip): target.ip, "port": target.port}
+
+
+def _ip_key(ip: str) -> str:
+    """Route 53 Resolver takes IPv4 and IPv6 addresses in separate fields."""
+    return "ip" if ipaddress.ip_address(ip).version == 4 else "ipv6"
 
 
 def _validate(name: str, args: ResolverForwardingArgs) -> None:

@@ -16,8 +16,9 @@ import pulumi
 import pulumi_aws as aws
 
 from ..spec import models as m
+from ..tags import aws_tags
 from ._attach import TgwAttachPoint, TgwRoute, wire_tgw_attachment
-from ._common import Problems, aws_tags, child_opts, name_key, stack_name
+from ._common import Problems, child_opts, name_key, stack_name
 
 
 @dataclass
@@ -214,8 +215,10 @@ def _validate(name: str, args: TransitHubArgs) -> None:
     for table in hub.route_tables:
         for route in table.routes:
             if route.attachment is not None:
-                problems.require(route.attachment in attachments,
-                                 f"route {route.prefix} in '{table.name}' targets unknown attachment '{route.attachment}'")
+                problems.require(
+                    route.attachment in attachments,
+                    f"route {route.prefix} in '{table.name}' targets unknown attachment '{route.attachment}'",
+                )
     for peer in args.peers:
         problems.require(peer.hub != hub.name, "a hub cannot peer with itself")
     problems.raise_if_any()

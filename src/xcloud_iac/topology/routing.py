@@ -64,7 +64,8 @@ class Domain:
         return self._index
 
     def lookup(self, prefix: IPNetwork, *, skip_local: bool = False) -> list[Route]:
-        """The longest-match routes for `prefix` (several when sources tie)."""
+        """The longest-match routes for `prefix` (several when sources tie). A static route beats propagated
+        routes for the same prefix, as on a Transit Gateway."""
         best: list[Route] = []
         for matched, route in self.index.containing(prefix):
             if skip_local and route.origin == "local":
@@ -72,7 +73,8 @@ class Domain:
             if best and matched.prefixlen < best[0].prefix.prefixlen:
                 break
             best.append(route)
-        return best
+        static = [r for r in best if r.origin == "static"]
+        return static or best
 
 
 @dataclass(frozen=True)
@@ -166,7 +168,9 @@ class Routing:
         if att is None:
             return Route(route.prefix, Hop("unattached", "", f"attachment '{route.attachment}'"), "static", "static", route)
         obj = att.obj
-        if obj.kind == "network":
+        if obj.kind == "network" and obj.target not in self.topo.networks:
+            hop = Hop("unattached", "", f"attachment '{obj.name}' (network '{obj.target}' is not declared)")
+        elif obj.kind == "network":
             hop = Hop("deliver", obj.target, f"attachment '{obj.name}' of hub '{hub}'", mtu=mtu)
         elif obj.kind in ("interconnect", "link"):
             far = self._far_network(obj.kind, obj.target)

@@ -40,10 +40,6 @@ class Expected:
 @dataclass(frozen=True)
 class Drift:
     kind: str  # "unauthorised" | "missing" | "blackhole"
-    hub: m.TransitGateway
-    table: m.RouteTable
-    live_table: LiveRouteTable
-    live_hub: LiveHub
     message: str
     obj: m.Model  # spec object to locate the finding at
     field: tuple[str | int, ...] = ()
@@ -92,7 +88,7 @@ def _table_drift(
     matched: set[int] = set()
 
     def drift_(kind: str, message: str, obj: m.Model = table, field: tuple = ()) -> Drift:
-        return Drift(kind, hub, table, live_table, live_hub, f"{where} {message}", obj, field)
+        return Drift(kind, f"{where} {message}", obj, field)
 
     for route in sorted(live_table.routes or (), key=_live_order):
         if route.state in GONE_STATES:
@@ -100,47 +96,41 @@ def _table_drift(
         carriers = {live_hub.attachments[a].name for a in route.attachments if a in live_hub.attachments} - {None}
         targets = ", ".join(live_hub.attachment_label(a) for a in route.attachments) or "an unreported target"
         same = [i for i, e in enumerate(expected) if route.prefix is not None and e.route.prefix == route.prefix]
+        static = next((i for i in same if expected[i].kind == "static"), None)  # a declared static route
         if route.state == "blackhole":
             hit = [i for i in same if expected[i].blackhole]
             if hit:
                 matched.update(hit)
-                continue
-            static = next((expected[i] for i in same if expected[i].kind == "static"), None)
-            if static is not None:
-                matched.add(expected.index(static))
+            elif static is not None:
+                matched.add(static)
+                target = next(iter(expected[static].carriers))
                 yield drift_(
-                    "blackhole", f"drops traffic for {route.destination}: the static route to attachment "
-                    f"'{next(iter(static.carriers))}' is a blackhole (its attachment is gone or not available)",
-                    static.route.obj,
+                    "blackhole", f"drops traffic for {route.destination}: the static route to attachment '{target}' is "
+                    "a blackhole (its attachment is gone or not available)", expected[static].route.obj,
                 )
             else:
                 yield drift_("blackhole", f"has a {route.type} blackhole route {route.destination} that the spec does not declare")
-            continue
-        if route.type == "static":
+        elif route.type == "static":
             hit = [i for i in same if expected[i].kind == "static" and not expected[i].blackhole
-                   and (not route.attachments or expected[i].carriers & carriers)]
+                   and (not route.attachments or expected[i].carriers & carriers)]  # no target reported: prefix only
             if hit:
                 matched.update(hit)
-                continue
-            declared = next((expected[i] for i in same if expected[i].kind == "static"), None)
-            if declared is not None and declared.blackhole:
-                matched.add(expected.index(declared))
-                yield drift_("unauthorised", f"forwards {route.destination} to {targets}; the spec drops it "
-                             "(blackhole route)", declared.route.obj)
-            elif declared is not None:
-                matched.add(expected.index(declared))
-                yield drift_("unauthorised", f"sends {route.destination} to {targets}; the spec sends it to attachment "
-                             f"'{next(iter(declared.carriers))}'", declared.route.obj)
+            elif static is not None:
+                matched.add(static)
+                declared = expected[static]
+                spec_says = (
+                    "the spec drops it (blackhole route)" if declared.blackhole
+                    else f"the spec sends it to attachment '{next(iter(declared.carriers))}'"
+                )
+                yield drift_("unauthorised", f"sends {route.destination} to {targets}; {spec_says}", declared.route.obj)
             else:
                 yield drift_("unauthorised", f"has a static route {route.destination} -> {targets} that the spec does not declare")
-            continue
-        hit = [i for i in same if expected[i].kind == "propagated" and expected[i].carriers & carriers]
-        if hit:
-            matched.update(hit)
-            continue
-        why = _unexpected_propagation(topo, hub, live_hub, route, carriers)
-        if why is not None:
-            yield drift_("unauthorised", f"has a propagated route {route.destination} from {targets}: {why}")
+        else:
+            hit = [i for i in same if expected[i].kind == "propagated" and expected[i].carriers & carriers]
+            if hit:
+                matched.update(hit)
+            elif (why := _unexpected_propagation(topo, hub, table, route, carriers)) is not None:
+                yield drift_("unauthorised", f"has a propagated route {route.destination} from {targets}: {why}")
     for i, e in enumerate(expected):
         if i in matched:
             continue
@@ -153,15 +143,15 @@ def _table_drift(
 
 
 def _unexpected_propagation(
-    topo: Topology, hub: m.TransitGateway, live_hub: LiveHub, route: LiveRoute, carriers: set[str]
+    topo: Topology, hub: m.TransitGateway, table: m.RouteTable, route: LiveRoute, carriers: set[str]
 ) -> str | None:
     """Why a propagated route the spec does not list is not allowed; None when it is within an allow-list."""
-    if not carriers:
-        return "an attachment the spec does not declare"
     for name in sorted(carriers):
         att = next((a for a in hub.attachments if a.name == name), None)
         if att is None:
             continue
+        if table.name not in att.propagate_to:
+            return f"attachment '{name}' does not propagate into this table in the spec"
         if att.kind == "network":
             net = topo.networks.get(att.target)
             cidrs = ", ".join(str(c) for c in net.cidrs) if net else "?"
@@ -180,7 +170,7 @@ def _unexpected_propagation(
                 f"learned over {att.kind} '{att.target}' and outside its allow-list ({listed}): only authorised "
                 "routes may propagate (XC304 at run time)"
             )
-        return f"attachment '{name}' ({att.kind}) does not propagate routes in the spec"
+        return f"attachment '{name}' ({att.kind}) propagates no routes in the spec"
     return "an attachment the spec does not declare"
 
 
