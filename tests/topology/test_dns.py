@@ -7,7 +7,7 @@ import ipaddress
 import time
 
 from xcloud_iac.spec import Stack
-from xcloud_iac.topology import build, forwarding
+from xcloud_iac.topology import build
 from xcloud_iac.topology.dns import suffixes
 
 
@@ -71,7 +71,7 @@ def model(rules=(), zones=(), ali_rules=(), mutate=None):
     spec["dns"]["external_forwarders"][0]["rules"] = [{"domain": d, "targets": [t]} for d, t in ali_rules]
     if mutate:
         mutate(spec)
-    return forwarding(build(Stack.model_validate(spec)))
+    return build(Stack.model_validate(spec)).dns
 
 
 def cycle(loop) -> list[str]:
@@ -200,7 +200,7 @@ def test_return_path_for_cloud_dns_follows_the_interconnect_advertisements() -> 
 
 def test_model_is_built_once_per_topology() -> None:
     topo = build(Stack.model_validate(BASE))
-    assert forwarding(topo) is forwarding(topo)
+    assert topo.dns is topo.dns
 
 
 def test_organisation_scale_is_fast() -> None:
@@ -221,7 +221,7 @@ def test_organisation_scale_is_fast() -> None:
     spec = {"name": "org", "networks": networks, "dns": {"external_forwarders": forwarders}}
     topo = build(Stack.model_validate(spec))
     start = time.perf_counter()
-    loops = forwarding(topo).loops()
+    loops = topo.dns.loops()
     elapsed = time.perf_counter() - start
     assert [(lp.domain, len(lp.steps), lp.steps[0].network) for lp in loops] == [("ring.example.com", n, "n0")]
     assert elapsed < 5, f"loop search took {elapsed:.1f}s"

@@ -118,19 +118,14 @@ def picture(topo: Topology) -> Picture:
 
 
 def _forwarding(topo: Topology) -> list[tuple[str, str, str]]:
-    """(network, domain, resolver) for every forwarding rule, zone and external forwarder rule."""
-    out = []
-    dns = topo.spec.dns
-    for rule in dns.resolver_rules:
-        for net in rule.networks:
-            out += [(net, rule.domain, t.resolver) for t in rule.targets if t.resolver]
-    for zone in dns.forwarding_zones:
-        for net in zone.networks:
-            out += [(net, zone.domain, t.resolver) for t in zone.targets if t.resolver]
-    for fwd in dns.external_forwarders:
-        for rule in fwd.rules:
-            out += [(fwd.network, rule.domain, t.resolver) for t in rule.targets if t.resolver]
-    return [(n, d, r) for n, d, r in out if n in topo.networks and r in topo.resolvers]
+    """(network, domain, resolver) for every forwarding decision that names a declared resolver."""
+    return [
+        (net, fwd.domain, dest.resolver.name)
+        for fwd in topo.dns.forwarders
+        for net in fwd.networks
+        for dest in fwd.destinations
+        if dest.resolver is not None
+    ]
 
 
 def _issuer_cloud(issuer: m.Issuer) -> str:

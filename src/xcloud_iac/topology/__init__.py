@@ -1,12 +1,12 @@
 """The stack as a graph: name indexes, reachability, effective routes and a prefix index."""
 
 from .build import Attachment, Dangling, Resolver, Topology, build
-from .dns import Destination, DnsLoop, Forwarder, Forwarding, Step, forwarding
+from .dns import Destination, DnsLoop, Forwarder, Forwarding, Step
 from .prefixes import PrefixIndex
 from .routing import Domain, Hop, Path, Route, Routing, Walk
 
 __all__ = [
-    "Destination", "DnsLoop", "Forwarder", "Forwarding", "Step", "forwarding",
+    "Destination", "DnsLoop", "Forwarder", "Forwarding", "Step",
     "Attachment", "Dangling", "Domain", "Hop", "Path", "PrefixIndex", "Resolver", "Route", "Routing", "Topology",
     "Walk", "build",
 ]

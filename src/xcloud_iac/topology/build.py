@@ -101,6 +101,12 @@ class Topology:
 
         return Routing(self)
 
+    @cached_property
+    def dns(self):  # -> Forwarding (imported lazily: dns imports this module)
+        from .dns import Forwarding
+
+        return Forwarding(self)
+
     def owner_of(self, address: IPNetwork | ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[str]:
         """Networks whose CIDRs contain the address or prefix."""
         prefix = ipaddress.ip_network(address) if not isinstance(address, IPNetwork) else address

@@ -259,11 +259,3 @@ class Forwarding:
             if google in walk.reached or f"net:{google}" in walk.unrouted:
                 return True
         return False
-
-
-def forwarding(topo: Topology) -> Forwarding:
-    """The DNS forwarding model of `topo`, built on first use and kept on it (beside `topo.routing`)."""
-    model = topo.__dict__.get("_dns_forwarding")
-    if model is None:
-        model = topo.__dict__["_dns_forwarding"] = Forwarding(topo)
-    return model

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from ...spec import models as m
-from ...topology import forwarding
 from ..finding import Severity
 from ..registry import Rule, register
 
@@ -22,7 +21,7 @@ class ForwardingLoop(Rule):
     )
 
     def check(self, topo):
-        for loop in forwarding(topo).loops():
+        for loop in topo.dns.loops():
             if len(loop.steps) == 1 and _refused_by_route53(loop.steps[0]):
                 continue
             first = loop.steps[0]

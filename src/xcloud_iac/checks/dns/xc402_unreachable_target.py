@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from ...spec import models as m
-from ...topology import forwarding
 from ..finding import Severity
 from ..registry import Rule, register
 
@@ -24,7 +23,7 @@ class UnreachableForwardingTarget(Rule):
     )
 
     def check(self, topo):
-        model = forwarding(topo)
+        model = topo.dns
         routing = topo.routing
         for fwd in model.forwarders:
             for dest in fwd.destinations:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from ...topology import forwarding
 from ...topology.dns import suffixes
 from ..finding import Severity
 from ..registry import Rule, register
@@ -22,7 +21,7 @@ class ConflictingForwarding(Rule):
     )
 
     def check(self, topo):
-        model = forwarding(topo)
+        model = topo.dns
         for network, table in model.tables():
             net = topo.networks[network]
             zones = {z: i for i, z in enumerate(net.private_zones)}

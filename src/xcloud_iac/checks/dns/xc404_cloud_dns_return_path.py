@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from ...spec import catalog
 from ...spec import models as m
-from ...topology import forwarding
 from ..finding import Severity
 from ..registry import Rule, register
 
@@ -26,7 +25,7 @@ class CloudDnsReturnPath(Rule):
     )
 
     def check(self, topo):
-        model = forwarding(topo)
+        model = topo.dns
         for fwd in model.forwarders:
             if not isinstance(fwd.obj, m.ForwardingZone):
                 continue

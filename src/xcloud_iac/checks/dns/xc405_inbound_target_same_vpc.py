@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from ...spec import models as m
-from ...topology import forwarding
 from ..finding import Severity
 from ..registry import Rule, register
 
@@ -23,7 +22,7 @@ class InboundTargetInSameVpc(Rule):
     )
 
     def check(self, topo):
-        for fwd in forwarding(topo).forwarders:
+        for fwd in topo.dns.forwarders:
             if not isinstance(fwd.obj, m.ResolverRule):
                 continue
             for dest in fwd.destinations:
