@@ -248,6 +248,15 @@ def test_cloud_wan_interconnects_join_their_segment(mocked) -> None:
     assert regions == {"us-east-1", "eu-central-1"}
 
 
+def test_a_network_can_opt_out_of_flow_logs(mocked) -> None:
+    _mocks, recorder = mocked
+    data = yaml.safe_load((STACKS / "dr-pair.yaml").read_text())
+    data["networks"][0]["flow_logs"] = False  # aws-prod
+    run(lambda: deploy(load_text(yaml.safe_dump(data), "dr-pair.yaml")))
+    [flow_log] = recorder.of_type("aws:ec2/flowLog:FlowLog")
+    assert flow_log.inputs["transitGatewayId"] == "tgw-use1-tgw-id"
+
+
 def test_stack_outputs_for_team_stacks(mocked, monkeypatch: pytest.MonkeyPatch) -> None:
     exported: dict[str, object] = {}
     monkeypatch.setattr(pulumi, "export", lambda key, value: exported.__setitem__(key, value))

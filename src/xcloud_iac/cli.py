@@ -170,6 +170,65 @@ def audit_trust(
     raise typer.Exit(_exit_status(findings, fail_on, unusable=bool(problems)))
 
 
+@app.command()
+def verify(
+    spec: Annotated[Path, typer.Argument(help="The stack file whose deployment is compared with AWS.")],
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that makes the exit status 1.")] = FailOn.error,
+    show_waived: Annotated[bool, typer.Option(help="Also list findings accepted by a waiver.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+    endpoint_url: Annotated[str | None, typer.Option(help="Send AWS calls here instead (an emulator such as moto).")] = None,
+    profile: Annotated[str | None, typer.Option(help="AWS profile; default: the standard credential chain.")] = None,
+    max_attempts: Annotated[int, typer.Option(min=1, help="Tries per AWS call; throttling is retried with backoff.")] = 5,
+    watch: Annotated[float | None, typer.Option(min=0.0, metavar="SECONDS", help="Check every SECONDS, report only "
+                                                "changes, stop on SIGINT/SIGTERM (text, json or github).")] = None,
+) -> None:
+    """Compare the live AWS side of a deployed stack with its spec (XC700..XC709). Exit 3: a partial report."""
+    import contextlib
+    import threading
+
+    import boto3
+    from botocore.exceptions import BotoCoreError
+
+    from .verify import AwsOptions, is_partial, render_change, stop_on_signals
+    from .verify import EXIT_PARTIAL, verify as verify_live, watch as watch_rounds
+
+    stacks, problems = _load_all([spec])
+    if problems or (watch is not None and format is Format.sarif):
+        message = "--watch reports changes as text, json or github, not sarif\n"
+        _emit(RENDERERS[format.value]([], problems).encode() if problems else b"", output)
+        sys.stderr.write("" if problems else message)
+        raise typer.Exit(EXIT_INPUT)
+    try:
+        session = boto3.Session(profile_name=profile)
+    except BotoCoreError as exc:  # e.g. the profile does not exist
+        sys.stderr.write(f"error: {exc}\n")
+        raise typer.Exit(EXIT_INPUT) from None
+    options = AwsOptions(endpoint_url=endpoint_url, max_attempts=max_attempts)
+
+    def run():
+        return verify_live(stacks[0], session=session, options=options)
+
+    if watch is None:
+        report = run()
+        waived = report.waived if show_waived or format is Format.sarif else ()
+        _emit(RENDERERS[format.value](report.findings, (), waived).encode(), output)
+    else:
+        def emit(change) -> None:
+            text = render_change(change, format.value)
+            with output.open("a", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as out:
+                out.write(text)
+                out.flush()
+
+        with stop_on_signals(threading.Event()) as stop:
+            report = watch_rounds(run, watch, emit, stop=stop)
+    if report is not None and is_partial(report):
+        unread = sum(1 for f in report.findings if f.rule == "XC700")
+        sys.stderr.write(f"partial report: {unread} part(s) of the live state could not be read (XC700)\n")
+        raise typer.Exit(EXIT_PARTIAL)
+    raise typer.Exit(_exit_status(report.findings if report else [], fail_on, unusable=bool(report and report.unusable)))
+
+
 def _exit_status(findings, fail_on: FailOn, *, unusable: bool) -> int:
     """validate's rule: 2 unusable input, 1 a finding at or above --fail-on, else 0."""
     if unusable:

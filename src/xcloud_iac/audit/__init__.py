@@ -23,12 +23,13 @@ from .trust import (
     WebIdentityGrant,
     audit_permission_policy,
     audit_trust_policy,
+    decode_document,
     web_identity_grants,
 )
 from .wif import audit_workload_identity_provider
 
 __all__ = [
     "MAX_SESSION_SECONDS", "SEVERITY", "AuditInputError", "Issuer", "PolicyShapeError", "WebIdentityGrant", "audit_file",
-    "audit_permission_policy", "audit_text", "audit_trust_policy", "audit_workload_identity_provider",
+    "audit_permission_policy", "audit_text", "audit_trust_policy", "audit_workload_identity_provider", "decode_document",
     "normalise_issuer", "web_identity_grants",
 ]

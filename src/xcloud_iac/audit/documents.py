@@ -21,7 +21,7 @@ from ..checks.finding import Finding
 from ..spec.errors import Location, Problem
 from ..spec.loader import SourceMap
 from .jsonpos import JsonInputError, PathT, parse_json
-from .trust import PolicyShapeError, audit_permission_policy, audit_trust_policy, decode_document
+from .trust import PolicyShapeError, audit_permission_policy, audit_trust_policy
 from .wif import audit_workload_identity_provider, looks_like_provider
 
 EXPECTED = (
@@ -126,4 +126,4 @@ class _Auditor:
             self.findings += audit_permission_policy(document, source=self.source, base=path)
 
 
-__all__ = ["AuditInputError", "audit_file", "audit_text", "decode_document"]
+__all__ = ["AuditInputError", "audit_file", "audit_text"]

@@ -101,6 +101,7 @@ class AwsGcpInterconnect(pulumi.ComponentResource):
             return aws_native.interconnect.Connection(
                 f"{name}-connection",
                 attach_point={"direct_connect_gateway": gateway.id},
+                # required when AWS creates the connection; also given when accepting Google's key, as a guard
                 bandwidth=catalog.aws_bandwidth(ic.bandwidth),
                 description=description,
                 tags=aws_native_tags(stack, "interconnect", ic.name, name=ic.name),
