@@ -328,6 +328,7 @@ BROKEN = {
     "open trust (no audience)": ("alibaba-tencent", "XC501", lambda s: s["trust"]["roles"][0].pop("audience")),
     "undeclared reference": ("cloud-wan", "XC101",
                              lambda s: s["hubs"][0]["attachments"][0].update(network="nowhere")),
+    "session over an hour": ("dr-pair", "XC504", lambda s: s["trust"]["roles"][0].update(max_session_seconds=7200)),
 }
 
 
@@ -347,8 +348,6 @@ def test_a_broken_stack_registers_nothing(mocked, capsys: pytest.CaptureFixture[
 
 
 PREFLIGHT = {
-    # XC504 is a warning, so the checks let it through; OidcTrustRole refuses an unwaived session over an hour
-    "session over an hour": (lambda s: s["trust"]["roles"][0].update(max_session_seconds=7200), "waive XC504"),
     # no rule looks at where a probe runs from; it must be an AWS subnet
     "probe from Google": (lambda s: s["interconnects"][0]["monitoring"].update(source_network="gcp-dr",
                                                                                  source_subnet="main"),

@@ -12,7 +12,7 @@ class LongSession(Rule):
 
     id = "XC504"
     title = "Session longer than one hour"
-    severity = Severity.warning
+    severity = Severity.error
     tags = ("identity", "security")
     fix_hint = f"Set max_session_seconds to {catalog.MAX_SESSION_SECONDS} or less; workloads re-assume the role."
 
