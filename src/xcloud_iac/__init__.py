@@ -25,22 +25,31 @@ _LAZY = {
     "DeploymentBlocked": "xcloud_iac.program",
 }
 _COMPONENTS = "xcloud_iac.components"
+# The component classes and their Args, importable from here (kept equal to components.__all__ by a test).
+COMPONENT_NAMES = (
+    "AwsGcpInterconnect", "AwsGcpInterconnectArgs", "AwsNetwork", "AwsNetworkArgs", "CloudDnsForwarding",
+    "CloudDnsForwardingArgs", "CloudWanCore", "CloudWanCoreArgs", "ComponentArgsError", "DirectConnectLink",
+    "DirectConnectLinkArgs", "DnsTarget", "EndpointAddress", "FlowLogTarget", "ForwardingZoneArgs", "GcpNetwork",
+    "GcpNetworkArgs", "GcpWorkloadIdentityForAws", "GcpWorkloadIdentityForAwsArgs", "InboundPolicyArgs",
+    "LinkMonitoring", "LinkMonitoringArgs", "OidcIssuer", "OidcIssuerArgs", "OidcTrustRole", "OidcTrustRoleArgs",
+    "PeerHub", "ProbeArgs", "ResolverEndpointArgs", "ResolverForwarding", "ResolverForwardingArgs",
+    "ResolverRuleArgs", "TgwAttachPoint", "TgwRoute", "TransitHub", "TransitHubArgs", "VpcRef", "WanAttachPoint",
+    "WanVpcRef",
+)
 
 __all__ = [
     "Finding", "Location", "Report", "Severity", "SpecError", "Stack", "Topology", "build", "check", "load",
-    "load_text", "__version__", *_LAZY,
+    "load_text", "__version__", *_LAZY, *COMPONENT_NAMES,
 ]
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(importlib.import_module(_LAZY[name]), name)
-    if name[:1].isupper():  # component classes and their Args
-        components = importlib.import_module(_COMPONENTS)
-        if name in getattr(components, "__all__", ()):
-            return getattr(components, name)
+    if name in COMPONENT_NAMES:
+        return getattr(importlib.import_module(_COMPONENTS), name)
     raise AttributeError(f"module 'xcloud_iac' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+    return sorted(set(globals()) | set(_LAZY) | set(COMPONENT_NAMES))

@@ -28,15 +28,14 @@ class TrustPolicyDrift(LiveRule):
             who = f"role '{role.name}' ({found.arn})"
             try:
                 audit = audit_trust_policy(
-                    found.trust_policy, role=found.name, issuers=[i.url for i in issuers.values()],
-                    max_session_seconds=found.max_session,
+                    found.trust_policy, issuers=[i.url for i in issuers.values()], max_session_seconds=found.max_session
                 )
                 grants = web_identity_grants(found.trust_policy)
             except PolicyShapeError as exc:
                 yield self.finding(topo, role, f"{who} has a trust policy that cannot be read: {exc}")
                 continue
             for f in audit:
-                finding = self.finding(topo, role, f"{who} live trust policy fails {f.rule}: {f.message}", hint=f.hint)
+                finding = self.finding(topo, role, f"{who}: the live trust policy fails {f.rule}: {f.message}", hint=f.hint)
                 # the other side is in the live document, which has no file: its path only
                 yield dataclasses.replace(finding, related=(Related(f"{f.rule} in the live trust policy", f.path),))
             issuer = issuers.get(role.issuer)

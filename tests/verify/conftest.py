@@ -1,0 +1,241 @@
+"""moto's real server for `xcloud verify`, seeded with what deploying the dr-pair example stack creates.
+
+One `moto_server` process serves the whole test session (started on 127.0.0.1 at a free port, killed at
+teardown); each test resets it and seeds it again, so tests are independent and cheap.
+
+What moto lacks, and how the tests stand in for AWS:
+- Direct Connect gateways (moto has no DescribeDirectConnectGateways/associations): the stack mirrored here is
+  dr-pair without its interconnect, and test_verify_stubbed.py checks the Direct Connect side against AWS's own
+  service model with botocore's Stubber.
+- Propagated routes: moto records propagations but installs no routes for them. AWS installs one propagated route
+  per CIDR of a VPC whose attachment propagates into the table; `emulate_propagated_routes` adds exactly those to
+  SearchTransitGatewayRoutes answers, computed from moto's own propagation and VPC state, so disabling a
+  propagation or adding a VPC CIDR in moto changes them as it would on AWS.
+- moto always creates a default route table for a Transit Gateway (AWS does not when default association is
+  disabled) and associates new attachments with it; the seed deletes it first, as verify ignores deleted tables.
+- moto drops the TagSpecifications of a VPC attachment; the seed tags it with CreateTags instead.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+
+from xcloud_iac.spec import load_text
+from xcloud_iac.tags import aws_tags
+
+ROOT = Path(__file__).parents[2]
+STACK = "dr-pair"
+REGION = "us-east-1"
+CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+GKE_ISSUER = "container.googleapis.com/v1/projects/example-dr-project/locations/us-east4/clusters/dr"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    proc = subprocess.Popen(
+        ["moto_server", "-H", "127.0.0.1", "-p", str(port)], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("moto_server did not start") from None
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def reset(url: str) -> None:
+    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=5).close()
+
+
+def client(url: str, service: str):
+    """A client straight to moto, for seeding and drifting (no hooks)."""
+    return boto3.client(service, endpoint_url=url, region_name=REGION, **CREDENTIALS)
+
+
+def tag_list(kind: str, *key: str) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in aws_tags(STACK, kind, *key).items()]
+
+
+def moto_spec_text() -> str:
+    """dr-pair as moto can hold it: without the interconnect (no Direct Connect in moto), with a blackhole route for
+    a decommissioned range so that static routes are covered too."""
+    doc = yaml.safe_load((ROOT / "stacks" / "dr-pair.yaml").read_text(encoding="utf-8"))
+    doc.pop("interconnects")
+    hub = doc["hubs"][0]
+    hub["attachments"] = [a for a in hub["attachments"] if "interconnect" not in a]
+    hub["route_tables"][0]["routes"] = [{"prefix": "10.30.0.0/16", "blackhole": True}]
+    return yaml.safe_dump(doc, sort_keys=False)
+
+
+@pytest.fixture(scope="session")
+def spec_text() -> str:
+    return moto_spec_text()
+
+
+@pytest.fixture
+def spec(spec_text: str):
+    return load_text(spec_text, "dr-pair-moto.yaml")
+
+
+@dataclass
+class Deployed:
+    """Ids of what the seed created, for drifting it and for the exact messages tests expect."""
+
+    url: str
+    vpc: str = ""
+    subnets: dict[str, str] = field(default_factory=dict)
+    tgw: str = ""
+    table: str = ""
+    attachment: str = ""
+    inbound: str = ""
+    outbound: str = ""
+    rule: str = ""
+    provider_arn: str = ""
+    role: str = ""
+    role_arn: str = ""
+
+    def ec2(self):
+        return client(self.url, "ec2")
+
+
+TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{
+        "Effect": "Allow",
+        "Principal": {"Federated": f"arn:aws:iam::123456789012:oidc-provider/{GKE_ISSUER}"},
+        "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {
+            f"{GKE_ISSUER}:aud": "sts.amazonaws.com",
+            f"{GKE_ISSUER}:sub": "system:serviceaccount:orders:orders-api",
+        }},
+    }],
+}
+
+
+def seed(url: str) -> Deployed:
+    """What deploying dr-pair (moto's part of it) creates, tagged as the components tag it."""
+    import json
+
+    d = Deployed(url)
+    ec2, r53r, iam = client(url, "ec2"), client(url, "route53resolver"), client(url, "iam")
+    d.vpc = ec2.create_vpc(CidrBlock="10.10.0.0/16", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": tag_list("network", "aws-prod")}])["Vpc"]["VpcId"]
+    for name, cidr, zone in (("tgw-a", "10.10.0.0/28", "a"), ("tgw-b", "10.10.0.16/28", "b"),
+                             ("dns-a", "10.10.1.0/24", "a"), ("dns-b", "10.10.2.0/24", "b")):
+        d.subnets[name] = ec2.create_subnet(VpcId=d.vpc, CidrBlock=cidr, AvailabilityZone=f"{REGION}{zone}")["Subnet"]["SubnetId"]
+    d.tgw = ec2.create_transit_gateway(
+        Options={"AmazonSideAsn": 64512, "DefaultRouteTableAssociation": "disable", "DefaultRouteTablePropagation": "disable"},
+        TagSpecifications=[{"ResourceType": "transit-gateway", "Tags": tag_list("hub", "tgw-use1")}],
+    )["TransitGateway"]["TransitGatewayId"]
+    for table in ec2.describe_transit_gateway_route_tables()["TransitGatewayRouteTables"]:
+        ec2.delete_transit_gateway_route_table(TransitGatewayRouteTableId=table["TransitGatewayRouteTableId"])
+    d.table = ec2.create_transit_gateway_route_table(TransitGatewayId=d.tgw, TagSpecifications=[
+        {"ResourceType": "transit-gateway-route-table", "Tags": tag_list("route_table", "tgw-use1", "prod")}],
+    )["TransitGatewayRouteTable"]["TransitGatewayRouteTableId"]
+    d.attachment = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=d.tgw, VpcId=d.vpc, SubnetIds=[d.subnets["tgw-a"], d.subnets["tgw-b"]],
+    )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    ec2.create_tags(Resources=[d.attachment], Tags=tag_list("attachment", "tgw-use1", "aws-prod"))
+    ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=d.table, TransitGatewayAttachmentId=d.attachment)
+    ec2.enable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=d.table, TransitGatewayAttachmentId=d.attachment)
+    ec2.create_transit_gateway_route(TransitGatewayRouteTableId=d.table, DestinationCidrBlock="10.30.0.0/16", Blackhole=True)
+
+    sg = ec2.create_security_group(GroupName="resolver", Description="DNS", VpcId=d.vpc)["GroupId"]
+    d.inbound = r53r.create_resolver_endpoint(
+        CreatorRequestId="use1-inbound", Name="use1-inbound", SecurityGroupIds=[sg], Direction="INBOUND",
+        IpAddresses=[{"SubnetId": d.subnets["dns-a"], "Ip": "10.10.1.10"}, {"SubnetId": d.subnets["dns-b"], "Ip": "10.10.2.10"}],
+        Tags=tag_list("resolver_endpoint", "use1-inbound"),
+    )["ResolverEndpoint"]["Id"]
+    d.outbound = r53r.create_resolver_endpoint(
+        CreatorRequestId="use1-outbound", Name="use1-outbound", SecurityGroupIds=[sg], Direction="OUTBOUND",
+        IpAddresses=[{"SubnetId": d.subnets["dns-a"]}, {"SubnetId": d.subnets["dns-b"]}],
+        Tags=tag_list("resolver_endpoint", "use1-outbound"),
+    )["ResolverEndpoint"]["Id"]
+    d.rule = r53r.create_resolver_rule(
+        CreatorRequestId="gcp-internal", Name="gcp-internal", RuleType="FORWARD", DomainName="gcp.example.internal",
+        TargetIps=[{"Ip": "10.20.0.2", "Port": 53}], ResolverEndpointId=d.outbound, Tags=tag_list("resolver_rule", "gcp-internal"),
+    )["ResolverRule"]["Id"]
+    r53r.associate_resolver_rule(ResolverRuleId=d.rule, VPCId=d.vpc, Name="gcp-internal-aws-prod")
+
+    d.provider_arn = iam.create_open_id_connect_provider(
+        Url=f"https://{GKE_ISSUER}", ClientIDList=["sts.amazonaws.com"], Tags=tag_list("oidc_provider", "gke-dr"),
+    )["OpenIDConnectProviderArn"]
+    d.role = "gke-orders-reader-3f9a1c2"  # the name Pulumi derives from the logical name
+    d.role_arn = iam.create_role(
+        RoleName=d.role, AssumeRolePolicyDocument=json.dumps(TRUST_POLICY), MaxSessionDuration=3600,
+        Tags=tag_list("role", "gke-orders-reader"),
+    )["Role"]["Arn"]
+    return d
+
+
+@pytest.fixture
+def deployed(moto_url: str) -> Deployed:
+    reset(moto_url)
+    return seed(moto_url)
+
+
+def emulate_propagated_routes(session: boto3.Session, url: str) -> None:
+    """Add to SearchTransitGatewayRoutes answers the propagated routes AWS would show (see the module docstring)."""
+    admin = client(url, "ec2")
+
+    def remember_table(params, context, **_):
+        context["xcloud_table"] = params["TransitGatewayRouteTableId"]
+        context["xcloud_first_page"] = "NextToken" not in params
+
+    def add_routes(parsed, context, **_):
+        if not context.get("xcloud_first_page"):
+            return
+        table = context["xcloud_table"]
+        propagations = admin.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=table)
+        for prop in propagations["TransitGatewayRouteTablePropagations"]:
+            if prop["ResourceType"] != "vpc" or prop["State"] != "enabled":
+                continue
+            vpc = admin.describe_vpcs(VpcIds=[prop["ResourceId"]])["Vpcs"][0]
+            for cidr in vpc["CidrBlockAssociationSet"]:
+                parsed.setdefault("Routes", []).append({
+                    "DestinationCidrBlock": cidr["CidrBlock"], "Type": "propagated", "State": "active",
+                    "TransitGatewayAttachments": [{
+                        "TransitGatewayAttachmentId": prop["TransitGatewayAttachmentId"],
+                        "ResourceId": prop["ResourceId"], "ResourceType": "vpc",
+                    }],
+                })
+
+    session.events.register("provide-client-params.ec2.SearchTransitGatewayRoutes", remember_table)
+    session.events.register("after-call.ec2.SearchTransitGatewayRoutes", add_routes)
+
+
+@pytest.fixture
+def session(moto_url: str) -> boto3.Session:
+    """The session verify uses: credentials for moto, and the propagated-route emulation."""
+    s = boto3.Session(region_name=REGION, **CREDENTIALS)
+    emulate_propagated_routes(s, moto_url)
+    return s
