@@ -183,49 +183,51 @@ def verify(
     watch: Annotated[float | None, typer.Option(min=0.0, metavar="SECONDS", help="Check every SECONDS, report only "
                                                 "changes, stop on SIGINT/SIGTERM (text, json or github).")] = None,
 ) -> None:
-    """Compare the live AWS side of a deployed stack with its spec (XC700..XC709). Exit 3: a partial report."""
+    """Compare the live AWS side of a deployed stack with its spec (XC700..XC709).
+
+    Exit status: 0 clean, 1 findings at or above --fail-on, 2 unusable spec, 3 partial report (XC700 says what
+    could not be read and why).
+    """
     import contextlib
     import threading
 
     import boto3
     from botocore.exceptions import BotoCoreError
 
-    from .verify import AwsOptions, is_partial, render_change, stop_on_signals
-    from .verify import EXIT_PARTIAL, verify as verify_live, watch as watch_rounds
+    from . import verify as live
 
+    if watch is not None and format is Format.sarif:
+        sys.stderr.write("error: --watch reports changes as text, json or github, not sarif\n")
+        raise typer.Exit(EXIT_INPUT)
     stacks, problems = _load_all([spec])
-    if problems or (watch is not None and format is Format.sarif):
-        message = "--watch reports changes as text, json or github, not sarif\n"
-        _emit(RENDERERS[format.value]([], problems).encode() if problems else b"", output)
-        sys.stderr.write("" if problems else message)
+    if problems:
+        _emit(RENDERERS[format.value]([], problems).encode(), output)
         raise typer.Exit(EXIT_INPUT)
     try:
         session = boto3.Session(profile_name=profile)
     except BotoCoreError as exc:  # e.g. the profile does not exist
         sys.stderr.write(f"error: {exc}\n")
         raise typer.Exit(EXIT_INPUT) from None
-    options = AwsOptions(endpoint_url=endpoint_url, max_attempts=max_attempts)
+    options = live.AwsOptions(endpoint_url=endpoint_url, max_attempts=max_attempts)
 
     def run():
-        return verify_live(stacks[0], session=session, options=options)
+        return live.verify(stacks[0], session=session, options=options)
+
+    def emit(change) -> None:
+        with output.open("a", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as out:
+            out.write(live.render_change(change, format.value))
+            out.flush()
 
     if watch is None:
         report = run()
         waived = report.waived if show_waived or format is Format.sarif else ()
         _emit(RENDERERS[format.value](report.findings, (), waived).encode(), output)
     else:
-        def emit(change) -> None:
-            text = render_change(change, format.value)
-            with output.open("a", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as out:
-                out.write(text)
-                out.flush()
-
-        with stop_on_signals(threading.Event()) as stop:
-            report = watch_rounds(run, watch, emit, stop=stop)
-    if report is not None and is_partial(report):
-        unread = sum(1 for f in report.findings if f.rule == "XC700")
-        sys.stderr.write(f"partial report: {unread} part(s) of the live state could not be read (XC700)\n")
-        raise typer.Exit(EXIT_PARTIAL)
+        with live.stop_on_signals(threading.Event()) as stop:
+            report = live.watch(run, watch, emit, stop=stop)
+    if unread := live.unread(report):
+        sys.stderr.write(f"partial report: {len(unread)} part(s) of the live state could not be read (XC700)\n")
+        raise typer.Exit(live.EXIT_PARTIAL)
     raise typer.Exit(_exit_status(report.findings if report else [], fail_on, unusable=bool(report and report.unusable)))
 
 

@@ -10,7 +10,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xcloud_iac.audit import (
-    SEVERITY,
     AuditInputError,
     audit_text,
     audit_trust_policy,
@@ -89,10 +88,7 @@ def test_forallvalues_pins_sub_but_ifexists_on_an_optional_claim_does_not() -> N
         "ForAllValues:StringEquals": {f"{GITHUB}:sub": "repo:o/r:environment:prod"},
     }))
     assert audit_trust_policy(pinned) == []
-    vacuous = policy(web_identity(**{
-        "StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
-        "StringEqualsIfExists": {f"{GITHUB}:job_workflow_ref": "o/w/.github/workflows/d.yml@refs/heads/main"},
-    }))
+    vacuous = policy(web_identity(StringEquals={f"{GITHUB}:aud": "sts.amazonaws.com"}, StringEqualsIfExists={f"{GITHUB}:job_workflow_ref": "o/w/.github/workflows/d.yml@refs/heads/main"}))
     [finding] = audit_trust_policy(vacuous)
     assert finding.rule == "XC502" and "also true for tokens that do not carry the claim" in finding.message
 
@@ -223,10 +219,13 @@ def test_unusable_input_is_located(text: str, where: int, message: str) -> None:
     assert message in problem.message
 
 
-def test_severities_agree_with_the_registered_identity_rules() -> None:
-    registered = {cls.id: cls.severity for cls in rule_classes() if cls.id in SEVERITY}
-    for rule, severity in registered.items():
-        assert SEVERITY[rule] is severity, f"{rule}: the auditor says {SEVERITY[rule]}, the registry {severity}"
+def test_findings_carry_the_catalogue_severity_of_their_rule() -> None:
+    registered = {cls.id: cls.severity for cls in rule_classes()}
+    doc = policy(web_identity(), {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})
+    findings = audit_trust_policy(doc, max_session_seconds=7200, permission_policies=[
+        {"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}])
+    assert {f.rule for f in findings} == {"XC501", "XC502", "XC504", "XC505"}
+    assert all(f.severity is registered[f.rule] for f in findings)
 
 
 json_values = st.recursive(

@@ -12,9 +12,9 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.retries.standard import ExponentialBackoff
+from conftest import GKE_ISSUER, REGION, TRUST_POLICY, Deployed, client, free_port
 
 from xcloud_iac.verify import AwsOptions, render_change, stop_on_signals, verify, watch
-from conftest import CREDENTIALS, GKE_ISSUER, REGION, TRUST_POLICY, Deployed, client, free_port
 
 TABLE = "hubs[0].route_tables[0]"
 
@@ -80,8 +80,8 @@ def test_association_moved_to_another_table(spec, session, deployed: Deployed) -
     ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=other, TransitGatewayAttachmentId=deployed.attachment)
     assert triples(run(spec, session, deployed)) == [
         ("XC705", "hubs[0].attachments[0].route_table",
-         f"attachment 'aws-prod' of hub 'tgw-use1' ({deployed.attachment}) is associated with {other} (not declared in "
-         "the spec); the spec associates it with 'prod'"),
+         (f"attachment 'aws-prod' of hub 'tgw-use1' ({deployed.attachment}) is associated with {other} (not declared in "
+         "the spec); the spec associates it with 'prod'")),
     ]
 
 
@@ -93,8 +93,8 @@ def test_propagation_disabled(spec, session, deployed: Deployed) -> None:
         ("XC703", "hubs[0].attachments[0].propagate_to",
          in_table(deployed, "has no propagated route 10.10.0.0/16 from attachment 'aws-prod'")),
         ("XC705", "hubs[0].attachments[0].propagate_to",
-         f"attachment 'aws-prod' of hub 'tgw-use1' ({deployed.attachment}) does not propagate into route table 'prod', "
-         "as the spec says"),
+         (f"attachment 'aws-prod' of hub 'tgw-use1' ({deployed.attachment}) does not propagate into route table 'prod', "
+         "as the spec says")),
     ]
 
 
@@ -109,8 +109,8 @@ def test_an_undeclared_attachment_propagating_into_a_table(spec, session, deploy
     assert triples(run(spec, session, deployed)) == [
         ("XC702", TABLE, in_table(deployed, f"has a propagated route 10.10.128.0/17 from {rogue} (vpc {rogue_vpc}): an "
                                   "attachment the spec does not declare")),
-        ("XC705", TABLE, f"attachment {rogue} (vpc {rogue_vpc}), which the spec does not declare, propagates into route "
-                         f"table 'prod' of hub 'tgw-use1' ({deployed.table})"),
+        ("XC705", TABLE, (f"attachment {rogue} (vpc {rogue_vpc}), which the spec does not declare, propagates into route "
+                         f"table 'prod' of hub 'tgw-use1' ({deployed.table})")),
     ]
 
 
@@ -148,8 +148,8 @@ def test_trust_policy_with_another_exact_subject_and_an_extra_audience(spec, ses
     who = f"role 'gke-orders-reader' ({deployed.role_arn})"
     assert triples(run(spec, session, deployed)) == [
         ("XC708", "trust.issuers[0].client_ids",
-         f"IAM OIDC provider {deployed.provider_arn} of issuer 'gke-dr' also accepts audiences gcp-dr, which the spec "
-         "does not list"),
+         (f"IAM OIDC provider {deployed.provider_arn} of issuer 'gke-dr' also accepts audiences gcp-dr, which the spec "
+         "does not list")),
         ("XC709", "trust.roles[0].subjects", f"{who} accepts sub 'system:serviceaccount:orders:admin', which the spec does not list"),
         ("XC709", "trust.roles[0].subjects", f"{who} does not accept sub 'system:serviceaccount:orders:orders-api'"),
     ]
@@ -159,10 +159,10 @@ def test_objects_that_are_not_deployed(spec, session, deployed: Deployed) -> Non
     client(deployed.url, "route53resolver").delete_resolver_endpoint(ResolverEndpointId=deployed.inbound)
     client(deployed.url, "iam").delete_role(RoleName=deployed.role)
     assert triples(run(spec, session, deployed)) == [
-        ("XC701", "dns.resolver_endpoints[0]", "resolver endpoint 'use1-inbound': no Route 53 Resolver endpoint tagged "
-                                               "xcloud:stack=dr-pair, xcloud:key=resolver_endpoint/use1-inbound"),
-        ("XC701", "trust.roles[0]", "role 'gke-orders-reader': no IAM role named 'gke-orders-reader' or tagged "
-                                    "xcloud:stack=dr-pair, xcloud:key=role/gke-orders-reader"),
+        ("XC701", "dns.resolver_endpoints[0]", ("resolver endpoint 'use1-inbound': no Route 53 Resolver endpoint tagged "
+                                               "xcloud:stack=dr-pair, xcloud:key=resolver_endpoint/use1-inbound")),
+        ("XC701", "trust.roles[0]", ("role 'gke-orders-reader': no IAM role named 'gke-orders-reader' or tagged "
+                                    "xcloud:stack=dr-pair, xcloud:key=role/gke-orders-reader")),
     ]
 
 
@@ -311,3 +311,16 @@ def test_watch_stops_cleanly_on_sigterm(spec, session, deployed: Deployed) -> No
         last = watch(check, 0.01, lambda change: None, stop=stop)
     assert len(rounds) == 2 and last is not None and last.findings == []
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_hub_given_by_existing_id(spec_text: str, session, deployed: Deployed) -> None:
+    from xcloud_iac.spec import load_text
+
+    def with_existing_id(tgw: str):
+        return load_text(spec_text.replace("  kind: transit_gateway\n", f"  kind: transit_gateway\n  existing_id: {tgw}\n"), "x.yaml")
+
+    deployed.ec2().delete_tags(Resources=[deployed.tgw], Tags=[{"Key": "xcloud:key"}])  # not ours: found by id only
+    assert run(with_existing_id(deployed.tgw), session, deployed).findings == []
+    assert triples(run(with_existing_id("tgw-0123456789abcdef0"), session, deployed)) == [
+        ("XC701", "hubs[0]", "hub 'tgw-use1': no Transit Gateway tgw-0123456789abcdef0 (existing_id) in us-east-1"),
+    ]

@@ -15,10 +15,9 @@ ones this library did not generate, with the XC5xx rule ids of the catalogue.
 """
 
 from .documents import AuditInputError, audit_file, audit_text
-from .issuers import Issuer, normalise as normalise_issuer
+from .issuers import Issuer
+from .issuers import normalise as normalise_issuer
 from .trust import (
-    MAX_SESSION_SECONDS,
-    SEVERITY,
     PolicyShapeError,
     WebIdentityGrant,
     audit_permission_policy,
@@ -29,7 +28,7 @@ from .trust import (
 from .wif import audit_workload_identity_provider
 
 __all__ = [
-    "MAX_SESSION_SECONDS", "SEVERITY", "AuditInputError", "Issuer", "PolicyShapeError", "WebIdentityGrant", "audit_file",
+    "AuditInputError", "Issuer", "PolicyShapeError", "WebIdentityGrant", "audit_file",
     "audit_permission_policy", "audit_text", "audit_trust_policy", "audit_workload_identity_provider", "decode_document",
     "normalise_issuer", "web_identity_grants",
 ]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 
 KUBERNETES_KINDS = frozenset({"gke", "eks", "alibaba", "tencent", "kubernetes"})
 
@@ -53,9 +52,6 @@ class Issuer:
     @property
     def identified(self) -> bool:
         return bool(self.host_path) and "*" not in self.host_path and "?" not in self.host_path
-
-    def is_one_of(self, declared: set[str]) -> bool:
-        return normalise(self.host_path) in declared
 
 
 def normalise(issuer: str) -> str:
@@ -131,7 +127,10 @@ def explain_subject_pattern(issuer: Issuer, claim: str, pattern: str) -> str:
             if has_wildcard(org):
                 return "any workflow in any repository of any organisation matching " f"'{org}' can assume this role"
             if not repo or has_wildcard(repo):
-                where = f"any repository of '{org}'" if repo in ("", "*") else f"every repository of '{org}' matching '{repo}'"
+                where = (
+                    f"any repository of '{org}'" if repo in ("", "*")
+                    else f"every repository of '{org}' matching '{repo}'"
+                )
                 return f"any workflow in {where} can assume this role"
             if context is None or context == "*":
                 return (
@@ -143,6 +142,6 @@ def explain_subject_pattern(issuer: Issuer, claim: str, pattern: str) -> str:
     return f"every subject matching '{pattern}' can assume this role"
 
 
-def matches(pattern: str, value: str) -> bool:
-    """IAM StringLike: '*' any run of characters, '?' one character; nothing else is special."""
-    return fnmatchcase(value, pattern.replace("[", "[[]"))
+def quoted(values) -> str:
+    """'a', 'b' for messages."""
+    return ", ".join(f"'{v}'" for v in values)

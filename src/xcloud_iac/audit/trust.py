@@ -17,6 +17,7 @@ How a trust policy is read:
 
 from __future__ import annotations
 
+import functools
 import json
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,6 +26,7 @@ from fnmatch import fnmatchcase
 from typing import Any
 
 from ..checks.finding import Finding, Related, Severity
+from ..spec.catalog import MAX_SESSION_SECONDS
 from ..spec.errors import Location, format_path
 from ..spec.loader import SourceMap
 from . import issuers as iss
@@ -32,16 +34,15 @@ from .issuers import Issuer
 
 PathT = tuple[str | int, ...]
 
-# Severities of the XC5xx rules as the auditor reports them (tests/audit checks they agree with the registry).
-SEVERITY = {
-    "XC501": Severity.error,
-    "XC502": Severity.error,
-    "XC503": Severity.error,
-    "XC504": Severity.warning,
-    "XC505": Severity.error,
-    "XC506": Severity.error,
-}
-MAX_SESSION_SECONDS = 3600
+
+@functools.cache
+def severity_of(rule: str) -> Severity:
+    """The catalogue's severity of a rule, so `validate`, `audit-trust` and `verify` agree. (Imported late: the
+    registry imports every rule module, and the live ones import this module.)"""
+    from ..checks.registry import rule_classes
+
+    return next((cls.severity for cls in rule_classes() if cls.id == rule), Severity.error)
+
 
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 ASSUME_ACTIONS = ("sts:AssumeRole", WEB_IDENTITY, "sts:AssumeRoleWithSAML")
@@ -342,7 +343,7 @@ class _Context:
         return self.source.locate(path, key=True) if self.source else None
 
     def finding(self, rule: str, message: str, path: PathT, hint: str, related: Iterable[Related] = ()) -> Finding:
-        return Finding(rule, SEVERITY[rule], message, format_path(path), self.locate(path), hint, tuple(related))
+        return Finding(rule, severity_of(rule), message, format_path(path), self.locate(path), hint, tuple(related))
 
 
 def audit_trust_policy(
@@ -477,7 +478,7 @@ def _claim_findings(ctx: _Context, grant: WebIdentityGrant, grants: list[WebIden
         for cond in grant.claims["aud"]:
             if cond.broad_values:
                 yield ctx.finding(
-                    "XC502", f"{prefix} {cond.operator.text} 'aud' matching {_quoted(cond.broad_values)}: tokens for "
+                    "XC502", f"{prefix} {cond.operator.text} 'aud' matching {iss.quoted(cond.broad_values)}: tokens for "
                     "every matching audience are accepted", cond.path, hint,
                 )
     if sub != "broad":
@@ -486,14 +487,14 @@ def _claim_findings(ctx: _Context, grant: WebIdentityGrant, grants: list[WebIden
     for claim, cond in broad:
         why = "; ".join(dict.fromkeys(iss.explain_subject_pattern(issuer, claim, v) for v in cond.broad_values))
         yield ctx.finding(
-            "XC502", f"{prefix} {cond.operator.text} '{claim}' matching {_quoted(cond.broad_values)}: {why}",
+            "XC502", f"{prefix} {cond.operator.text} '{claim}' matching {iss.quoted(cond.broad_values)}: {why}",
             cond.path, hint,
         )
     if not broad:  # exact conditions that still do not pin the subject
         cond, why, gap_hint = _subject_gap(grant)
         claim = _claim_of(cond.key, issuer)
         yield ctx.finding(
-            "XC502", f"{prefix} {cond.operator.text} '{claim}' = {_quoted(cond.values)}, but {why}", cond.path, gap_hint
+            "XC502", f"{prefix} {cond.operator.text} '{claim}' = {iss.quoted(cond.values)}, but {why}", cond.path, gap_hint
         )
 
 
@@ -502,27 +503,36 @@ def _subject_gap(grant: WebIdentityGrant) -> tuple[Condition, str, str]:
     conditions = [c for claim in grant.subject_claims for c in grant.claims.get(claim, [])]
     vacuous = next((c for c in conditions if not c.pins(_claim_of(c.key, grant.issuer) or "")), None)
     if vacuous is not None:
-        return (
-            vacuous, "the condition is also true for tokens that do not carry the claim: it does not narrow who "
-            "can assume this role", "Use the operator without IfExists / ForAllValues: for this claim.",
+        why = (
+            "the condition is also true for tokens that do not carry the claim: it does not narrow who can assume "
+            "this role"
         )
+        return vacuous, why, "Use the operator without IfExists / ForAllValues: for this claim."
     repo = [c for c in conditions if _claim_of(c.key, grant.issuer) in ("repository", "repository_id")]
     if repo:
-        return (
-            repo[0], "no condition on 'ref', 'environment', 'job_workflow_ref' or 'sub' narrows it further: any "
-            "workflow of the repository on any branch, tag or pull request can assume this role",
-            "Add a StringEquals condition on the issuer's :ref or :environment (or pin 'sub' to "
-            "repo:<org>/<repo>:ref:refs/heads/main).",
+        why = (
+            "no condition on 'ref', 'environment', 'job_workflow_ref' or 'sub' narrows it further: any workflow of the "
+            "repository on any branch, tag or pull request can assume this role"
         )
-    return (
-        conditions[0], "no condition names the repository ('sub', 'repository', 'repository_id' or "
-        "'job_workflow_ref'): matching workflows of any repository of the issuer can assume this role",
-        "Pin 'sub' to repo:<org>/<repo>:ref:refs/heads/<branch>, or add a StringEquals condition on the issuer's "
-        ":repository or :repository_id.",
+        hint = (
+            "Add a StringEquals condition on the issuer's :ref or :environment (or pin 'sub' to "
+            "repo:<org>/<repo>:ref:refs/heads/main)."
+        )
+        return repo[0], why, hint
+    why = (
+        "no condition names the repository ('sub', 'repository', 'repository_id' or 'job_workflow_ref'): matching "
+        "workflows of any repository of the issuer can assume this role"
     )
+    hint = (
+        "Pin 'sub' to repo:<org>/<repo>:ref:refs/heads/<branch>, or add a StringEquals condition on the issuer's "
+        ":repository or :repository_id."
+    )
+    return conditions[0], why, hint
 
 
-def _missing_finding(ctx: _Context, grant: WebIdentityGrant, grants: list[WebIdentityGrant], missing: list[str]) -> Finding:
+def _missing_finding(
+    ctx: _Context, grant: WebIdentityGrant, grants: list[WebIdentityGrant], missing: list[str]
+) -> Finding:
     issuer, stmt = grant.issuer, grant.statement
     if len(missing) == 2:
         detail = "neither 'aud' nor 'sub' is constrained: every token of the issuer can assume this role"
@@ -544,10 +554,6 @@ def _missing_finding(ctx: _Context, grant: WebIdentityGrant, grants: list[WebIde
         "XC501", f"{stmt.label} of {ctx.who} trusts {issuer.label}: {detail}", stmt.condition_path,
         _missing_hint(issuer, missing), related,
     )
-
-
-def _quoted(values: Iterable[str]) -> str:
-    return ", ".join(f"'{v}'" for v in values)
 
 
 def _missing_hint(issuer: Issuer, missing: list[str]) -> str:
@@ -589,7 +595,10 @@ def audit_permission_policy(
         )
         if not (actions or resources):
             continue
-        key = ("NotAction" if stmt.not_action else "Action") if actions else ("NotResource" if stmt.not_resource else "Resource")
+        if actions:
+            key = "NotAction" if stmt.not_action else "Action"
+        else:
+            key = "NotResource" if stmt.not_resource else "Resource"
         what = " on ".join(x for x in (", ".join(actions), ", ".join(resources)) if x)
         out.append(
             ctx.finding(

@@ -15,7 +15,7 @@ from ..checks.finding import Finding
 from ..spec.errors import format_path
 from ..spec.loader import SourceMap
 from . import issuers as iss
-from .trust import SEVERITY, PathT, PolicyShapeError
+from .trust import PathT, PolicyShapeError, severity_of
 
 _TRIVIAL_CONDITIONS = frozenset({"", "true", "1 == 1", "true == true"})
 
@@ -45,7 +45,7 @@ def audit_workload_identity_provider(
 
     def finding(rule: str, message: str, path: PathT, hint: str) -> Finding:
         loc = source.locate(path, key=True) if source else None
-        return Finding(rule, SEVERITY[rule], message, format_path(path), loc, hint)
+        return Finding(rule, severity_of(rule), message, format_path(path), loc, hint)
 
     issuer = None
     if isinstance(oidc, Mapping):

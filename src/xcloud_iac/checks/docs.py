@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .registry import rule_classes
 
-_AREAS = {"1": "Shape", "2": "Addressing", "3": "Routing", "4": "DNS", "5": "Identity", "6": "Interconnect", "7": "Live state (xcloud verify)"}
+_AREAS = {"1": "Shape", "2": "Addressing", "3": "Routing", "4": "DNS", "5": "Identity", "6": "Interconnect", "7": "Live state"}
 
 
 def render_rules_markdown() -> str:

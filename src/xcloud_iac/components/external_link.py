@@ -64,7 +64,8 @@ class DirectConnectLink(pulumi.ComponentResource):
                 mtu=link.mtu,
                 region=link.region,
                 tags=aws_tags(stack, "link", link.name, name=f"{link.name} ({link.provider} {link.location})"),
-                opts=child_opts(self, protect=link.protect),
+                # AWS generates the BGP MD5 key; the provider does not mark it secret
+                opts=child_opts(self, protect=link.protect, secret_outputs=["bgpAuthKey"]),
             )
             if link.stack_type is m.StackType.dual:
                 aws.directconnect.BgpPeer(
@@ -73,7 +74,7 @@ class DirectConnectLink(pulumi.ComponentResource):
                     address_family="ipv6",
                     bgp_asn=link.remote.asn,
                     region=link.region,
-                    opts=child_opts(self),
+                    opts=child_opts(self, secret_outputs=["bgpAuthKey"]),
                 )
             self.virtual_interface_id = vif.id
         else:

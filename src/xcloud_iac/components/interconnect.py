@@ -94,7 +94,9 @@ class AwsGcpInterconnect(pulumi.ComponentResource):
                 provided_activation_key=provided_key,
                 description=description,
                 labels=gcp_labels(stack, "interconnect", ic.name),
-                opts=child_opts(self, protect=ic.protect, secret_outputs=["generatedActivationKey"]),
+                # the key is a secret whichever side generates it (the provider marks neither field secret)
+                opts=child_opts(self, protect=ic.protect,
+                                secret_outputs=["generatedActivationKey", "providedActivationKey"]),
             )
 
         def connection(**mode: pulumi.Input) -> aws_native.interconnect.Connection:

@@ -4,7 +4,7 @@ and the rules' VPC associations.
 Security groups open DNS (port 53, UDP and TCP) only where it is needed: an inbound endpoint accepts queries from
 its `allowed_sources` (e.g. 35.199.192.0/19, where Cloud DNS forwarding comes from) and sends nothing; an outbound
 endpoint sends queries only to its rules' targets and accepts nothing (security groups are stateful, so answers
-come back either way).
+come back either way). A source of 0.0.0.0/0 or ::/0 is refused: an endpoint never answers the whole world.
 """
 
 from __future__ import annotations
@@ -196,9 +196,12 @@ def _validate(name: str, args: ResolverForwardingArgs) -> None:
                                                      "allowed_sources is for inbound endpoints")
         for cidr in ep.allowed_sources:
             try:
-                ipaddress.ip_network(cidr)
+                source = ipaddress.ip_network(cidr)
             except ValueError:
                 problems.add(f"endpoint '{ep.name}': allowed source {cidr!r} is not a CIDR")
+                continue
+            problems.require(source.prefixlen > 0, f"endpoint '{ep.name}': allowed source {cidr} admits every "
+                                                   "address; list the networks that query the endpoint")
     for rule in args.rules:
         problems.require(directions.get(rule.endpoint) == "outbound",
                          f"rule '{rule.name}' uses '{rule.endpoint}', which is not an outbound endpoint here")

@@ -1,7 +1,7 @@
 """`xcloud verify`: the live AWS side of a deployed stack against its spec (rules XC700..XC709).
 
     from xcloud_iac import load
-    from xcloud_iac.verify import verify
+    from xcloud_iac.verify import AwsOptions, verify
     report = verify(load("stacks/dr-pair.yaml"))            # boto3's standard credential chain
     report = verify(stack, options=AwsOptions(endpoint_url="http://127.0.0.1:5000"))   # an emulator
 
@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import boto3
 
-from ..checks import BLOCKING_RULES, Report, all_rules, check
+from ..checks import BLOCKING_RULES, Finding, Report, all_rules, check
 from ..checks.live import live_rule_classes
 from ..spec import models as m
-from ..topology import build
 from .aws import AwsOptions, ClientFactory, Clients
 from .read import read_live_state
 from .watch import Change, render_change, stop_on_signals, watch
@@ -33,7 +32,7 @@ def verify(
     stack: m.Stack,
     *,
     session: boto3.Session | None = None,
-    options: AwsOptions = AwsOptions(),
+    options: AwsOptions | None = None,
     clients: ClientFactory | None = None,
     home_region: str | None = None,
 ) -> Report:
@@ -43,17 +42,18 @@ def verify(
     if blocking.unusable:
         return blocking
     if clients is None:
-        factory = Clients(session, options)
+        factory = Clients(session, options or AwsOptions())
         clients, home_region = factory, home_region or factory.home_region
-    live = read_live_state(stack, build(stack), clients, home_region or "us-east-1")
+    live = read_live_state(stack, clients, home_region or "us-east-1")
     return check(stack, [cls(live) for cls in live_rule_classes()])
 
 
-def is_partial(report: Report) -> bool:
-    return any(f.rule == UNREAD_RULE for f in report.findings)
+def unread(report: Report | None) -> list[Finding]:
+    """The XC700 findings: what could not be read. A report with any is partial."""
+    return [f for f in report.findings if f.rule == UNREAD_RULE] if report else []
 
 
 __all__ = [
-    "EXIT_PARTIAL", "AwsOptions", "Change", "Clients", "is_partial", "read_live_state", "render_change",
-    "stop_on_signals", "verify", "watch",
+    "EXIT_PARTIAL", "AwsOptions", "Change", "Clients", "read_live_state", "render_change", "stop_on_signals",
+    "unread", "verify", "watch",
 ]

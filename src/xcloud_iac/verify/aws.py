@@ -50,7 +50,7 @@ class AwsOptions:
 
     def config(self) -> Config:
         return Config(
-            retries={"mode": "standard", "max_attempts": self.max_attempts},
+            retries={"mode": "standard", "total_max_attempts": self.max_attempts},  # the first try included
             connect_timeout=self.connect_timeout,
             read_timeout=self.read_timeout,
             user_agent_extra="xcloud-verify",
@@ -60,10 +60,10 @@ class AwsOptions:
 class Clients:
     """One client per (service, region), from one session."""
 
-    def __init__(self, session: boto3.Session | None = None, options: AwsOptions = AwsOptions()) -> None:
+    def __init__(self, session: boto3.Session | None = None, options: AwsOptions | None = None) -> None:
         self.session = session or boto3.Session()
-        self.options = options
-        self._config = options.config()
+        self.options = options or AwsOptions()
+        self._config = self.options.config()
         self._cache: dict[tuple[str, str], Any] = {}
 
     def __call__(self, service: str, region: str) -> Any:

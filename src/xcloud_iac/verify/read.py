@@ -35,7 +35,6 @@ from ..checks.live.state import (
 )
 from ..spec import models as m
 from ..tags import KEY_TAG, STACK_TAG, spec_key
-from ..topology import Topology
 from .aws import ClientFactory, explain
 
 T = TypeVar("T")
@@ -48,9 +47,9 @@ ROUTE_FILTERS = [
 ]
 
 
-def read_live_state(stack: m.Stack, topo: Topology, clients: ClientFactory, home_region: str = "us-east-1") -> LiveState:
+def read_live_state(stack: m.Stack, clients: ClientFactory, home_region: str = "us-east-1") -> LiveState:
     """What is deployed for `stack`, as far as it could be read."""
-    return _Reader(stack, topo, clients, home_region).read()
+    return _Reader(stack, clients, home_region).read()
 
 
 def pages(client: Any, operation: str, key: str, **params: Any) -> list[Any]:
@@ -66,9 +65,8 @@ def tag_map(tags: Iterable[dict[str, str]] | None) -> dict[str, str]:
 
 
 class _Reader:
-    def __init__(self, stack: m.Stack, topo: Topology, clients: ClientFactory, home_region: str) -> None:
+    def __init__(self, stack: m.Stack, clients: ClientFactory, home_region: str) -> None:
         self.stack = stack
-        self.topo = topo
         self.clients = clients
         self.home_region = home_region
         self.state = LiveState(stack.name)
@@ -86,12 +84,15 @@ class _Reader:
         self._vpcs()
         return self.state
 
-    def attempt(self, what: str, objs: Sequence[m.Model], service: str, region: str, read: Callable[[], T]) -> T:
-        """`read()`, or UNREAD after recording why for each spec object whose checks it skips."""
+    def attempt(
+        self, what: str, objs: Sequence[m.Model], service: str, region: str, read: Callable[..., T], /, *args: Any,
+        **kwargs: Any,
+    ) -> T:
+        """`read(*args, **kwargs)`, or UNREAD after recording why for each spec object whose checks it skips."""
         reason = self._stopped or self._down.get((service, region))
         if reason is None:
             try:
-                return read()
+                return read(*args, **kwargs)
             except (ClientError, BotoCoreError) as exc:
                 failure = explain(exc, service, region)
                 reason = failure.reason
@@ -113,10 +114,8 @@ class _Reader:
             return
         region = _dx_region(owners[0])  # Direct Connect gateways are global: one listing serves every owner
         client = self.clients("directconnect", region)
-        gateways = self.attempt(
-            "Direct Connect gateways", owners, "directconnect", region,
-            lambda: pages(client, "describe_direct_connect_gateways", "directConnectGateways"),
-        )
+        gateways = self.attempt("Direct Connect gateways", owners, "directconnect", region,
+                                pages, client, "describe_direct_connect_gateways", "directConnectGateways")
         if gateways is UNREAD:
             return
         for owner in owners:
@@ -134,9 +133,8 @@ class _Reader:
                                     raw.get("amazonSideAsn"))
             associations = self.attempt(
                 f"associations of Direct Connect gateway {gateway.id} of {kind} '{owner.name}'", [owner],
-                "directconnect", region,
-                lambda: pages(client, "describe_direct_connect_gateway_associations",
-                              "directConnectGatewayAssociations", directConnectGatewayId=gateway.id),
+                "directconnect", region, pages, client, "describe_direct_connect_gateway_associations",
+                "directConnectGatewayAssociations", directConnectGatewayId=gateway.id,
             )
             if associations is not UNREAD:
                 gateway.associations = [
@@ -160,7 +158,7 @@ class _Reader:
                 continue  # Cloud WAN cores are not read yet
             ec2 = self.clients("ec2", hub.region)
             found = self.attempt(f"Transit Gateway of hub '{hub.name}'", [hub], "ec2", hub.region,
-                                 lambda: self._find_transit_gateway(ec2, hub))
+                                 self._find_transit_gateway, ec2, hub)
             if found is UNREAD:
                 continue
             if found is None:
@@ -168,11 +166,13 @@ class _Reader:
                 continue
             live = LiveHub(found, hub.region)
             listed = self.attempt(f"route tables and attachments of hub '{hub.name}' ({found})", [hub], "ec2",
-                                  hub.region, lambda: self._tables_and_attachments(ec2, hub, live))
+                                  hub.region, self._tables_and_attachments, ec2, hub, live)
             if listed is UNREAD:
                 continue
-            unmatched = [a for a in live.attachments.values() if a.name is None and a.resource_type == "direct-connect-gateway"]
-            unknown = [a for a in hub.attachments if a.kind in ("interconnect", "link") and a.target not in self.state.dx_gateways]
+            unmatched = [a for a in live.attachments.values()
+                         if a.name is None and a.resource_type == "direct-connect-gateway"]
+            unknown = [a for a in hub.attachments
+                       if a.kind in ("interconnect", "link") and a.target not in self.state.dx_gateways]
             if unmatched and unknown:  # which attachment is which cannot be told: comparing would invent drift
                 self.state.unread.append(Unread(
                     f"attachments of hub '{hub.name}' ({found})", "its Direct Connect attachments cannot be matched to "
@@ -184,9 +184,9 @@ class _Reader:
                 label = f"route table '{table.name}' of hub '{hub.name}' ({table.id})" if declared else (
                     f"route table {table.id} of hub '{hub.name}'")
                 self.attempt(f"associations and propagations of {label}", [declared or hub], "ec2", hub.region,
-                             lambda: self._associations(ec2, table))
+                             self._associations, ec2, table)
                 if declared is not None:
-                    self.attempt(f"routes of {label}", [declared], "ec2", hub.region, lambda: self._routes(ec2, table))
+                    self.attempt(f"routes of {label}", [declared], "ec2", hub.region, self._routes, ec2, table)
 
     def _find_transit_gateway(self, ec2: Any, hub: m.TransitGateway) -> str | None:
         if hub.existing_id:
@@ -215,11 +215,13 @@ class _Reader:
             if raw.get("TransitGatewayId") != live.id or raw.get("State") in GONE:
                 continue
             att_id = raw["TransitGatewayAttachmentId"]
-            name = self._attachment_name(hub, tag_map(raw.get("Tags")), raw.get("ResourceType", ""), raw.get("ResourceId", ""))
-            live.attachments[att_id] = LiveAttachment(att_id, raw.get("ResourceType", ""), raw.get("ResourceId", ""),
-                                                      raw.get("State", ""), name)
+            kind, resource = raw.get("ResourceType", ""), raw.get("ResourceId", "")
+            name = self._attachment_name(hub, tag_map(raw.get("Tags")), kind, resource)
+            live.attachments[att_id] = LiveAttachment(att_id, kind, resource, raw.get("State", ""), name)
 
-    def _attachment_name(self, hub: m.TransitGateway, tags: dict[str, str], resource_type: str, resource_id: str) -> str | None:
+    def _attachment_name(
+        self, hub: m.TransitGateway, tags: dict[str, str], resource_type: str, resource_id: str
+    ) -> str | None:
         """The spec attachment a live one is: by tag, else by the VPC or Direct Connect gateway it attaches."""
         for att in hub.attachments:
             if self.ours(tags, "attachment", hub.name, att.name):
@@ -248,7 +250,8 @@ class _Reader:
         }
 
     def _routes(self, ec2: Any, table: LiveRouteTable) -> None:
-        raw = pages(ec2, "search_transit_gateway_routes", "Routes", TransitGatewayRouteTableId=table.id, Filters=ROUTE_FILTERS)
+        raw = pages(ec2, "search_transit_gateway_routes", "Routes", TransitGatewayRouteTableId=table.id,
+                    Filters=ROUTE_FILTERS)
         table.routes = [
             LiveRoute(
                 ipaddress.ip_network(r["DestinationCidrBlock"], strict=False) if r.get("DestinationCidrBlock") else None,
@@ -274,11 +277,11 @@ class _Reader:
             here = [e for e in endpoints if endpoint_region[e.name] == region]
             if here:
                 self.attempt("Route 53 Resolver endpoints", here, "route53resolver", region,
-                             lambda: self._endpoints(client, here, region))
+                             self._endpoints, client, here, region)
             here_rules = [r for r in rules if endpoint_region[r.endpoint] == region]
             if here_rules:
                 self.attempt("Route 53 Resolver rules", here_rules, "route53resolver", region,
-                             lambda: self._rules(client, here_rules, region))
+                             self._rules, client, here_rules, region)
 
     def _endpoints(self, client: Any, wanted: list[m.ResolverEndpoint], region: str) -> None:
         listed = pages(client, "list_resolver_endpoints", "ResolverEndpoints")
@@ -296,7 +299,7 @@ class _Reader:
                 continue
             addresses = self.attempt(
                 f"addresses of resolver endpoint '{ep.name}' ({live.id})", [ep], "route53resolver", region,
-                lambda: pages(client, "list_resolver_endpoint_ip_addresses", "IpAddresses", ResolverEndpointId=live.id),
+                pages, client, "list_resolver_endpoint_ip_addresses", "IpAddresses", ResolverEndpointId=live.id,
             )
             if addresses is not UNREAD:
                 live.addresses = [(a.get("Ip") or a.get("Ipv6", ""), a.get("SubnetId", "")) for a in addresses]
@@ -321,8 +324,8 @@ class _Reader:
                 continue
             associations = self.attempt(
                 f"associations of resolver rule '{rule.name}' ({live.id})", [rule], "route53resolver", region,
-                lambda: pages(client, "list_resolver_rule_associations", "ResolverRuleAssociations",
-                              Filters=[{"Name": "ResolverRuleId", "Values": [live.id]}]),
+                pages, client, "list_resolver_rule_associations", "ResolverRuleAssociations",
+                Filters=[{"Name": "ResolverRuleId", "Values": [live.id]}],
             )
             if associations is not UNREAD:
                 live.vpc_ids = {a["VPCId"] for a in associations
@@ -332,20 +335,20 @@ class _Reader:
 
     def _iam(self) -> None:
         trust = self.stack.trust
+        if not trust.roles:
+            return
         iam = self.clients("iam", self.home_region)
         issuers = [i for i in trust.issuers if any(r.issuer == i.name for r in trust.roles)]
         if issuers:
-            arns = self.attempt(
-                "IAM OIDC providers", issuers, "iam", self.home_region,
-                lambda: [p["Arn"] for p in iam.list_open_id_connect_providers().get("OpenIDConnectProviderList", [])],
-            )
+            arns = self.attempt("IAM OIDC providers", issuers, "iam", self.home_region,
+                                pages, iam, "list_open_id_connect_providers", "OpenIDConnectProviderList")
             if arns is not UNREAD:
                 for issuer in issuers:
-                    self._provider(iam, issuer, arns)
+                    self._provider(iam, issuer, [p["Arn"] for p in arns])
         listing: list[dict[str, Any]] = []
         for role in trust.roles:
             found = self.attempt(f"IAM role of '{role.name}'", [role], "iam", self.home_region,
-                                 lambda: self._find_role(iam, role, listing))
+                                 self._find_role, iam, role, listing)
             if found is not UNREAD:
                 self.state.roles[role.name] = found
 
@@ -356,7 +359,7 @@ class _Reader:
             self.state.oidc_providers[issuer.name] = None
             return
         raw = self.attempt(f"IAM OIDC provider {arn}", [issuer], "iam", self.home_region,
-                           lambda: iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn))
+                           iam.get_open_id_connect_provider, OpenIDConnectProviderArn=arn)
         if raw is not UNREAD:
             self.state.oidc_providers[issuer.name] = LiveOidcProvider(
                 arn, raw.get("Url", ""), frozenset(raw.get("ClientIDList", [])), frozenset(raw.get("ThumbprintList", []))
@@ -409,8 +412,8 @@ class _Reader:
         for region in sorted({n.region for n in unknown}):
             here = [n for n in unknown if n.region == region]
             ec2 = self.clients("ec2", region)
-            vpcs = self.attempt("VPCs of networks by tag", here, "ec2", region, lambda: pages(
-                ec2, "describe_vpcs", "Vpcs", Filters=[{"Name": f"tag:{STACK_TAG}", "Values": [self.stack.name]}]))
+            vpcs = self.attempt("VPCs of networks by tag", here, "ec2", region, pages, ec2, "describe_vpcs", "Vpcs",
+                                Filters=[{"Name": f"tag:{STACK_TAG}", "Values": [self.stack.name]}])
             for net in here if vpcs is not UNREAD else ():
                 match = next((v["VpcId"] for v in vpcs if self.ours(tag_map(v.get("Tags")), "network", net.name)), None)
                 if match is not None:

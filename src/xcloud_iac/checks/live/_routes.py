@@ -59,8 +59,12 @@ def tables(topo: Topology, live: LiveState) -> Iterator[tuple[m.TransitGateway, 
 
 def expected_routes(topo: Topology, hub: m.TransitGateway, table: m.RouteTable) -> list[Expected]:
     domain = topo.routing.domains.get(f"rt:{hub.name}/{table.name}")
+    routes = domain.routes if domain else []
+    static = {r.prefix for r in routes if r.origin == "static"}
     out = []
-    for route in domain.routes if domain else ():
+    for route in routes:
+        if route.origin != "static" and route.prefix in static:
+            continue  # a static route replaces a propagated one for the same prefix: AWS shows only the static one
         if route.origin == "static":
             target = route.obj.attachment  # type: ignore[union-attr]
             out.append(Expected(route, frozenset({target} if target else ()), route.hop.kind == "blackhole"))
@@ -109,7 +113,8 @@ def _table_drift(
                     "a blackhole (its attachment is gone or not available)", expected[static].route.obj,
                 )
             else:
-                yield drift_("blackhole", f"has a {route.type} blackhole route {route.destination} that the spec does not declare")
+                yield drift_("blackhole", f"has a {route.type} blackhole route {route.destination} that the spec "
+                             "does not declare")
         elif route.type == "static":
             hit = [i for i in same if expected[i].kind == "static" and not expected[i].blackhole
                    and (not route.attachments or expected[i].carriers & carriers)]  # no target reported: prefix only
@@ -124,7 +129,8 @@ def _table_drift(
                 )
                 yield drift_("unauthorised", f"sends {route.destination} to {targets}; {spec_says}", declared.route.obj)
             else:
-                yield drift_("unauthorised", f"has a static route {route.destination} -> {targets} that the spec does not declare")
+                yield drift_("unauthorised", f"has a static route {route.destination} -> {targets} that the spec "
+                             "does not declare")
         else:
             hit = [i for i in same if expected[i].kind == "propagated" and expected[i].carriers & carriers]
             if hit:

@@ -15,7 +15,10 @@ class MissingRoute(LiveRule):
     id = "XC703"
     title = "Missing route in a live route table"
     severity = Severity.error
-    fix_hint = "Re-apply the stack (pulumi up) for static routes and propagations; check the BGP session and the far side's advertisements for learned routes."
+    fix_hint = (
+        "Re-apply the stack (pulumi up) for static routes and propagations; for learned routes, check the BGP session "
+        "and the far side's advertisements."
+    )
 
     def check_live(self, topo, live):
         for d in drift(topo, live):

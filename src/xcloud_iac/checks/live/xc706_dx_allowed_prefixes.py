@@ -18,7 +18,10 @@ class DxAssociationDrift(LiveRule):
     id = "XC706"
     title = "Direct Connect gateway association differs from the allow-list"
     severity = Severity.error
-    fix_hint = "Set the association's allowed prefixes to the spec's aws.allowed_prefixes (pulumi up), or change the spec and validate it."
+    fix_hint = (
+        "Set the association's allowed prefixes to the spec's aws.allowed_prefixes (pulumi up), or change the spec and "
+        "validate it."
+    )
 
     def check_live(self, topo, live):
         for owner in (*topo.spec.interconnects, *topo.spec.links):

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from ...audit import MAX_SESSION_SECONDS, PolicyShapeError, audit_trust_policy, normalise_issuer, web_identity_grants
+from ...audit import PolicyShapeError, audit_trust_policy, normalise_issuer, web_identity_grants
+from ...audit.issuers import quoted
+from ...spec.catalog import MAX_SESSION_SECONDS
 from ..finding import Related, Severity
 from ..registry import register
 from . import LiveRule
@@ -56,14 +58,10 @@ class TrustPolicyDrift(LiveRule):
                 live_values = set().union(*pinned)
                 extra, missing = sorted(live_values - spec_values), sorted(spec_values - live_values)
                 if extra:
-                    yield self.finding(topo, role, f"{who} accepts {claim} {_quoted(extra)}, which the spec does not "
+                    yield self.finding(topo, role, f"{who} accepts {claim} {quoted(extra)}, which the spec does not "
                                        "list", field=field)
                 if missing:
-                    yield self.finding(topo, role, f"{who} does not accept {claim} {_quoted(missing)}", field=field)
+                    yield self.finding(topo, role, f"{who} does not accept {claim} {quoted(missing)}", field=field)
             if found.max_session != role.max_session_seconds and found.max_session <= MAX_SESSION_SECONDS:
                 yield self.finding(topo, role, f"{who} allows sessions of {found.max_session} s; the spec says "
                                    f"{role.max_session_seconds} s", field=("max_session_seconds",))
-
-
-def _quoted(values) -> str:
-    return ", ".join(f"'{v}'" for v in values)

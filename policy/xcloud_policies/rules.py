@@ -1,0 +1,375 @@
+"""The policies of the xcloud-iac policy pack, as pure functions (standard library only).
+
+Each policy looks at one resource as the Pulumi engine hands it to a policy pack - type token, inputs (camelCase),
+`protect`, `additional_secret_outputs` - and returns its violations as messages. `pack.py` wraps them in
+pulumi_policy; tests call them directly with what Pulumi's mocks record. They judge any resource of the types they
+name, whether xcloud-iac created it or not.
+
+| policy                       | resources                                  | library rule |
+|------------------------------|--------------------------------------------|--------------|
+| xcloud-oidc-trust-pinned     | aws:iam/role:Role                          | XC501, XC502 |
+| xcloud-resolver-rule-targets | aws:route53/resolverRule:ResolverRule      | -            |
+| xcloud-dx-allowed-prefixes   | aws:directconnect/gatewayAssociation       | XC304        |
+| xcloud-deletion-protection   | interconnects, DX gateways, hubs           | XC605        |
+| xcloud-secret-keys           | activation keys, BGP keys                  | -            |
+
+Every policy takes a `waivers` config (logical resource name -> reason): the pack's counterpart of a spec's
+`ignore: [{rule, reason}]`, so an object the spec waives (e.g. `protect: false` with an XC605 waiver) can pass
+the pack too, by name and with a reason, without turning the policy off for the whole stack.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import ipaddress
+import json
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+MANDATORY, ADVISORY = "mandatory", "advisory"
+WAIVERS = "waivers"
+ALLOWED_PREFIXES = "allowedPrefixes"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One resource as a policy sees it."""
+
+    type: str
+    props: Mapping[str, Any]
+    """Inputs, camelCase, as the engine sends them."""
+    name: str = ""
+    """Logical name (what `waivers` refer to)."""
+    protect: bool = False
+    secret_outputs: Collection[str] = ()
+    """`additional_secret_outputs` of the resource."""
+    secret_inputs: Collection[str] | None = None
+    """Inputs given as secrets, when the caller can tell (Pulumi's mocks can). None: unknown - pulumi_policy strips
+    the secret markers before a policy sees the inputs, so inside `pulumi preview` only the option is visible."""
+
+
+Check = Callable[[Resource, Mapping[str, Any]], list[str]]
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    description: str
+    resource_types: frozenset[str]
+    check: Check
+    remediation: str
+    enforcement: str = MANDATORY
+    config_schema: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """JSON Schema of the policy's own config properties (besides `waivers` and `enforcementLevel`)."""
+
+    def validate(self, resource: Resource, config: Mapping[str, Any] | None = None) -> list[str]:
+        """The violations of `resource`: none for another type or for a resource waived by name."""
+        config = config or {}
+        if resource.type not in self.resource_types:
+            return []
+        reason = (config.get(WAIVERS) or {}).get(resource.name)
+        if isinstance(reason, str) and reason.strip():
+            return []
+        return self.check(resource, config)
+
+    @property
+    def schema(self) -> dict[str, dict[str, Any]]:
+        """Every config property of the policy, as the pack declares them."""
+        return {**self.config_schema, WAIVERS: WAIVERS_SCHEMA}
+
+
+WAIVERS_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "Logical resource name -> reason: resources exempted from this policy.",
+    "additionalProperties": {"type": "string", "minLength": 1},
+}
+
+
+# ---------------------------------------------------------------- reading inputs
+
+
+def _plain(value: Any) -> Any:
+    """Inputs as plain dicts and lists (pulumi_policy hands out read-only proxies of both)."""
+    if isinstance(value, Mapping):
+        return {k: _plain(value[k]) for k in value}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _as_list(value: Any) -> list[Any]:
+    """An IAM element that may be one value or a list of them."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+# ---------------------------------------------------------------- open OIDC trust
+
+ROLE = "aws:iam/role:Role"
+WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
+ASSUME_ACTIONS = ("sts:AssumeRole", WEB_IDENTITY, "sts:AssumeRoleWithSAML")
+PINNED_CLAIMS = ("aud", "sub")
+_OIDC_PROVIDER_ARN = re.compile(r"^arn:[^:]+:iam::[^:]*:oidc-provider/(.+)$")
+_POSITIVE_OPERATORS = {"stringequals": False, "stringequalsignorecase": False, "stringlike": True}  # -> wildcards?
+# Condition keys that name who calls sts:AssumeRole: they close a `Principal: "*"` trust.
+_CALLER_KEYS = frozenset({
+    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+    "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
+})
+
+
+@dataclass(frozen=True)
+class _Condition:
+    key: str  # lower-case
+    values: list[str]
+    wildcards: bool  # '*' and '?' are patterns (StringLike), not literal characters
+
+
+def _conditions(block: Any) -> list[_Condition]:
+    """The conditions of a statement that must hold for it to match. A condition that is true when the key is
+    missing (`...IfExists`, `ForAllValues:`) or that excludes values (`StringNotEquals`) pins nothing."""
+    out = []
+    for operator, pairs in (block or {}).items() if isinstance(block, Mapping) else ():
+        text = operator.lower()
+        qualifier, _, base = text.rpartition(":")
+        if base.endswith("ifexists") or qualifier == "forallvalues" or base not in _POSITIVE_OPERATORS:
+            continue
+        for key, values in (pairs or {}).items() if isinstance(pairs, Mapping) else ():
+            out.append(_Condition(key.lower(), [str(v) for v in _as_list(values)], _POSITIVE_OPERATORS[base]))
+    return out
+
+
+def _allows(actions: list[Any], action: str) -> bool:
+    return any(fnmatch.fnmatchcase(action.lower(), str(a).lower()) for a in actions)
+
+
+def _issuer(federated: str) -> str | None:
+    """The issuer as IAM's condition keys spell it: host and path of an IAM OIDC provider ARN, or a web identity
+    provider's name (accounts.google.com, cognito-identity.amazonaws.com). None for a SAML provider."""
+    if match := _OIDC_PROVIDER_ARN.match(federated):
+        return match.group(1).lower()
+    return None if federated.startswith("arn:") else federated.lower()
+
+
+def _has_wildcard(value: str) -> bool:
+    return "*" in value or "?" in value
+
+
+def _claim_problems(label: str, issuer: str, conditions: list[_Condition]) -> list[str]:
+    problems = []
+    for claim in PINNED_CLAIMS:
+        on_claim = [c for c in conditions if c.key == f"{issuer}:{claim}"]
+        exact = [c for c in on_claim if not (c.wildcards and any(_has_wildcard(v) for v in c.values))]
+        if exact:
+            continue  # conditions are ANDed: one exact condition bounds any pattern beside it
+        patterns = sorted({v for c in on_claim for v in c.values if _has_wildcard(v)})
+        if patterns:
+            problems.append(f"{label}: the '{claim}' claim of {issuer} is matched by wildcard "
+                            f"{', '.join(repr(p) for p in patterns)}; list exact values")
+        else:
+            problems.append(f"{label}: tokens of {issuer} are accepted without a condition pinning the '{claim}' "
+                            f"claim ({issuer}:{claim})")
+    return problems
+
+
+def open_oidc_trust(resource: Resource, config: Mapping[str, Any]) -> list[str]:
+    """A role's trust policy lets tokens in unpinned: an Allow statement for sts:AssumeRoleWithWebIdentity from a
+    federated (OIDC) principal without exact conditions on both the issuer's `aud` and `sub` claims (a wildcard
+    under StringLike is not exact), or an assume action for `Principal: "*"` / `{"AWS": "*"}` without a condition
+    on the caller's organisation, account or ARN. Each Allow statement is judged on its own (IAM lets a token in
+    when any one matches); Deny statements are not credited."""
+    raw = resource.props.get("assumeRolePolicy")
+    if raw is None:
+        return []
+    try:
+        document = json.loads(raw) if isinstance(raw, str) else _plain(raw)
+        statements = _as_list(document.get("Statement"))
+    except (ValueError, AttributeError):
+        return ["assumeRolePolicy is not a JSON policy document, so it cannot be shown to pin its callers"]
+
+    problems: list[str] = []
+    for i, statement in enumerate(statements):
+        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
+            continue
+        label = f"statement {statement['Sid']!r}" if statement.get("Sid") else f"statement {i}"
+        actions = _as_list(statement.get("Action"))
+        principal = statement.get("Principal")
+        conditions = _conditions(statement.get("Condition"))
+        everyone = principal == "*" or (isinstance(principal, Mapping) and "*" in _as_list(principal.get("AWS")))
+        if everyone and any(_allows(actions, a) for a in ASSUME_ACTIONS):
+            if not any(c.key in _CALLER_KEYS for c in conditions):
+                problems.append(f"{label}: any AWS principal ('*') may assume the role; add a condition on "
+                                "aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn, or name the principals")
+        federated = _as_list(principal.get("Federated")) if isinstance(principal, Mapping) else []
+        if federated and _allows(actions, WEB_IDENTITY):
+            for provider in federated:
+                if (issuer := _issuer(str(provider))) is not None:
+                    problems.extend(_claim_problems(label, issuer, conditions))
+    return problems
+
+
+# ---------------------------------------------------------------- resolver rules without targets
+
+RESOLVER_RULE = "aws:route53/resolverRule:ResolverRule"
+
+
+def resolver_rule_without_targets(resource: Resource, config: Mapping[str, Any]) -> list[str]:
+    """A FORWARD rule with no target address: queries for its domain are forwarded nowhere."""
+    props = resource.props
+    if str(props.get("ruleType") or "").upper() != "FORWARD":
+        return []
+    targets = [t for t in _as_list(_plain(props.get("targetIps"))) if isinstance(t, dict) and (t.get("ip") or t.get("ipv6"))]
+    if targets:
+        return []
+    return [f"FORWARD rule for '{props.get('domainName', '?')}' has no targetIps: its queries are forwarded nowhere"]
+
+
+# ---------------------------------------------------------------- Direct Connect allowed prefixes
+
+DX_ASSOCIATION = "aws:directconnect/gatewayAssociation:GatewayAssociation"
+
+
+def _networks(values: list[Any], what: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    try:
+        return [ipaddress.ip_network(str(v), strict=False) for v in values]
+    except ValueError as exc:
+        raise ValueError(f"{what}: {exc}") from exc
+
+
+def dx_allowed_prefixes(resource: Resource, config: Mapping[str, Any]) -> list[str]:
+    """A Direct Connect gateway association advertises exactly its allowed prefixes to the far side. They must be
+    an explicit list, contain no default route, and (with `allowedPrefixes` configured) lie inside the allow-list."""
+    prefixes = _as_list(_plain(resource.props.get("allowedPrefixes")))
+    if not prefixes:
+        return ["allowedPrefixes is empty: what the gateway advertises is not an explicit, reviewed list"]
+    allow_list = _networks(_as_list(_plain(config.get(ALLOWED_PREFIXES))), f"policy config {ALLOWED_PREFIXES}")
+    problems = []
+    for text in prefixes:
+        try:
+            prefix = ipaddress.ip_network(str(text), strict=False)
+        except ValueError:
+            problems.append(f"allowed prefix {text!r} is not a CIDR")
+            continue
+        if prefix.prefixlen == 0:
+            problems.append(f"allowed prefix {text} is a default route: it advertises every address")
+        elif allow_list and not any(prefix.version == a.version and prefix.subnet_of(a) for a in allow_list):
+            problems.append(f"allowed prefix {text} is outside the allow-list ({', '.join(map(str, allow_list))})")
+    return problems
+
+
+# ---------------------------------------------------------------- deletion protection
+
+# What losing each of these disconnects (every network behind it), by type token.
+PROTECTED = {
+    "aws-native:interconnect:Connection": "AWS Interconnect - multicloud connection",
+    "gcp:networkconnectivity/transport:Transport": "Google Cross-Cloud Interconnect transport",
+    "aws:directconnect/gateway:Gateway": "Direct Connect gateway",
+    "aws:ec2transitgateway/transitGateway:TransitGateway": "Transit Gateway",
+    "aws:networkmanager/coreNetwork:CoreNetwork": "Cloud WAN core network",
+    "aws:networkmanager/globalNetwork:GlobalNetwork": "Cloud WAN global network",
+}
+
+
+def unprotected(resource: Resource, config: Mapping[str, Any]) -> list[str]:
+    """An interconnect, gateway or hub without `protect`: dropping or renaming it in a program deletes it."""
+    if resource.protect:
+        return []
+    return [f"{PROTECTED[resource.type]} is not protected from deletion: set the resource option protect=True"]
+
+
+# ---------------------------------------------------------------- keys as secrets
+
+# Key fields by type token. The providers do not mark any of them secret, so a key given in plain text, or one
+# the cloud generates, would sit in the state (and `pulumi stack output`) in plain text.
+SECRET_KEYS = {
+    "aws-native:interconnect:Connection": ("activationKey",),
+    "gcp:networkconnectivity/transport:Transport": ("generatedActivationKey", "providedActivationKey"),
+    "aws:directconnect/bgpPeer:BgpPeer": ("bgpAuthKey",),
+    "aws:directconnect/transitVirtualInterface:TransitVirtualInterface": ("bgpAuthKey",),
+    "aws:directconnect/privateVirtualInterface:PrivateVirtualInterface": ("bgpAuthKey",),
+    "aws:directconnect/publicVirtualInterface:PublicVirtualInterface": ("bgpAuthKey",),
+    "aws:directconnect/hostedTransitVirtualInterface:HostedTransitVirtualInterface": ("bgpAuthKey",),
+    "aws:directconnect/hostedPrivateVirtualInterface:HostedPrivateVirtualInterface": ("bgpAuthKey",),
+    "aws:directconnect/hostedPublicVirtualInterface:HostedPublicVirtualInterface": ("bgpAuthKey",),
+}
+
+
+def plain_keys(resource: Resource, config: Mapping[str, Any]) -> list[str]:
+    """Every activation or BGP key field must be listed in `additional_secret_outputs` (the provider's output, given
+    or generated, is then a secret in state), and a key given as an input must be a secret (checked where the
+    caller can see secret inputs: pulumi_policy does not show them to policies)."""
+    problems = []
+    # Input names only, never values: a key wired from another resource is unknown during preview, and reading
+    # it would stop the policy there (the engine leaves out inputs that are not set).
+    given_inputs = set(resource.props)
+    for key in SECRET_KEYS[resource.type]:
+        given = key in given_inputs
+        if given and resource.secret_inputs is not None and key not in resource.secret_inputs:
+            problems.append(f"{key} is given as a plain input: wrap it in pulumi.Output.secret()")
+        if key not in resource.secret_outputs:
+            problems.append(f"{key} is not in additional_secret_outputs: the provider stores it in plain text")
+    return problems
+
+
+# ---------------------------------------------------------------- the pack
+
+POLICIES: tuple[Policy, ...] = (
+    Policy(
+        name="xcloud-oidc-trust-pinned",
+        description="An IAM role trusting OIDC tokens pins the exact audience and subjects (XC501, XC502); no role "
+                    "trusts every AWS principal.",
+        resource_types=frozenset({ROLE}),
+        check=open_oidc_trust,
+        remediation="Condition every sts:AssumeRoleWithWebIdentity statement with StringEquals on <issuer>:aud and "
+                    "<issuer>:sub listing exact values (e.g. repo:org/repo:ref:refs/heads/main).",
+    ),
+    Policy(
+        name="xcloud-resolver-rule-targets",
+        description="A Route 53 Resolver FORWARD rule has at least one target address.",
+        resource_types=frozenset({RESOLVER_RULE}),
+        check=resolver_rule_without_targets,
+        remediation="Set targetIps to the resolvers the domain is forwarded to, or delete the rule.",
+    ),
+    Policy(
+        name="xcloud-dx-allowed-prefixes",
+        description="A Direct Connect gateway association advertises an explicit list of prefixes, without a default "
+                    "route, inside the configured allow-list (XC304).",
+        resource_types=frozenset({DX_ASSOCIATION}),
+        check=dx_allowed_prefixes,
+        remediation="List the exact prefixes AWS may advertise over the gateway in allowedPrefixes.",
+        config_schema={
+            ALLOWED_PREFIXES: {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "CIDRs every allowed prefix must lie inside (unset: only empty lists and default "
+                               "routes are refused).",
+            },
+        },
+    ),
+    Policy(
+        name="xcloud-deletion-protection",
+        description="Interconnects, Direct Connect gateways, Transit Gateways and Cloud WAN networks are protected "
+                    "from deletion (XC605).",
+        resource_types=frozenset(PROTECTED),
+        check=unprotected,
+        remediation="Create the resource with ResourceOptions(protect=True); retire it in a reviewed change.",
+    ),
+    Policy(
+        name="xcloud-secret-keys",
+        description="Interconnect activation keys and BGP keys are Pulumi secrets.",
+        resource_types=frozenset(SECRET_KEYS),
+        check=plain_keys,
+        remediation="Pass the key as pulumi.Output.secret(...) and list the key field in additional_secret_outputs.",
+    ),
+)
+
+
+def violations(resource: Resource, config: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, list[str]]:
+    """Every policy's violations of one resource, by policy name (policies it passes are left out). `config` is
+    the pack's config: policy name -> that policy's properties."""
+    config = config or {}
+    found = {p.name: p.validate(resource, config.get(p.name)) for p in POLICIES}
+    return {name: messages for name, messages in found.items() if messages}

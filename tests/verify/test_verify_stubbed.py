@@ -1,0 +1,203 @@
+"""What moto cannot hold, against AWS's own service models with botocore's Stubber: Direct Connect gateways and their
+associations' allowed prefixes, the Transit Gateway attachment a Direct Connect association creates, routes learned
+over the interconnect (inside and outside the allow-list), static routes with their targets, and pagination.
+Stubber checks every request verify sends, and every canned response, against the botocore service model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import boto3
+import pytest
+import yaml
+from botocore.stub import Stubber
+
+from xcloud_iac.spec import load_text
+from xcloud_iac.tags import aws_tags
+from xcloud_iac.verify import verify
+from xcloud_iac.verify.read import ROUTE_FILTERS
+
+ROOT = Path(__file__).parents[2]
+TGW, RT = "tgw-0a1b2c3d4e5f60718", "tgw-rtb-0123456789abcdef0"
+VPC_ATT, DX_ATT = "tgw-attach-0aaaaaaaaaaaaaaa1", "tgw-attach-0ddddddddddddddd2"
+VPC, DXGW = "vpc-0c0ffee0c0ffee001", "5f3c1b2a-7d6e-4f80-9a1b-2c3d4e5f6a7b"
+
+
+def tags(kind: str, *key: str, style: str = "Key") -> list[dict[str, str]]:
+    k, v = ("Key", "Value") if style == "Key" else ("key", "value")
+    return [{k: name, v: value} for name, value in aws_tags("dr-pair", kind, *key).items()]
+
+
+def routing_spec(static_routes: list[dict] | None = None):
+    """dr-pair's routing part (hub, interconnect, networks): the DNS and trust parts are checked against moto."""
+    doc = yaml.safe_load((ROOT / "stacks" / "dr-pair.yaml").read_text(encoding="utf-8"))
+    doc.pop("dns")
+    doc.pop("trust")
+    if static_routes:
+        doc["hubs"][0]["route_tables"][0]["routes"] = static_routes
+    return load_text(yaml.safe_dump(doc, sort_keys=False), "dr-pair-routing.yaml")
+
+
+def route(prefix: str, kind: str, attachment: str | None, state: str = "active") -> dict:
+    out = {"DestinationCidrBlock": prefix, "Type": kind, "State": state}
+    if attachment:
+        resource = ("vpc", VPC) if attachment == VPC_ATT else ("direct-connect-gateway", DXGW)
+        out["TransitGatewayAttachments"] = [
+            {"TransitGatewayAttachmentId": attachment, "ResourceType": resource[0], "ResourceId": resource[1]}
+        ]
+    return out
+
+
+LEARNED = [route("10.20.0.0/16", "propagated", DX_ATT), route("35.199.192.0/19", "propagated", DX_ATT)]
+HEALTHY = [route("10.10.0.0/16", "propagated", VPC_ATT), *LEARNED]
+
+
+class Aws:
+    """Stubbed clients, one per service; verify gets them through its `clients` factory."""
+
+    def __init__(self) -> None:
+        self.clients = {
+            service: boto3.client(service, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t")
+            for service in ("ec2", "directconnect")
+        }
+        self.stubs = {service: Stubber(c) for service, c in self.clients.items()}
+        for stub in self.stubs.values():
+            stub.activate()
+
+    def __call__(self, service: str, region: str):
+        assert region == "us-east-1"
+        return self.clients[service]
+
+    def dx(self, allowed: list[str], *, deny: bool = False) -> None:
+        stub = self.stubs["directconnect"]
+        if deny:
+            stub.add_client_error("describe_direct_connect_gateways", "DirectConnectClientException", http_status_code=403,
+                                  service_message="User is not authorized to perform: directconnect:DescribeDirectConnectGateways")
+            return
+        stub.add_response("describe_direct_connect_gateways", {"directConnectGateways": [
+            {"directConnectGatewayId": "0" * 8 + "-aaaa-bbbb-cccc-" + "d" * 12, "directConnectGatewayName": "someone-else",
+             "amazonSideAsn": 64600, "directConnectGatewayState": "available"},
+            {"directConnectGatewayId": DXGW, "directConnectGatewayName": "dr-pair-use1-gcp", "amazonSideAsn": 64513,
+             "directConnectGatewayState": "available", "tags": tags("dx_gateway", "use1-gcp", style="key")},
+        ]}, {})
+        stub.add_response("describe_direct_connect_gateway_associations", {"directConnectGatewayAssociations": [{
+            "directConnectGatewayId": DXGW, "associationState": "associated", "associationId": "assoc-1",
+            "associatedGateway": {"id": TGW, "type": "transitGateway", "ownerAccount": "111122223333", "region": "us-east-1"},
+            "allowedPrefixesToDirectConnectGateway": [{"cidr": c} for c in allowed],
+        }]}, {"directConnectGatewayId": DXGW})
+
+    def hub(self, route_pages: list[list[dict]] | None) -> None:
+        stub = self.stubs["ec2"]
+        on_tgw = {"Filters": [{"Name": "transit-gateway-id", "Values": [TGW]}]}
+        stub.add_response("describe_transit_gateways", {"TransitGateways": [
+            {"TransitGatewayId": TGW, "State": "available", "Tags": tags("hub", "tgw-use1")}]}, {})
+        stub.add_response("describe_transit_gateway_route_tables", {"TransitGatewayRouteTables": [
+            {"TransitGatewayRouteTableId": RT, "TransitGatewayId": TGW, "State": "available",
+             "Tags": tags("route_table", "tgw-use1", "prod")}]}, on_tgw)
+        stub.add_response("describe_transit_gateway_attachments", {"TransitGatewayAttachments": [
+            {"TransitGatewayAttachmentId": VPC_ATT, "TransitGatewayId": TGW, "ResourceType": "vpc", "ResourceId": VPC,
+             "State": "available", "Tags": tags("attachment", "tgw-use1", "aws-prod")},
+            # created by the Direct Connect association, untagged: matched by its Direct Connect gateway
+            {"TransitGatewayAttachmentId": DX_ATT, "TransitGatewayId": TGW, "ResourceType": "direct-connect-gateway",
+             "ResourceId": DXGW, "State": "available"},
+        ]}, on_tgw)
+        if route_pages is None:
+            return
+        both = [{"TransitGatewayAttachmentId": a, "State": "associated"} for a in (VPC_ATT, DX_ATT)]
+        stub.add_response("get_transit_gateway_route_table_associations", {"Associations": both},
+                          {"TransitGatewayRouteTableId": RT})
+        stub.add_response("get_transit_gateway_route_table_propagations", {"TransitGatewayRouteTablePropagations": [
+            {"TransitGatewayAttachmentId": a, "State": "enabled"} for a in (VPC_ATT, DX_ATT)]},
+            {"TransitGatewayRouteTableId": RT})
+        for i, page in enumerate(route_pages):
+            last = i == len(route_pages) - 1
+            params = {"TransitGatewayRouteTableId": RT, "Filters": ROUTE_FILTERS, **({"NextToken": f"p{i}"} if i else {})}
+            response = {"Routes": page, "AdditionalRoutesAvailable": not last, **({} if last else {"NextToken": f"p{i + 1}"})}
+            stub.add_response("search_transit_gateway_routes", response, params)
+
+    def done(self) -> None:
+        for stub in self.stubs.values():
+            stub.assert_no_pending_responses()
+
+
+def triples(report) -> list[tuple[str, str, str]]:
+    return [(f.rule, f.path, f.message) for f in report.findings]
+
+
+def test_dr_pair_routing_verifies_clean_across_route_pages() -> None:
+    aws = Aws()
+    aws.dx(["10.10.0.0/16"])
+    aws.hub([HEALTHY[:1], HEALTHY[1:]])  # two pages: the second one must be read too
+    assert verify(routing_spec(), clients=aws).findings == []
+    aws.done()
+
+
+def test_allowed_prefixes_and_a_learned_route_outside_the_allow_list() -> None:
+    aws = Aws()
+    aws.dx(["10.10.0.0/16", "10.99.0.0/16"])  # AWS now advertises 10.99/16 to Google too
+    aws.hub([[*HEALTHY, route("10.20.128.0/20", "propagated", DX_ATT), route("192.168.0.0/16", "propagated", DX_ATT)]])
+    report = verify(routing_spec(), clients=aws)
+    aws.done()
+    table = f"route table 'prod' of hub 'tgw-use1' ({RT})"
+    assert triples(report) == [
+        ("XC702", "hubs[0].route_tables[0]",
+         (f"{table} has a propagated route 192.168.0.0/16 from 'to-gcp' ({DX_ATT}): learned over interconnect 'use1-gcp' "
+         "and outside its allow-list (10.20.0.0/16, 35.199.192.0/19): only authorised routes may propagate (XC304 at "
+         "run time)")),
+        ("XC706", "interconnects[0].aws.allowed_prefixes",
+         (f"Direct Connect gateway {DXGW} of interconnect 'use1-gcp': the association with hub 'tgw-use1' ({TGW}) allows "
+         "10.10.0.0/16, 10.99.0.0/16; the allow-list is 10.10.0.0/16 (not in the allow-list: 10.99.0.0/16)")),
+    ]  # 10.20.128.0/20 lies inside the allow-list: authorised, so not reported
+
+
+def test_a_learned_route_that_stopped_is_missing() -> None:
+    aws = Aws()
+    aws.dx(["10.10.0.0/16"])
+    aws.hub([HEALTHY[:2]])  # Google no longer advertises 35.199.192.0/19 (Cloud DNS answers cannot come back)
+    assert triples(verify(routing_spec(), clients=aws)) == [
+        ("XC703", "hubs[0].attachments[1].propagate_to",
+         f"route table 'prod' of hub 'tgw-use1' ({RT}) has no propagated route 35.199.192.0/19 from attachment 'to-gcp'"),
+    ]
+
+
+def test_static_routes_with_their_targets() -> None:
+    spec = routing_spec([{"prefix": "10.40.0.0/16", "attachment": "aws-prod"}, {"prefix": "10.41.0.0/16", "attachment": "aws-prod"}])
+    aws = Aws()
+    aws.dx(["10.10.0.0/16"])
+    aws.hub([[*HEALTHY,
+              route("10.40.0.0/16", "static", None, state="blackhole"),  # its attachment was deleted
+              route("10.41.0.0/16", "static", DX_ATT)]])  # now sent to Google instead of the VPC
+    table = f"route table 'prod' of hub 'tgw-use1' ({RT})"
+    assert triples(verify(spec, clients=aws)) == [
+        ("XC704", "hubs[0].route_tables[0].routes[0]",
+         (f"{table} drops traffic for 10.40.0.0/16: the static route to attachment 'aws-prod' is a blackhole (its "
+         "attachment is gone or not available)")),
+        ("XC702", "hubs[0].route_tables[0].routes[1]",
+         f"{table} sends 10.41.0.0/16 to 'to-gcp' ({DX_ATT}); the spec sends it to attachment 'aws-prod'"),
+    ]
+
+
+def test_direct_connect_access_denied_makes_the_hub_unreadable_rather_than_guessing() -> None:
+    aws = Aws()
+    aws.dx([], deny=True)
+    aws.hub(None)  # the hub is listed, then not compared: its Direct Connect attachment cannot be told apart
+    report = verify(routing_spec(), clients=aws)
+    aws.done()
+    assert [(f.rule, f.path) for f in report.findings] == [("XC700", "hubs[0]"), ("XC700", "interconnects[0]")]
+    assert "access denied to directconnect:DescribeDirectConnectGateways" not in report.findings[0].message
+    assert report.findings[1].message.startswith(
+        "could not read Direct Connect gateways in us-east-1: directconnect:DescribeDirectConnectGateways failed "
+        "(DirectConnectClientException: User is not authorized"
+    )
+    assert "cannot be matched to the spec while the Direct Connect gateways are unread" in report.findings[0].message
+
+
+@pytest.mark.parametrize("state", ["deleting", "deleted"])
+def test_gateways_on_their_way_out_are_not_the_stacks(state: str) -> None:
+    aws = Aws()
+    aws.stubs["directconnect"].add_response("describe_direct_connect_gateways", {"directConnectGateways": [
+        {"directConnectGatewayId": DXGW, "amazonSideAsn": 64513, "directConnectGatewayState": state,
+         "tags": tags("dx_gateway", "use1-gcp", style="key")}]}, {})
+    aws.hub(None)
+    report = verify(routing_spec(), clients=aws)
+    assert ("XC701", "interconnects[0]") in [(f.rule, f.path) for f in report.findings]
