@@ -383,3 +383,19 @@ def test_pulumi_program_deploys_the_configured_stack(mocked) -> None:
     finally:
         pulumi.runtime.set_all_config({})
     assert recorder.counts() == Counter(EXPECTED["dr-pair"])
+
+
+def test_resources_carry_the_tags_xcloud_verify_looks_up(mocked) -> None:
+    """The contract between the components and `xcloud verify`: live resources are found by these keys."""
+    _mocks, recorder = mocked
+    run(lambda: deploy(load(STACKS / "dr-pair.yaml"), export=False))
+    keys = {
+        r.inputs["tags"]["xcloud:key"]
+        for r in recorder.registered
+        if isinstance(r.inputs.get("tags"), dict) and r.inputs["tags"].get("xcloud:stack") == "dr-pair"
+    }
+    assert {
+        "hub/tgw-use1", "route_table/tgw-use1/prod", "attachment/tgw-use1/aws-prod", "interconnect/use1-gcp",
+        "network/aws-prod", "resolver_endpoint/use1-inbound", "resolver_endpoint/use1-outbound",
+        "resolver_rule/gcp-internal", "role/gke-orders-reader",
+    } <= keys

@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-MANDATORY, ADVISORY = "mandatory", "advisory"
+MANDATORY = "mandatory"  # every policy's default; `--policy-pack-config` can lower it to advisory or disabled
 WAIVERS = "waivers"
 ALLOWED_PREFIXES = "allowedPrefixes"
 
@@ -113,7 +113,8 @@ WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
 ASSUME_ACTIONS = ("sts:AssumeRole", WEB_IDENTITY, "sts:AssumeRoleWithSAML")
 PINNED_CLAIMS = ("aud", "sub")
 _OIDC_PROVIDER_ARN = re.compile(r"^arn:[^:]+:iam::[^:]*:oidc-provider/(.+)$")
-_POSITIVE_OPERATORS = {"stringequals": False, "stringequalsignorecase": False, "stringlike": True}  # -> wildcards?
+# Operators that admit only the values they list -> whether '*' and '?' are wildcards under them.
+_POSITIVE_OPERATORS = {"stringequals": False, "stringequalsignorecase": False, "stringlike": True}
 # Condition keys that name who calls sts:AssumeRole: they close a `Principal: "*"` trust.
 _CALLER_KEYS = frozenset({
     "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
@@ -131,13 +132,14 @@ class _Condition:
 def _conditions(block: Any) -> list[_Condition]:
     """The conditions of a statement that must hold for it to match. A condition that is true when the key is
     missing (`...IfExists`, `ForAllValues:`) or that excludes values (`StringNotEquals`) pins nothing."""
-    out = []
-    for operator, pairs in (block or {}).items() if isinstance(block, Mapping) else ():
-        text = operator.lower()
-        qualifier, _, base = text.rpartition(":")
+    out: list[_Condition] = []
+    if not isinstance(block, Mapping):
+        return out
+    for operator, pairs in block.items():
+        qualifier, _, base = operator.lower().rpartition(":")
         if base.endswith("ifexists") or qualifier == "forallvalues" or base not in _POSITIVE_OPERATORS:
             continue
-        for key, values in (pairs or {}).items() if isinstance(pairs, Mapping) else ():
+        for key, values in pairs.items() if isinstance(pairs, Mapping) else ():
             out.append(_Condition(key.lower(), [str(v) for v in _as_list(values)], _POSITIVE_OPERATORS[base]))
     return out
 
@@ -199,10 +201,10 @@ def open_oidc_trust(resource: Resource, config: Mapping[str, Any]) -> list[str]:
         principal = statement.get("Principal")
         conditions = _conditions(statement.get("Condition"))
         everyone = principal == "*" or (isinstance(principal, Mapping) and "*" in _as_list(principal.get("AWS")))
-        if everyone and any(_allows(actions, a) for a in ASSUME_ACTIONS):
-            if not any(c.key in _CALLER_KEYS for c in conditions):
-                problems.append(f"{label}: any AWS principal ('*') may assume the role; add a condition on "
-                                "aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn, or name the principals")
+        names_caller = any(c.key in _CALLER_KEYS for c in conditions)
+        if everyone and any(_allows(actions, a) for a in ASSUME_ACTIONS) and not names_caller:
+            problems.append(f"{label}: any AWS principal ('*') may assume the role; add a condition on "
+                            "aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn, or name the principals")
         federated = _as_list(principal.get("Federated")) if isinstance(principal, Mapping) else []
         if federated and _allows(actions, WEB_IDENTITY):
             for provider in federated:
@@ -221,8 +223,8 @@ def resolver_rule_without_targets(resource: Resource, config: Mapping[str, Any])
     props = resource.props
     if str(props.get("ruleType") or "").upper() != "FORWARD":
         return []
-    targets = [t for t in _as_list(_plain(props.get("targetIps"))) if isinstance(t, dict) and (t.get("ip") or t.get("ipv6"))]
-    if targets:
+    targets = _as_list(_plain(props.get("targetIps")))
+    if any(isinstance(t, dict) and (t.get("ip") or t.get("ipv6")) for t in targets):
         return []
     return [f"FORWARD rule for '{props.get('domainName', '?')}' has no targetIps: its queries are forwarded nowhere"]
 
@@ -282,34 +284,35 @@ def unprotected(resource: Resource, config: Mapping[str, Any]) -> list[str]:
 
 # ---------------------------------------------------------------- keys as secrets
 
-# Key fields by type token. The providers do not mark any of them secret, so a key given in plain text, or one
-# the cloud generates, would sit in the state (and `pulumi stack output`) in plain text.
-SECRET_KEYS = {
-    "aws-native:interconnect:Connection": ("activationKey",),
-    "gcp:networkconnectivity/transport:Transport": ("generatedActivationKey", "providedActivationKey"),
-    "aws:directconnect/bgpPeer:BgpPeer": ("bgpAuthKey",),
-    "aws:directconnect/transitVirtualInterface:TransitVirtualInterface": ("bgpAuthKey",),
-    "aws:directconnect/privateVirtualInterface:PrivateVirtualInterface": ("bgpAuthKey",),
-    "aws:directconnect/publicVirtualInterface:PublicVirtualInterface": ("bgpAuthKey",),
-    "aws:directconnect/hostedTransitVirtualInterface:HostedTransitVirtualInterface": ("bgpAuthKey",),
-    "aws:directconnect/hostedPrivateVirtualInterface:HostedPrivateVirtualInterface": ("bgpAuthKey",),
-    "aws:directconnect/hostedPublicVirtualInterface:HostedPublicVirtualInterface": ("bgpAuthKey",),
+# Key fields by type token, each with whether the cloud may generate the key (it is then in the state even when
+# the program gives none). The providers mark none of them secret, so a key given in plain text, or generated,
+# would sit in the state (and `pulumi stack output`) in plain text.
+SECRET_KEYS: dict[str, dict[str, bool]] = {
+    "aws-native:interconnect:Connection": {"activationKey": True},  # AWS generates it when it creates the connection
+    "gcp:networkconnectivity/transport:Transport": {"generatedActivationKey": True, "providedActivationKey": False},
+    "aws:directconnect/bgpPeer:BgpPeer": {"bgpAuthKey": True},  # AWS generates a BGP key when none is given
+    "aws:directconnect/transitVirtualInterface:TransitVirtualInterface": {"bgpAuthKey": True},
+    "aws:directconnect/privateVirtualInterface:PrivateVirtualInterface": {"bgpAuthKey": True},
+    "aws:directconnect/publicVirtualInterface:PublicVirtualInterface": {"bgpAuthKey": True},
+    "aws:directconnect/hostedTransitVirtualInterface:HostedTransitVirtualInterface": {"bgpAuthKey": True},
+    "aws:directconnect/hostedPrivateVirtualInterface:HostedPrivateVirtualInterface": {"bgpAuthKey": True},
+    "aws:directconnect/hostedPublicVirtualInterface:HostedPublicVirtualInterface": {"bgpAuthKey": True},
 }
 
 
 def plain_keys(resource: Resource, config: Mapping[str, Any]) -> list[str]:
-    """Every activation or BGP key field must be listed in `additional_secret_outputs` (the provider's output, given
-    or generated, is then a secret in state), and a key given as an input must be a secret (checked where the
+    """Every activation or BGP key in the state must be listed in `additional_secret_outputs` (the provider's
+    output, given or generated, is then a secret), and a key given as an input must be a secret (checked where the
     caller can see secret inputs: pulumi_policy does not show them to policies)."""
     problems = []
     # Input names only, never values: a key wired from another resource is unknown during preview, and reading
     # it would stop the policy there (the engine leaves out inputs that are not set).
     given_inputs = set(resource.props)
-    for key in SECRET_KEYS[resource.type]:
+    for key, generated in SECRET_KEYS[resource.type].items():
         given = key in given_inputs
         if given and resource.secret_inputs is not None and key not in resource.secret_inputs:
             problems.append(f"{key} is given as a plain input: wrap it in pulumi.Output.secret()")
-        if key not in resource.secret_outputs:
+        if (given or generated) and key not in resource.secret_outputs:
             problems.append(f"{key} is not in additional_secret_outputs: the provider stores it in plain text")
     return problems
 

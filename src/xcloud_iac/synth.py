@@ -54,22 +54,28 @@ _CLOUD_DNS = str(catalog.CLOUD_DNS_FORWARDING_SOURCE)
 
 _IC_REGIONS = list(catalog.INTERCONNECT_REGION_PAIRS)  # cells in these regions can take interconnects
 _CELL_REGIONS = [*_IC_REGIONS, "ap-southeast-1"]
-_EXTERNAL = (  # cloud, short name, DNS suffix, issuer kind, issuer URL pattern, far-end ASN
-    ("alibaba", "ali", "aliyun.example.com", "alibaba", "https://oidc-ack.{region}.aliyuncs.com/{key}", 45102),
-    ("tencent", "tc", "tencent.example.com", "tencent", "https://tke-oidc.{region}.tencentcloudapi.com/id/{key}", 45090),
-    ("onprem", "dc", "corp.example.com", "kubernetes", "https://k8s-{key}.corp.example.com", None),
+_EXTERNAL = (  # cloud, short name, DNS suffix, issuer kind, issuer URL pattern, far-end ASN, ranges
+    ("alibaba", "ali", "aliyun.example.com", "alibaba", "https://oidc-ack.{region}.aliyuncs.com/{key}", 45102, 2),
+    ("tencent", "tc", "tencent.example.com", "tencent", "https://tke-oidc.{region}.tencentcloudapi.com/id/{key}",
+     45090, 2),
+    ("onprem", "dc", "corp.example.com", "kubernetes", "https://k8s-{key}.corp.example.com", None, 6),
 )
+_GCP_MORE_REGIONS = ["us-central1", "europe-west1", "europe-west4", "asia-northeast1", "us-east1"]
 _EXTERNAL_REGION = {"alibaba": "ap-southeast-1", "tencent": "ap-singapore", "onprem": "dc1"}
 _BANDWIDTHS = ("1Gbps", "BPS_2G", "5Gbps", "10Gbps", "BPS_10G")
 _ENVS = ("prod", "nonprod")
+# Every cell starts with these VPCs: the shared-services VPC (DNS, egress), a sandbox and, behind a Transit Gateway,
+# an inspection VPC that sees every environment.
+_FIRST = {"tgw": ("shared", "sandbox", "inspection"), "wan": ("shared", "sandbox")}
 
 # Which route tables each kind of attachment propagates into, in a cell's Transit Gateway.
 _PROPAGATE = {
     "prod": ["prod", "shared", "edge", "inspection"],
-    "nonprod": ["nonprod", "shared", "inspection"],
+    "nonprod": ["nonprod", "shared", "edge", "inspection"],
     "shared": ["prod", "nonprod", "shared", "edge", "inspection"],
+    "inspection": ["prod", "nonprod", "shared", "edge", "inspection"],
     "sandbox": ["sandbox"],
-    "edge": ["prod", "shared", "inspection"],
+    "edge": ["prod", "nonprod", "shared", "inspection"],
 }
 _TABLES = ("prod", "nonprod", "shared", "edge", "inspection", "sandbox")
 
@@ -86,7 +92,9 @@ class _Cell:
     doc: dict[str, Any]
     core: str | None = None  # the Cloud WAN core, for kind "wan"
     peer: _Cell | None = None
-    vpcs: dict[str, list[dict]] = field(default_factory=lambda: {e: [] for e in ("prod", "nonprod", "shared", "sandbox")})
+    vpcs: dict[str, list[dict]] = field(
+        default_factory=lambda: {e: [] for e in ("prod", "nonprod", "shared", "inspection", "sandbox")}
+    )
     gcp: list[dict] = field(default_factory=list)
     ext: list[dict] = field(default_factory=list)
     attachments: list[dict] = field(default_factory=list)
@@ -210,8 +218,9 @@ class _Org:
         for k in range(0, len(wan), len(_IC_REGIONS)):  # one core per five WAN cells, one edge per region
             self._core(len(self.cores), wan[k : k + len(_IC_REGIONS)])
 
-        for cell, count in zip(self.cells, _split(n_aws, n_cells)):
-            self._vpcs(cell, count)
+        minimum = [len(_FIRST[c.kind]) for c in self.cells]
+        for cell, low, extra in zip(self.cells, minimum, _split(n_aws - sum(minimum), n_cells)):
+            self._vpcs(cell, low + extra)
         ic_cells = [c for c in self.cells if c.region in _IC_REGIONS]
         for i in range(n_gcp):
             self._gcp(ic_cells[i % len(ic_cells)] if i < len(ic_cells) else self.rng.choice(ic_cells))
@@ -244,24 +253,23 @@ class _Org:
     # ------------------------------------------------------------ networks
 
     def _vpcs(self, cell: _Cell, count: int) -> None:
-        """A shared-services VPC, a sandbox, the rest prod and nonprod (one in twenty more shared)."""
-        envs = ["shared", "sandbox"] + [
-            "shared" if k % 20 == 19 else _ENVS[k % 2] for k in range(count - 2)
-        ]
+        """The cell's first VPCs (_FIRST), then prod and nonprod (one in twenty more shared)."""
+        first = _FIRST[cell.kind]
+        envs = [*first, *("shared" if k % 20 == 19 else _ENVS[k % 2] for k in range(count - len(first)))]
         slots = cell.block.subnets(new_prefix=22)
         slots2 = cell.block2.subnets(new_prefix=24)
         for k, env in enumerate(envs):
             name = f"{cell.name}-{env}-{k:03d}"
             account = f"{100_000_000_000 + cell.index * 1000 + k // 10:012d}"
-            if env == "sandbox":
+            if env == "sandbox" and cell.kind == "tgw":  # alone in its route table; on a core they share a segment
                 cidrs, base = [str(_SANDBOX)], _SANDBOX
-                next(slots), next(slots2)  # keep the plan of the other VPCs independent of where the sandbox is
+                next(slots), next(slots2)  # the other VPCs keep their place in the plan
             else:
                 base = next(slots)
                 cidrs = [str(base), str(next(slots2))]
             net: dict[str, Any] = {"name": name, "cloud": "aws", "region": cell.region, "account": account,
                                    "cidrs": cidrs}
-            if env != "sandbox" and self.rng.random() < 0.1:
+            if env != "sandbox" and self.rng.random() < 0.25:
                 net["stack_type"] = "dual"
                 net["cidrs"].append(str(ipaddress.IPv6Network((int(_IPV6.network_address) + ((cell.index << 8 | k) << 72), 56))))
             first = list(base.subnets(new_prefix=24))
@@ -282,7 +290,7 @@ class _Org:
             cell.doc["networks"].append(net)
             if cell.kind == "tgw":
                 cell.attachments.append({"name": name, "network": name, "subnets": ["tgw-a", "tgw-b"],
-                                         "route_table": "shared" if env == "shared" else env,
+                                         "route_table": env,
                                          "propagate_to": list(_PROPAGATE[env])})
             else:
                 cell.attachments.append({"name": name, "network": name, "subnets": ["tgw-a", "tgw-b"],
@@ -291,10 +299,13 @@ class _Org:
     def _gcp(self, cell: _Cell) -> None:
         k = len(cell.gcp)
         name, project = f"{cell.name}-gcp-{k:03d}", f"example-{cell.name}-gcp-{k:03d}"
-        cidr = next(self._spare22)
         region = catalog.INTERCONNECT_REGION_PAIRS[cell.region]
-        net = {"name": name, "cloud": "gcp", "region": region, "account": project, "cidrs": [str(cidr)],
-               "mtu": 1500, "subnets": [{"name": "main", "cidr": str(_sub(cidr, 24, 0)), "zone": region}],
+        regions = [region, *self.rng.sample(_GCP_MORE_REGIONS, self.rng.randint(1, 2))]  # a global VPC
+        cidrs = [next(self._spare22) for _ in regions]
+        cidr = cidrs[0]
+        net = {"name": name, "cloud": "gcp", "region": region, "account": project, "cidrs": [str(c) for c in cidrs],
+               "mtu": 1500, "subnets": [{"name": f"main-{r}", "cidr": str(_sub(c, 24, 0)), "zone": r}
+                                        for r, c in zip(regions, cidrs)],
                "private_zones": [f"{name}.gcp.example.internal"]}
         cell.gcp.append(net)
         cell.doc["networks"].append(net)
@@ -304,7 +315,7 @@ class _Org:
             "aws": {"region": cell.region, "dx_gateway_asn": self._next_asn(),
                     "allowed_prefixes": self._aws_side(cell)},
             "gcp": {"region": region, "project": project, "network": name,
-                    "allowed_prefixes": [str(cidr), _CLOUD_DNS]},
+                    "allowed_prefixes": [*net["cidrs"], _CLOUD_DNS]},
             "monitoring": {"source_network": cell.shared["name"], "source_subnet": "dns-a",
                            "destination": str(cidr.network_address + 10)},
         }
@@ -312,23 +323,25 @@ class _Org:
         cell.attachments.append({"name": f"{name}-ic", "interconnect": ic["name"], **self._edge(cell)})
         cell.doc["dns"]["inbound_policies"].append(
             {"name": f"{name}-in", "network": name, "addresses": [str(cidr.network_address + 2)]})
-        # Google resolves the cell's names through its inbound endpoint
-        cell.doc["dns"]["forwarding_zones"].append(
-            {"name": f"{name}-aws", "domain": cell.domain, "networks": [name],
-             "targets": [{"resolver": f"{cell.name}-in"}]})
+        # Google resolves the cell's names, and its RDS endpoints, through the cell's inbound endpoint
+        for zone, domain in (("aws", cell.domain), ("rds", "rds.amazonaws.com")):
+            cell.doc["dns"]["forwarding_zones"].append(
+                {"name": f"{name}-{zone}", "domain": domain, "networks": [name],
+                 "targets": [{"resolver": f"{cell.name}-in"}]})
 
     def _external(self, cell: _Cell, i: int) -> None:
-        cloud, short, suffix, issuer_kind, url, asn = _EXTERNAL[i % len(_EXTERNAL)]
+        cloud, short, suffix, issuer_kind, url, asn, ranges = _EXTERNAL[i % len(_EXTERNAL)]
         name = f"{cell.name}-{short}-{len(cell.ext):03d}"
-        cidr = next(self._spare24)
-        net = {"name": name, "cloud": cloud, "region": _EXTERNAL_REGION[cloud], "cidrs": [str(cidr)]}
+        cidrs = [next(self._spare24) for _ in range(ranges)]
+        cidr = cidrs[0]
+        net = {"name": name, "cloud": cloud, "region": _EXTERNAL_REGION[cloud], "cidrs": [str(c) for c in cidrs]}
         cell.ext.append(net)
         cell.doc["networks"].append(net)
         link = {
             "name": f"{name}-dx", "provider": "equinix", "location": f"Eq{cell.region[:2].upper()}{1 + i % 5}",
             "region": cell.region, "bandwidth": "1Gbps", "vlan": 100 + len(cell.ext),
             "aws": {"dx_gateway_asn": self._next_asn(), "allowed_prefixes": self._aws_side(cell)},
-            "remote": {"network": name, "asn": asn or 4_250_000_000 + i, "allowed_prefixes": [str(cidr)]},
+            "remote": {"network": name, "asn": asn or 4_250_000_000 + i, "allowed_prefixes": list(net["cidrs"])},
             "monitoring": {"source_network": cell.shared["name"], "source_subnet": "dns-a",
                            "destination": str(cidr.network_address + 53)},
         }
@@ -373,7 +386,7 @@ class _Org:
         if cell.peer is not None:
             peer = cell.peer
             attachments.append({"name": f"peer-{peer.name}", "peer": f"{peer.name}-tgw", "route_table": "prod"})
-            for table in ("prod", "shared"):
+            for table in ("prod", "shared", "inspection"):  # the tables whose VPCs the peer's prod table reaches
                 tables[table] += [{"prefix": s, "attachment": f"peer-{peer.name}"} for s in peer.summaries]
         cell.doc["hubs"].append({
             "name": f"{cell.name}-tgw", "kind": "transit_gateway", "region": cell.region,
@@ -415,7 +428,6 @@ class _Org:
     def _dns(self, cell: _Cell) -> None:
         shared = cell.shared["name"]
         dns = cell.doc["dns"]
-        r = cell.region
         dns["resolver_endpoints"] += [
             {"name": f"{cell.name}-in", "network": shared, "direction": "inbound",
              "addresses": [{"subnet": "dns-a", "ip": str(_host(cell.shared, 0, 64 + 10))},
@@ -424,8 +436,7 @@ class _Org:
             {"name": f"{cell.name}-out", "network": shared, "direction": "outbound",
              "addresses": [{"subnet": "dns-a"}, {"subnet": "dns-b"}]},
         ]
-        assert r  # endpoints live in the cell's region
-        vpcs = [v["name"] for env in ("prod", "nonprod", "shared") for v in cell.vpcs[env]]
+        vpcs = [v["name"] for env in ("shared", "prod", "nonprod") for v in cell.vpcs[env]]
 
         def rule(name: str, domain: str, resolver: str) -> None:
             # shared with the hub VPC and a handful to a few dozen VPCs of the cell (RAM-shared rules)
@@ -487,7 +498,7 @@ class _Org:
 
     # ------------------------------------------------------------ picking objects for plants
 
-    def pick(self, items: list[dict], what: str) -> dict:
+    def pick(self, items: list[Any], what: str) -> Any:
         """An object no plant has changed yet (one conflict per object), chosen by the seed."""
         free = [i for i in items if id(i) not in self._used]
         if not free:
@@ -605,8 +616,8 @@ def _plant_dns_loop(org: _Org, i: int) -> str:
 
 def _plant_endpoint_zones(org: _Org, i: int) -> str:
     """XC406: an outbound endpoint with both addresses in one availability zone."""
-    cell = org.pick([c.__dict__ for c in org.cells], "cells")["doc"]  # one per cell
-    out = cell["dns"]["resolver_endpoints"][1]
+    cell = org.pick(org.cells, "cells")  # one endpoint per cell
+    out = cell.doc["dns"]["resolver_endpoints"][1]
     out["addresses"][1]["subnet"] = "dns-a"
     return f"endpoint '{out['name']}'"
 

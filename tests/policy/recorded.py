@@ -10,9 +10,9 @@ import dataclasses
 import functools
 from pathlib import Path
 
-from components.mocks import Registered, install, run
 from xcloud_policies.rules import Resource
 
+from xcloud_iac.plan.mocks import Registered, install, run
 from xcloud_iac.program import deploy
 
 ROOT = Path(__file__).parents[2]

@@ -20,9 +20,9 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from xcloud_policies.rules import POLICIES, Resource, violations
 
-from .conftest import POLICY_DIR
-from .recorded import STACK_NAMES, copy_of, resource, resources
+from .recorded import ROOT, STACK_NAMES, copy_of, resource, resources
 
+POLICY_DIR = ROOT / "policy"
 PACK_PYTHON = Path(os.environ.get("XCLOUD_POLICY_PYTHON", POLICY_DIR / "venv" / "bin" / "python"))
 pytestmark = pytest.mark.skipif(
     not PACK_PYTHON.exists(),
@@ -71,7 +71,7 @@ def analyze(stub, resource: Resource) -> list[tuple[str, str, int]]:
                                                      additionalSecretOutputs=list(resource.secret_outputs)),
     )
     request.properties.update({
-        key: {rpc._special_sig_key: rpc._special_secret_sig, "value": value} if key in secret else value  # noqa: SLF001
+        key: {rpc._special_sig_key: rpc._special_secret_sig, "value": value} if key in secret else value
         for key, value in resource.props.items()
     })
     return [(d.policyName, d.message, d.enforcementLevel) for d in stub.Analyze(request).diagnostics]
@@ -157,8 +157,8 @@ def test_a_key_unknown_during_preview_is_still_judged_by_its_options(analyzer) -
     assert analyze(analyzer, previewed) == []
     assert analyze(analyzer, copy_of(previewed, secret_outputs=())) == [(
         "xcloud-secret-keys",
-        "Interconnect activation keys and BGP keys are Pulumi secrets.\n"
-        "activationKey is not in additional_secret_outputs: the provider stores it in plain text",
+        ("Interconnect activation keys and BGP keys are Pulumi secrets.\n"
+         "activationKey is not in additional_secret_outputs: the provider stores it in plain text"),
         analyzer_pb2.MANDATORY,
     )]
 

@@ -18,7 +18,9 @@ What moto lacks, and how the tests stand in for AWS:
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import subprocess
 import time
@@ -49,10 +51,13 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
+    command = shutil.which("moto_server")
+    if command is None:
+        pytest.fail("moto_server is not installed: pip install 'moto[server]' (the test extra should bring it)")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
     proc = subprocess.Popen(
-        ["moto_server", "-H", "127.0.0.1", "-p", str(port)], env=env,
+        [command, "-H", "127.0.0.1", "-p", str(port)], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -143,8 +148,6 @@ TRUST_POLICY = {
 
 def seed(url: str) -> Deployed:
     """What deploying dr-pair (moto's part of it) creates, tagged as the components tag it."""
-    import json
-
     d = Deployed(url)
     ec2, r53r, iam = client(url, "ec2"), client(url, "route53resolver"), client(url, "iam")
     d.vpc = ec2.create_vpc(CidrBlock="10.10.0.0/16", TagSpecifications=[

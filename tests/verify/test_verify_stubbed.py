@@ -78,7 +78,7 @@ class Aws:
             {"directConnectGatewayId": "0" * 8 + "-aaaa-bbbb-cccc-" + "d" * 12, "directConnectGatewayName": "someone-else",
              "amazonSideAsn": 64600, "directConnectGatewayState": "available"},
             {"directConnectGatewayId": DXGW, "directConnectGatewayName": "dr-pair-use1-gcp", "amazonSideAsn": 64513,
-             "directConnectGatewayState": "available", "tags": tags("dx_gateway", "use1-gcp", style="key")},
+             "directConnectGatewayState": "available", "tags": tags("interconnect", "use1-gcp", style="key")},
         ]}, {})
         stub.add_response("describe_direct_connect_gateway_associations", {"directConnectGatewayAssociations": [{
             "directConnectGatewayId": DXGW, "associationState": "associated", "associationId": "assoc-1",
@@ -197,7 +197,7 @@ def test_gateways_on_their_way_out_are_not_the_stacks(state: str) -> None:
     aws = Aws()
     aws.stubs["directconnect"].add_response("describe_direct_connect_gateways", {"directConnectGateways": [
         {"directConnectGatewayId": DXGW, "amazonSideAsn": 64513, "directConnectGatewayState": state,
-         "tags": tags("dx_gateway", "use1-gcp", style="key")}]}, {})
+         "tags": tags("interconnect", "use1-gcp", style="key")}]}, {})
     aws.hub(None)
     report = verify(routing_spec(), clients=aws)
     assert ("XC701", "interconnects[0]") in [(f.rule, f.path) for f in report.findings]

@@ -549,7 +549,11 @@ def _missing_finding(
         related.append(Related(f"{other.label} is tight", format_path(other.path), ctx.locate(other.path)))
     foreign = sorted({c.key for c in grant.foreign_keys})
     if foreign:
-        detail += f"; the condition on {', '.join(foreign)} names another issuer and does not apply to these tokens"
+        keys = ", ".join(foreign)
+        detail += (
+            f"; the condition on {keys} names another issuer and does not apply to these tokens" if len(foreign) == 1
+            else f"; the conditions on {keys} name another issuer and do not apply to these tokens"
+        )
     return ctx.finding(
         "XC501", f"{stmt.label} of {ctx.who} trusts {issuer.label}: {detail}", stmt.condition_path,
         _missing_hint(issuer, missing), related,

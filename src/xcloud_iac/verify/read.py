@@ -122,7 +122,7 @@ class _Reader:
             kind = "interconnect" if isinstance(owner, m.Interconnect) else "link"
             mine = sorted(
                 (g for g in gateways if g.get("directConnectGatewayState") not in GONE
-                 and self.ours(tag_map(g.get("tags")), "dx_gateway", owner.name)),
+                 and self.ours(tag_map(g.get("tags")), kind, owner.name)),
                 key=lambda g: g["directConnectGatewayId"],
             )
             if not mine:

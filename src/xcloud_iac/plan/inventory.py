@@ -1,0 +1,235 @@
+"""The offline plan: every resource deploy() would register, found by running it under Pulumi mocks.
+
+`plan_stack(stack)` runs deploy() in this process under fresh mocks (the plan/mocks recorder) and returns an
+`Inventory`: for each resource its type, logical name, parent, the component it belongs to, whether it is protected
+or read (an existing resource), and its inputs with every secret one masked as `[secret]`. Only those masked values
+leave the run. `xcloud plan` and `xcloud diff` call it in a worker process (see runner.py) so Pulumi's global state
+and event loop stay out of the caller; tests may call it directly.
+
+A resource is identified like its URN without stack and project: the parent chain of types, `$`-joined, then `::`
+and the logical name (`xcloud:aws:Network$aws:ec2/vpc:Vpc::aws-prod-vpc`). The mocks give every resource the id
+`<logical name>-id`, so an input that refers to another resource reads as that resource's name.
+
+`KEY_INPUTS` is the curated list of inputs per type a reviewer looks at; the others are only named.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..spec import models as m
+
+SECRET = "[secret]"
+ROOT_TYPE = "pulumi:pulumi:Stack"
+
+# type token -> the inputs that matter to a reviewer, in display order. Every input that forces a replacement
+# (immutable.py) is among them, so the plan shows what a diff would replace on.
+KEY_INPUTS: dict[str, tuple[str, ...]] = {
+    "pulumi:providers:aws-native": ("region",),
+    "aws:ec2/vpc:Vpc": ("cidrBlock", "region"),
+    "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": ("cidrBlock", "vpcId", "region"),
+    "aws:ec2/subnet:Subnet": ("cidrBlock", "availabilityZone", "vpcId", "region"),
+    "aws:ec2/securityGroup:SecurityGroup": ("vpcId", "ingress", "egress", "description", "region"),
+    "gcp:compute/network:Network": ("project", "mtu", "routingMode", "autoCreateSubnetworks"),
+    "gcp:compute/subnetwork:Subnetwork": ("ipCidrRange", "region", "network", "stackType", "project"),
+    "aws:ec2transitgateway/transitGateway:TransitGateway": (
+        "amazonSideAsn", "region", "defaultRouteTableAssociation", "defaultRouteTablePropagation"),
+    "aws:ec2transitgateway/routeTable:RouteTable": ("transitGatewayId", "region"),
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": ("vpcId", "subnetIds", "transitGatewayId", "region"),
+    "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation": (
+        "transitGatewayAttachmentId", "transitGatewayRouteTableId", "region"),
+    "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation": (
+        "transitGatewayAttachmentId", "transitGatewayRouteTableId", "region"),
+    "aws:ec2transitgateway/route:Route": (
+        "destinationCidrBlock", "transitGatewayAttachmentId", "blackhole", "transitGatewayRouteTableId", "region"),
+    "aws:ec2transitgateway/peeringAttachment:PeeringAttachment": (
+        "transitGatewayId", "peerTransitGatewayId", "peerRegion", "peerAccountId", "region"),
+    "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": (
+        "transitGatewayAttachmentId", "region"),
+    "aws:networkmanager/globalNetwork:GlobalNetwork": ("description",),
+    "aws:networkmanager/coreNetwork:CoreNetwork": ("globalNetworkId", "basePolicyRegions"),
+    "aws:networkmanager/coreNetworkPolicyAttachment:CoreNetworkPolicyAttachment": ("coreNetworkId", "policyDocument"),
+    "aws:networkmanager/vpcAttachment:VpcAttachment": ("coreNetworkId", "vpcArn", "subnetArns"),
+    "aws:networkmanager/dxGatewayAttachment:DxGatewayAttachment": (
+        "coreNetworkId", "directConnectGatewayArn", "edgeLocations"),
+    "aws:directconnect/gateway:Gateway": ("amazonSideAsn",),
+    "aws:directconnect/gatewayAssociation:GatewayAssociation": (
+        "dxGatewayId", "associatedGatewayId", "allowedPrefixes", "region"),
+    "aws:directconnect/transitVirtualInterface:TransitVirtualInterface": (
+        "connectionId", "dxGatewayId", "vlan", "bgpAsn", "addressFamily", "mtu", "region"),
+    "aws:directconnect/bgpPeer:BgpPeer": ("virtualInterfaceId", "bgpAsn", "addressFamily", "region"),
+    "gcp:networkconnectivity/transport:Transport": (
+        "network", "remoteProfile", "region", "bandwidth", "stackType", "advertisedRoutes", "remoteAccountId",
+        "providedActivationKey", "project"),
+    "aws-native:interconnect:Connection": (
+        "attachPoint", "bandwidth", "activationKey", "environmentId", "remoteAccount"),
+    "aws:route53/resolverEndpoint:ResolverEndpoint": (
+        "direction", "ipAddresses", "securityGroupIds", "region"),
+    "aws:route53/resolverRule:ResolverRule": ("domainName", "ruleType", "targetIps", "resolverEndpointId", "region"),
+    "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": ("resolverRuleId", "vpcId", "region"),
+    "gcp:dns/managedZone:ManagedZone": (
+        "dnsName", "visibility", "forwardingConfig", "privateVisibilityConfig", "project"),
+    "gcp:dns/policy:Policy": ("enableInboundForwarding", "networks", "project"),
+    "aws:iam/openIdConnectProvider:OpenIdConnectProvider": ("url", "clientIdLists"),
+    "aws:iam/role:Role": ("assumeRolePolicy", "maxSessionDuration"),
+    "aws:iam/rolePolicy:RolePolicy": ("role", "policy"),
+    "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": ("workloadIdentityPoolId", "project"),
+    "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": (
+        "workloadIdentityPoolId", "workloadIdentityPoolProviderId", "attributeCondition", "aws", "project"),
+    "gcp:serviceaccount/iAMMember:IAMMember": ("serviceAccountId", "role", "member"),
+    "aws:networkmonitor/monitor:Monitor": ("monitorName", "region"),
+    "aws:networkmonitor/probe:Probe": ("monitorName", "sourceArn", "destination", "protocol", "region"),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": ("metricName", "comparisonOperator", "threshold", "dimensions"),
+    "aws:cloudwatch/logGroup:LogGroup": ("name", "retentionInDays", "region"),
+    "aws:ec2/flowLog:FlowLog": (
+        "vpcId", "transitGatewayId", "trafficType", "logDestinationType", "logDestination", "iamRoleArn",
+        "maxAggregationInterval", "region"),
+}
+
+
+@dataclass(frozen=True)
+class Resource:
+    type: str
+    name: str
+    key: str
+    """URN without stack and project: parent types `$`-joined, `::`, logical name. Identifies the resource."""
+    parent: str
+    """Logical name of the parent ("" under the stack itself)."""
+    component: str
+    """The top-level component the resource belongs to (itself, for a top-level one)."""
+    component_type: str
+    custom: bool
+    inputs: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    """Every input, camelCase, secrets masked."""
+    secret_inputs: tuple[str, ...] = ()
+    protect: bool = False
+    read: bool = False
+    """An existing resource read by id, never created."""
+    depends_on: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+    """input -> keys of the resources it takes its value from."""
+
+    def key_inputs(self) -> dict[str, Any]:
+        """The curated inputs of this type that are set, in display order."""
+        return {n: self.inputs[n] for n in KEY_INPUTS.get(self.type, ()) if n in self.inputs}
+
+    def other_inputs(self) -> list[str]:
+        """Names of the inputs that are set but not curated for this type."""
+        curated = set(KEY_INPUTS.get(self.type, ()))
+        return sorted(n for n in self.inputs if n not in curated)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": self.type, "name": self.name, "parent": self.parent, "component": self.component,
+            "key": self.key, "custom": self.custom, "protect": self.protect, "read": self.read,
+            "inputs": _sorted(self.key_inputs()), "other_inputs": self.other_inputs(),
+            "secret_inputs": list(self.secret_inputs),
+        }
+
+    # the worker sends resources as dicts of plain data
+    def to_wire(self) -> dict[str, Any]:
+        return {**self.__dict__, "depends_on": {k: list(v) for k, v in self.depends_on.items()}}
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> Resource:
+        return cls(**{**data, "secret_inputs": tuple(data["secret_inputs"]),
+                      "depends_on": {k: tuple(v) for k, v in data["depends_on"].items()}})
+
+
+@dataclass
+class Inventory:
+    stack: str
+    resources: list[Resource] = field(default_factory=list)
+    """Sorted by component, then key."""
+
+    def by_key(self) -> dict[str, Resource]:
+        return {r.key: r for r in self.resources}
+
+    def components(self) -> list[tuple[str, str, list[Resource]]]:
+        """(component name, component type, its resources - the component first) in name order."""
+        groups: dict[tuple[str, str], list[Resource]] = {}
+        for r in self.resources:
+            groups.setdefault((r.component, r.component_type), []).append(r)
+        return [(name, token, rs) for (name, token), rs in sorted(groups.items())]
+
+    def counts(self) -> Counter[str]:
+        return Counter(r.type for r in self.resources)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stack": self.stack, "resources": [r.to_dict() for r in self.resources]}
+
+
+class PlanRefused(Exception):
+    """deploy() registered nothing: error findings, or arguments a component rejects (the problems)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None) -> Inventory:
+    """Run deploy(stack) under fresh Pulumi mocks in this process and list what it registers. `on_register` is
+    called with the running count. Raises PlanRefused when deploy() refuses (and so registers nothing)."""
+    from ..program import DeploymentBlocked, deploy
+    from .mocks import install, run
+
+    count = 0
+
+    def registered(_resource) -> None:
+        nonlocal count
+        count += 1
+        if on_register is not None:
+            on_register(count)
+
+    quiet = logging.getLogger("xcloud_iac.plan.program")  # warnings are findings, which the plan lists itself
+    quiet.addHandler(logging.NullHandler())
+    quiet.propagate = False
+    _mocks, recorder = install(registered, logger=quiet)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):  # deploy() prints why it refuses; the caller reports it
+            run(lambda: deploy(stack, export=False))
+    except DeploymentBlocked as blocked:
+        raise PlanRefused([f"{f.severity.value} {f}" for f in blocked.findings] + blocked.problems) from None
+    return inventory_of(stack.name, recorder.registered)
+
+
+def inventory_of(stack: str, registered: list) -> Inventory:
+    """An inventory from the recorder's registrations (plan/mocks.Registered)."""
+    by_urn = {r.urn: r for r in registered}
+
+    def key(urn: str) -> str:
+        return urn.split("::", 2)[2]  # drop "urn:pulumi:<stack>" and "<project>"
+
+    def top(r) -> Any:
+        while r.parent in by_urn:
+            r = by_urn[r.parent]
+        return r
+
+    resources = []
+    for r in registered:
+        owner = top(r)
+        parent = by_urn.get(r.parent)
+        resources.append(Resource(
+            type=r.type, name=r.name, key=key(r.urn), parent=parent.name if parent else "",
+            component=owner.name, component_type=owner.type, custom=r.custom,
+            inputs={k: SECRET if k in r.secret_inputs else v for k, v in sorted(r.inputs.items())},
+            secret_inputs=tuple(sorted(r.secret_inputs)), protect=r.protect, read=r.read,
+            depends_on={k: tuple(sorted(key(u) for u in urns if u in by_urn))
+                        for k, urns in sorted(r.property_dependencies.items())},
+        ))
+    # a component first in its group, then its children by key
+    resources.sort(key=lambda r: (r.component, r.component_type, r.custom, r.key))
+    return Inventory(stack, resources)
+
+
+def _sorted(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted(v) for v in value]
+    return value

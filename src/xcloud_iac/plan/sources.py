@@ -1,0 +1,90 @@
+"""Where `xcloud diff` reads the two sides of a change: the spec files on disk (head), and the base - an existing
+file, or the same file at a git revision (`git show REF:path`, path relative to the repository root of the spec).
+
+Only read-only git commands are run. A spec absent at the base is a new spec (everything added); a spec absent on
+disk but present at the base is a deleted one (everything removed).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_SPEC_DIR = "stacks"  # where platform repos keep their specs (stacks/<name>.yaml)
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class SpecSource:
+    label: str
+    """Where it came from, for people: `stacks/dr-pair.yaml`, `origin/main:stacks/dr-pair.yaml`."""
+    text: str
+
+    @property
+    def file(self) -> str:
+        """The file name findings and errors point at."""
+        return self.label
+
+
+class BaseUnusable(Exception):
+    """The base cannot be read at all: not a file, not a revision, git missing, the spec not in a repository."""
+
+
+def head_source(path: Path) -> SpecSource | None:
+    return SpecSource(str(path), path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def base_is_file(base: str) -> bool:
+    return Path(base).is_file()
+
+
+def base_source(base: str, spec: Path) -> SpecSource | None:
+    """The base side of `spec`: the file `base`, or `spec` at git revision `base` (None: absent there)."""
+    if base_is_file(base):
+        return SpecSource(base, Path(base).read_text(encoding="utf-8"))
+    root = _repo_root(spec.parent if spec.parent.exists() else Path.cwd(), base)
+    _verify_revision(root, base)
+    path = _relative(spec, root)
+    shown = _git(root, "show", f"{base}:{path}")
+    if shown.returncode != 0:
+        return None  # not in that revision: the spec is new
+    return SpecSource(f"{base}:{path}", shown.stdout)
+
+
+def specs_at(base: str, directory: Path) -> list[Path]:
+    """Spec files under `directory` at git revision `base`, as paths like `directory/<name>.yaml`."""
+    root = _repo_root(directory if directory.exists() else Path.cwd(), base)
+    _verify_revision(root, base)
+    rel = _relative(directory, root)
+    listed = _git(root, "ls-tree", "--name-only", f"{base}:{rel}" if rel != "." else base)
+    if listed.returncode != 0:
+        return []  # the directory does not exist there
+    return [directory / name for name in listed.stdout.split() if name.endswith(SPEC_SUFFIXES)]
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.resolve().relative_to(root).as_posix() if path.resolve() != root else "."
+
+
+def _repo_root(start: Path, base: str) -> Path:
+    top = _git(start, "rev-parse", "--show-toplevel")
+    if top.returncode != 0:
+        raise BaseUnusable(f"--base {base}: no such file, and {start} is not in a git repository")
+    return Path(top.stdout.strip()).resolve()
+
+
+def _verify_revision(root: Path, base: str) -> None:
+    if _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
+        raise BaseUnusable(
+            f"--base {base}: no such file, and not a revision of {root} "
+            "(in CI, check out with full history: actions/checkout with fetch-depth: 0)"
+        )
+
+
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
+                              check=False, timeout=60)
+    except FileNotFoundError:
+        raise BaseUnusable("git is not installed: --base REF needs it (or give --base FILE)") from None
