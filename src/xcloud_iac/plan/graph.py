@@ -117,6 +117,17 @@ def picture(topo: Topology) -> Picture:
     return pic
 
 
+def union(base: Picture, head: Picture) -> Picture:
+    """Two pictures in one, so a diff can draw what a change removes: every node and edge of either side (a node
+    both sides have keeps the head's label)."""
+    nodes = {n.id: n for n in base.nodes} | {n.id: n for n in head.nodes}
+    edges = set(base.edges) | set(head.edges)
+    return Picture(
+        sorted(nodes.values(), key=lambda n: (n.kind, n.id)),
+        sorted(edges, key=lambda e: (e.source, e.target, e.label)),
+    )
+
+
 def _forwarding(topo: Topology) -> list[tuple[str, str, str]]:
     """(network, domain, resolver) for every forwarding decision that names a declared resolver."""
     return [
@@ -132,8 +143,9 @@ def _issuer_cloud(issuer: m.Issuer) -> str:
     return {"gke": "gcp", "eks": "aws", "alibaba": "alibaba", "tencent": "tencent"}.get(issuer.kind.value, "onprem")
 
 
-def to_mermaid(pic: Picture, highlight: dict[str, str] | None = None) -> str:
-    """A Mermaid flowchart; `highlight` maps node ids to added/removed/changed."""
+def to_mermaid(pic: Picture, highlight: dict[str, str] | None = None,
+               edge_highlight: dict[Edge, str] | None = None) -> str:
+    """A Mermaid flowchart; `highlight` maps node ids, `edge_highlight` edges, to added/removed/changed."""
     highlight = highlight or {}
     lines = ["flowchart LR"]
     for node in pic.nodes:
@@ -155,6 +167,9 @@ def to_mermaid(pic: Picture, highlight: dict[str, str] | None = None) -> str:
     for node_ref, change in sorted(highlight.items()):
         by_change.setdefault(change, []).append(node_ref)
     lines += [f"  class {','.join(ids)} {change}" for change, ids in sorted(by_change.items())]
+    for index, edge in enumerate(pic.edges):  # Mermaid styles links by their position
+        if edge_highlight and edge in edge_highlight:
+            lines.append(f"  linkStyle {index} stroke:{CHANGE_STYLES[edge_highlight[edge]]},stroke-width:3px")
     return "\n".join(lines) + "\n"
 
 
