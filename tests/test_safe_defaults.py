@@ -63,12 +63,13 @@ def deployed(stack: m.Stack) -> Recorder:
     return recorder
 
 
-def blocked(stack: m.Stack) -> tuple[DeploymentBlocked, Recorder]:
+def blocked(stack: m.Stack) -> DeploymentBlocked:
+    """deploy() refuses the stack, and has registered nothing."""
     _mocks, recorder = install()
     with pytest.raises(DeploymentBlocked) as refused:
         run(lambda: deploy(stack, export=False))
     assert recorder.registered == []
-    return refused.value, recorder
+    return refused.value
 
 
 def waive(obj: dict, rule: str) -> None:
@@ -109,7 +110,7 @@ OPT_OUTS = {
 @pytest.mark.parametrize("case", sorted(OPT_OUTS))
 def test_protect_false_without_a_waiver_is_refused_before_anything_is_registered(case: str) -> None:
     name, where, _owner = OPT_OUTS[case]
-    refused, _recorder = blocked(spec(name, lambda s: where(s).update(protect=False)))
+    refused = blocked(spec(name, lambda s: where(s).update(protect=False)))
     assert {f.rule for f in refused.findings} == {"XC605"}
 
 
@@ -203,6 +204,22 @@ def test_no_stack_export_carries_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
         assert exported and GOOGLE_KEY not in text and AWS_KEY not in text
 
 
+@pytest.mark.parametrize(("mode", "given_to"), [
+    (google_generates_the_key, (CONNECTION, "activationKey")),
+    (aws_generates_the_key, (TRANSPORT, "providedActivationKey")),
+], ids=["google-generates", "aws-generates"])
+def test_the_offline_plan_masks_the_activation_key(mode, given_to: tuple[str, str]) -> None:
+    """What `xcloud plan` lists and `xcloud diff` compares: the resource inventory, every secret input masked."""
+    from xcloud_iac.plan.inventory import SECRET, plan_stack
+
+    inventory = plan_stack(spec("dr-pair", mode))
+    token, field = given_to
+    [accepting] = [r for r in inventory.resources if r.type == token]
+    assert accepting.inputs[field] == SECRET
+    text = json.dumps([inventory.to_dict(), [r.inputs for r in inventory.resources]])
+    assert GOOGLE_KEY not in text and AWS_KEY not in text
+
+
 def test_bgp_keys_of_virtual_interfaces_and_peers_are_secret() -> None:
     recorder = deployed(spec("alibaba-tencent", with_virtual_interface))
     assert "bgpAuthKey" in recorder.one(VIF).secret_outputs
@@ -249,7 +266,7 @@ def every_s3_action(data: dict) -> None:
 
 
 def test_a_wildcard_permission_is_refused_without_a_waiver() -> None:
-    refused, _recorder = blocked(spec("dr-pair", every_s3_action))
+    refused = blocked(spec("dr-pair", every_s3_action))
     assert {f.rule for f in refused.findings} == {"XC505"}
 
 
@@ -293,15 +310,16 @@ def test_resolver_security_groups_open_dns_only_where_declared(name: str) -> Non
         for rule in rules:
             assert (rule["fromPort"], rule["toPort"]) == (53, 53)
             assert set(rule) <= {"protocol", "fromPort", "toPort", "cidrBlocks", "ipv6CidrBlocks", "description"}
-            assert set(rule.get("cidrBlocks", []) + rule.get("ipv6CidrBlocks", [])) == cidrs
-            assert all(ipaddress.ip_network(c).prefixlen > 0 for c in cidrs)
+            opened = set(rule.get("cidrBlocks", []) + rule.get("ipv6CidrBlocks", []))
+            assert not [c for c in opened if ipaddress.ip_network(c).prefixlen == 0], f"{group_name} is open to all"
+            assert opened == cidrs
 
 
 def test_a_resolver_endpoint_open_to_everyone_is_refused() -> None:
     def open_to_all(data: dict) -> None:
         data["dns"]["resolver_endpoints"][0]["allowed_sources"] = ["0.0.0.0/0"]
 
-    refused, _recorder = blocked(spec("dr-pair", open_to_all))
+    refused = blocked(spec("dr-pair", open_to_all))
     assert refused.problems == [
         ("ResolverForwarding 'aws-prod-resolver': endpoint 'use1-inbound': allowed source 0.0.0.0/0 admits every "
          "address; list the networks that query the endpoint"),

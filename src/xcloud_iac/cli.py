@@ -144,6 +144,72 @@ def graph(
         raise typer.Exit(EXIT_INPUT) from None
 
 
+class PlanFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def plan(
+    spec: Annotated[Path, typer.Argument(help="The stack file to plan.")],
+    format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")] = PlanFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the plan to a file.")] = None,
+) -> None:
+    """List every resource `pulumi up` would register (type, name, parent, key inputs; secrets masked), offline
+    under Pulumi mocks, with a summary by component and the findings. Exit 1: refused (error findings)."""
+    import shutil
+
+    from .plan.render import render_plan_json, render_plan_table
+    from .plan.runner import plan_source
+    from .plan.sources import head_source
+
+    source = head_source(spec)
+    if source is None:
+        sys.stderr.write(f"error: {spec}: no such file\n")
+        raise typer.Exit(EXIT_INPUT)
+    terminal = output is None and sys.stdout.isatty()
+    result = plan_source(source, progress=format is PlanFormat.table and sys.stdout.isatty())
+    if format is PlanFormat.json:
+        text = render_plan_json(result)
+    else:
+        width = shutil.get_terminal_size().columns if terminal else None
+        text = render_plan_table(result, **({"width": width} if width else {}), color=terminal)
+    _emit(text.encode(), output)
+    raise typer.Exit({"planned": EXIT_OK, "refused": EXIT_FINDINGS, "unusable": EXIT_INPUT}[result.status])
+
+
+class DiffFormat(StrEnum):
+    markdown = "markdown"
+    json = "json"
+    sarif = "sarif"
+
+
+@app.command()
+def diff(
+    base: Annotated[str, typer.Option("--base", help="A git revision (the same files as of that commit, e.g. "
+                                      "origin/main) or a stack file to compare with.")],
+    specs: Annotated[list[Path] | None, typer.Argument(
+        help="Stack files (default: stacks/*.yaml, here and at the base).")] = None,
+    format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.markdown,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+) -> None:
+    """What a change does: topology, resources (added, updated, replaced, deleted), findings introduced and
+    resolved, and risk labels - as a pull-request comment (markdown + Mermaid), JSON or SARIF. Exit 1: the change
+    introduces an error finding."""
+    from .plan.diff import compare
+    from .plan.render import DIFF_RENDERERS
+    from .plan.sources import BaseUnusable, spec_pairs
+
+    try:
+        pairs = spec_pairs(list(specs or []), base)
+    except BaseUnusable as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        raise typer.Exit(EXIT_INPUT) from None
+    report = compare(pairs, base, progress=format is DiffFormat.markdown and sys.stdout.isatty())
+    _emit(DIFF_RENDERERS[format.value](report).encode(), output)
+    raise typer.Exit(EXIT_INPUT if report.unusable else EXIT_FINDINGS if report.introduces_error else EXIT_OK)
+
+
 @app.command("audit-trust")
 def audit_trust(
     files: Annotated[list[Path], typer.Argument(help="JSON files: IAM policies, `aws iam get-role` (or list-roles, "

@@ -8,10 +8,13 @@ import json
 
 import pulumi
 import pytest
+import yaml
 from xcloud_policies import rules
 from xcloud_policies.rules import POLICIES, Resource, violations
 
-from .recorded import STACK_NAMES, copy_of, resource, resources
+from xcloud_iac.spec import load_text
+
+from .recorded import STACK_NAMES, STACKS, copy_of, resource, resources
 
 PRIVATE_RANGES = {"xcloud-dx-allowed-prefixes": {"allowedPrefixes": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]}}
 GITHUB = "token.actions.githubusercontent.com"
@@ -79,6 +82,15 @@ def test_every_property_a_policy_reads_exists(token: str, fields: set[str]) -> N
 @pytest.mark.parametrize("config", [None, PRIVATE_RANGES], ids=["default-config", "private-allow-list"])
 def test_everything_the_library_registers_passes_every_policy(stack: str, config) -> None:
     found = {r.name: v for r in resources(stack) if (v := violations(r, config))}
+    assert found == {}
+
+
+def test_the_library_passes_when_aws_generates_the_activation_key() -> None:
+    data = yaml.safe_load((STACKS / "dr-pair.yaml").read_text())
+    data["interconnects"][0].update(activation_key_from="aws")
+    data["interconnects"][0]["aws"]["environment_id"] = "env-0123456789"
+    stack = load_text(yaml.safe_dump(data), "dr-pair.yaml")
+    found = {r.name: v for r in resources(stack) if (v := violations(r, PRIVATE_RANGES))}
     assert found == {}
 
 

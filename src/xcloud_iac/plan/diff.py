@@ -14,7 +14,7 @@ For each spec, the base and the head side are each loaded, checked and planned, 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -203,15 +203,27 @@ class DiffReport:
 # ---------------------------------------------------------------- comparing
 
 
-def compare(pairs: list[tuple[SpecSource | None, SpecSource | None]], base: str, *, progress: bool = False) -> DiffReport:
-    """Diff each (base, head) pair of spec sources (None: absent on that side). Plans run in workers, together."""
-    checked = [(check_source(b) if b else None, check_source(h) if h else None) for b, h in pairs]
-    jobs = [c.job() for pair in checked for c in pair if c is not None and c.plannable]
-    outcomes = iter(run_plans(jobs, progress=progress) if jobs else [])
-    planned = [tuple(next(outcomes) if c is not None and c.plannable else None for c in pair) for pair in checked]
+Planner = Callable[..., list[PlanOutcome]]  # run_plans(jobs, progress=...)
+
+
+def compare(pairs: list[tuple[SpecSource | None, SpecSource | None]], base: str, *, progress: bool = False,
+            planner: Planner = run_plans) -> DiffReport:
+    """Diff each (base, head) pair of spec sources (None: absent on that side). The plans run together, in
+    workers (`planner`: tests may plan in process). A spec whose text did not change is not planned at all."""
     report = DiffReport(base)
-    for (b, h), (b_plan, h_plan) in zip(checked, planned, strict=True):
-        report.stacks.append(diff_stack(b, h, b_plan, h_plan))
+    same = [b is not None and h is not None and b.text == h.text for b, h in pairs]
+    pairs_to_diff = [pair for pair, unchanged in zip(pairs, same, strict=True) if not unchanged]
+    checked = [(check_source(b) if b else None, check_source(h) if h else None) for b, h in pairs_to_diff]
+
+    def planned(c: Checked | None) -> bool:  # error findings do not stop a diff's plan (see plan_stack)
+        return c is not None and c.report is not None and not c.unusable
+
+    jobs = [c.job(past_errors=not c.plannable) for pair in checked for c in pair if planned(c)]  # type: ignore
+    outcomes = iter(planner(jobs, progress=progress) if jobs else [])
+    plans = [tuple(next(outcomes) if planned(c) else None for c in pair) for pair in checked]
+    diffs = iter(diff_stack(b, h, b_plan, h_plan) for (b, h), (b_plan, h_plan) in zip(checked, plans, strict=True))
+    for (b, h), unchanged in zip(pairs, same, strict=True):
+        report.stacks.append(StackDiff(h.label, b.label, h.label) if unchanged else next(diffs))  # type: ignore
     return report
 
 
@@ -260,15 +272,18 @@ def _resources(base: Checked | None, head: Checked | None, base_plan: PlanOutcom
         if checked is None or checked.problems:
             sides.append(Inventory("", []))  # absent, or compared as empty
         elif plan is None:
-            errors = len(checked.report.errors) if checked.report else 0
-            notes.append(f"the {side} plan is refused ({errors} error finding(s)): deploy() would register nothing, "
-                         "so the resource changes are not known")
+            notes.append(f"the {side} spec is unusable (XC101/XC102), so it cannot be planned: the resource "
+                         "changes are not known")
             return None, 0
         elif plan.inventory is None:
             why = "; ".join(plan.refused or []) or plan.error or "no result"
             notes.append(f"the {side} plan failed: {why}")
             return None, 0
         else:
+            if not checked.plannable:
+                errors = len(checked.report.errors) if checked.report else 0
+                notes.append(f"`pulumi up` refuses the {side} as it is ({errors} error finding(s)); its resources "
+                             "are planned as if they were waived")
             sides.append(plan.inventory)
     return diff_inventories(sides[0], sides[1])
 
@@ -583,8 +598,8 @@ def risks(base: m.Stack | None, head: m.Stack | None, introduced: list[Finding],
         for r in resources:
             what = CONNECTIVITY_TYPES.get(r.type)
             if what and r.action in ("replace", "delete"):
-                why = [i.name for i in r.inputs if i.replaces] or [n for n in r.notes if "replaced" in n]
-                because = f" ({', '.join(why)})" if why else ""
+                why = [f"{i.name} changes" for i in r.inputs if i.replaces] + [n for n in r.notes if "replaced" in n]
+                because = f": {'; '.join(why)}" if why else ""
                 flag(INTERCONNECT_OR_GATEWAY, f"{what} {r.name} is {r.action}d{because}")
             elif what and any(refused_update(r.type, i.name) for i in r.inputs):
                 names = ", ".join(i.name for i in r.inputs if refused_update(r.type, i.name))

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..checks import check
 from ..spec import models as m
 
 SECRET = "[secret]"
@@ -127,7 +128,7 @@ class Resource:
         return {
             "type": self.type, "name": self.name, "parent": self.parent, "component": self.component,
             "key": self.key, "custom": self.custom, "protect": self.protect, "read": self.read,
-            "inputs": _sorted(self.key_inputs()), "other_inputs": self.other_inputs(),
+            "inputs": self.key_inputs(), "other_inputs": self.other_inputs(),
             "secret_inputs": list(self.secret_inputs),
         }
 
@@ -172,11 +173,19 @@ class PlanRefused(Exception):
         super().__init__("; ".join(problems))
 
 
-def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None) -> Inventory:
+def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None, *,
+               past_errors: bool = False) -> Inventory:
     """Run deploy(stack) under fresh Pulumi mocks in this process and list what it registers. `on_register` is
-    called with the running count. Raises PlanRefused when deploy() refuses (and so registers nothing)."""
+    called with the running count. Raises PlanRefused when deploy() refuses (and so registers nothing).
+
+    `past_errors` plans a stack whose error findings would stop deploy() as if each were waived on its object
+    (waive_errors; changes `stack`) - for a diff, which must show what a change replaces even while it still has
+    findings to fix. Unusable stacks (XC101, XC102) and arguments a component rejects still refuse."""
     from ..program import DeploymentBlocked, deploy
     from .mocks import install, run
+
+    if past_errors:
+        waive_errors(stack)
 
     count = 0
 
@@ -198,12 +207,32 @@ def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None)
     return inventory_of(stack.name, recorder.registered)
 
 
+def waive_errors(stack: m.Stack) -> int:
+    """Waive, on the objects they are about, the error findings that would stop deploy(): the stack then plans as
+    a pull request's author would deploy it once they are dealt with. Returns how many are left (unwaivable: not
+    about an object, or the stack is unusable). Changes `stack` in place."""
+    report = check(stack)
+    if report.unusable:
+        return len(report.errors)
+    owners = {(obj.spec_file, path): obj for path, obj in stack.objects() if path}
+    left = 0
+    for finding in report.errors:
+        file, path = finding.subject or (None, ())
+        owner = next((o for end in range(len(path), 0, -1)
+                      if isinstance(o := owners.get((file, path[:end])), m.Named)), None)
+        if owner is None:
+            left += 1
+        else:  # the object or its nearest named parent, as the engine looks waivers up
+            owner.ignore.append(m.Waiver(rule=finding.rule, reason="planned past this finding by xcloud diff"))
+    return left
+
+
 def inventory_of(stack: str, registered: list) -> Inventory:
     """An inventory from the recorder's registrations (plan/mocks.Registered)."""
     by_urn = {r.urn: r for r in registered}
 
-    def key(urn: str) -> str:
-        return urn.split("::", 2)[2]  # drop "urn:pulumi:<stack>" and "<project>"
+    def key(urn: str) -> str:  # drop "urn:pulumi:<stack>", "<project>" and the root stack (as real URNs do)
+        return urn.split("::", 2)[2].removeprefix(f"{ROOT_TYPE}$")
 
     def top(r) -> Any:
         while r.parent in by_urn:
@@ -217,7 +246,7 @@ def inventory_of(stack: str, registered: list) -> Inventory:
         resources.append(Resource(
             type=r.type, name=r.name, key=key(r.urn), parent=parent.name if parent else "",
             component=owner.name, component_type=owner.type, custom=r.custom,
-            inputs={k: SECRET if k in r.secret_inputs else v for k, v in sorted(r.inputs.items())},
+            inputs={k: SECRET if k in r.secret_inputs else _plain(v) for k, v in sorted(r.inputs.items())},
             secret_inputs=tuple(sorted(r.secret_inputs)), protect=r.protect, read=r.read,
             depends_on={k: tuple(sorted(key(u) for u in urns if u in by_urn))
                         for k, urns in sorted(r.property_dependencies.items())},
@@ -227,9 +256,12 @@ def inventory_of(stack: str, registered: list) -> Inventory:
     return Inventory(stack, resources)
 
 
-def _sorted(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _sorted(value[k]) for k in sorted(value)}
+def _plain(value: Any) -> Any:
+    """An input as the program gave it: the engine's protobuf numbers are doubles, so 64512 arrives as 64512.0."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):  # keys sorted: the engine does not keep their order
+        return {k: _plain(value[k]) for k in sorted(value)}
     if isinstance(value, list):
-        return [_sorted(v) for v in value]
+        return [_plain(v) for v in value]
     return value

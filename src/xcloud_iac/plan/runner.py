@@ -5,7 +5,7 @@ Pulumi SDK's global settings, root stack and event loop never touch the caller (
 notebook), and the plans of a diff run side by side. A plain subprocess rather than multiprocessing: spawn re-runs
 the caller's `__main__` in the child, which breaks callers without a main guard.
 
-Protocol: the job goes to the worker's stdin as JSON ({"text", "file"}); the worker writes JSON lines to stdout -
+Protocol: the job goes to the worker's stdin as JSON (a PlanJob's fields); the worker writes JSON lines to stdout -
 `{"progress": n}` while it runs, then one of `{"done": inventory}` (secrets already masked), `{"refused": [reasons]}`
 or `{"error": traceback}`. Anything else the worker prints goes to its stderr, which is kept for error reports.
 """
@@ -27,7 +27,7 @@ from typing import Any
 
 from ..checks import Finding, Report, check
 from ..spec import Problem, SpecError, Stack, load_text
-from .inventory import Inventory, PlanRefused, Resource
+from .inventory import Inventory, PlanRefused, Resource, plan_stack
 from .sources import SpecSource
 
 DEFAULT_TIMEOUT = 600.0  # seconds for all the plans of one command
@@ -41,6 +41,8 @@ class PlanJob:
     """The spec's YAML."""
     file: str
     """The file name locations in the spec refer to."""
+    past_errors: bool = False
+    """Plan as if the error findings were waived (see inventory.plan_stack)."""
 
 
 @dataclass
@@ -76,8 +78,8 @@ class Checked:
         """deploy() would get as far as registering resources: no error finding."""
         return self.report is not None and not self.report.unusable and not self.report.errors
 
-    def job(self) -> PlanJob:
-        return PlanJob(self.source.label, self.source.text, self.source.file)
+    def job(self, *, past_errors: bool = False) -> PlanJob:
+        return PlanJob(self.source.label, self.source.text, self.source.file, past_errors)
 
 
 def check_source(source: SpecSource) -> Checked:
@@ -86,6 +88,32 @@ def check_source(source: SpecSource) -> Checked:
     except SpecError as exc:
         return Checked(source, problems=sorted(exc.problems, key=Problem.sort_key))
     return Checked(source, stack, check(stack))
+
+
+@dataclass
+class PlanResult:
+    """`xcloud plan` of one spec: the inventory, or why there is none."""
+
+    checked: Checked
+    inventory: Inventory | None = None
+    refused: list[str] = field(default_factory=list)
+    """Why deploy() would register nothing: component arguments it rejects (error findings are in `checked`)."""
+    error: str | None = None
+
+    @property
+    def status(self) -> str:
+        if self.checked.unusable or self.error:
+            return "unusable"
+        return "planned" if self.inventory is not None else "refused"
+
+
+def plan_source(source: SpecSource, *, progress: bool = False) -> PlanResult:
+    """Check a spec, then plan it in a worker unless deploy() would refuse it."""
+    checked = check_source(source)
+    if not checked.plannable:
+        return PlanResult(checked)
+    outcome = run_plans([checked.job()], progress=progress)[0]
+    return PlanResult(checked, outcome.inventory, outcome.refused or [], outcome.error)
 
 
 def run_plans(jobs: list[PlanJob], *, progress: bool = False, timeout: float = DEFAULT_TIMEOUT) -> list[PlanOutcome]:
@@ -143,7 +171,7 @@ class _Worker:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.stderr, env=env,
         )
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"text": job.text, "file": job.file}).encode())
+        self.process.stdin.write(json.dumps(job.__dict__).encode())
         self.process.stdin.close()
         self.reader = threading.Thread(target=self._read, args=(messages,), daemon=True)
         self.reader.start()
@@ -218,10 +246,7 @@ def _work() -> int:
         channel.write(json.dumps(message) + "\n")
 
     try:
-        from ..spec import SpecError, load_text
-        from .inventory import plan_stack
-
-        job = json.loads(sys.stdin.read())
+        job = PlanJob(**json.loads(sys.stdin.read()))
         last = 0.0
 
         def tick(count: int) -> None:
@@ -231,7 +256,7 @@ def _work() -> int:
                 last = time.monotonic()
 
         try:
-            inventory = plan_stack(load_text(job["text"], job["file"]), tick)
+            inventory = plan_stack(load_text(job.text, job.file), tick, past_errors=job.past_errors)
         except SpecError as exc:
             send({"refused": [str(p) for p in exc.problems]})
         except PlanRefused as refused:

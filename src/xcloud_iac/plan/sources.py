@@ -88,3 +88,27 @@ def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
                               check=False, timeout=60)
     except FileNotFoundError:
         raise BaseUnusable("git is not installed: --base REF needs it (or give --base FILE)") from None
+
+
+def spec_pairs(specs: list[Path], base: str) -> list[tuple[SpecSource | None, SpecSource | None]]:
+    """(base, head) sources for each spec. Without specs: every spec in stacks/, here or at revision `base`."""
+    if base_is_file(base):
+        if len(specs) != 1:
+            raise BaseUnusable(f"--base {base} is a file: name the one spec to compare it with")
+        head = head_source(specs[0])
+        if head is None:
+            raise BaseUnusable(f"{specs[0]}: no such file")
+        return [(base_source(base, specs[0]), head)]
+    if not specs:
+        directory = Path(DEFAULT_SPEC_DIR)
+        here = [p for p in directory.glob("*") if p.suffix in SPEC_SUFFIXES]
+        specs = sorted({*here, *specs_at(base, directory)})
+        if not specs:
+            raise BaseUnusable(f"no {DEFAULT_SPEC_DIR}/*.yaml here or at {base}: name the stack files to compare")
+    pairs = []
+    for spec in specs:
+        pair = (base_source(base, spec), head_source(spec))
+        if pair == (None, None):
+            raise BaseUnusable(f"{spec}: no such file, here or at {base}")
+        pairs.append(pair)
+    return pairs

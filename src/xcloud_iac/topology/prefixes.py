@@ -4,36 +4,58 @@ CIDR blocks are aligned, so any two are either disjoint or nested. The index kee
 sorted by (start, -end): the blocks inside a query are one contiguous run found by bisection, and the blocks that
 contain it are found by looking up each shorter prefix length that occurs. Overlapping pairs come from one sweep
 with a stack of the enclosing blocks. Everything is O(log n) per query plus the size of the answer.
+
+Lookups work on integers (start address, prefix length, masks per length) and yield the prefixes that were added,
+never new `ipaddress` objects: building those dominated the routing queries at organisation scale.
 """
 
 from __future__ import annotations
 
 import bisect
 import ipaddress
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Generic, TypeVar
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 V = TypeVar("V")
 
+_BITS = {4: 32, 6: 128}
+# MASKS[version][length]: the network mask of that length, as an int
+MASKS = {v: [((1 << bits) - 1) ^ ((1 << (bits - n)) - 1) for n in range(bits + 1)] for v, bits in _BITS.items()}
+
+
+def key(prefix: IPNetwork) -> tuple[int, int, int]:
+    """(version, prefix length, first address as an int): what the index compares."""
+    return prefix.version, prefix.prefixlen, int(prefix.network_address)
+
 
 class PrefixIndex(Generic[V]):
     def __init__(self, items: Iterable[tuple[IPNetwork, V]] = ()) -> None:
-        self._exact: dict[tuple[int, int, int], list[V]] = defaultdict(list)
-        self._lengths: dict[int, set[int]] = {4: set(), 6: set()}
+        # (version, length, start) -> (the prefix, values in insertion order)
+        self._exact: dict[tuple[int, int, int], tuple[IPNetwork, list[V]]] = {}
+        self._lengths: dict[int, list[int]] = {4: [], 6: []}  # lengths in use, longest first
         self._entries: list[tuple[int, int, int, int, IPNetwork, V]] = []  # (version, start, -end, seq, prefix, value)
         self._sorted = True
+        self._keys: list[tuple[int, int]] = []
+        self._by_value: dict[V, list[int]] | None = None  # positions of each value's entries, for restricted()
         for prefix, value in items:
             self.add(prefix, value)
 
     def add(self, prefix: IPNetwork, value: V) -> None:
-        start = int(prefix.network_address)
-        self._exact[(prefix.version, prefix.prefixlen, start)].append(value)
-        self._lengths[prefix.version].add(prefix.prefixlen)
-        end = int(prefix.broadcast_address)
-        self._entries.append((prefix.version, start, -end, len(self._entries), prefix, value))
+        version, length, start = key(prefix)
+        slot = self._exact.get((version, length, start))
+        if slot is None:
+            self._exact[(version, length, start)] = (prefix, [value])
+            lengths = self._lengths[version]
+            if length not in lengths:
+                lengths.append(length)
+                lengths.sort(reverse=True)
+        else:
+            slot[1].append(value)
+        end = start | ((1 << (_BITS[version] - length)) - 1)
+        self._entries.append((version, start, -end, len(self._entries), prefix, value))
         self._sorted = False
+        self._by_value = None
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -43,43 +65,66 @@ class PrefixIndex(Generic[V]):
             self._entries.sort(key=lambda e: e[:4])
             self._keys = [(e[0], e[1]) for e in self._entries]
             self._sorted = True
-        elif not hasattr(self, "_keys"):
-            self._keys = [(e[0], e[1]) for e in self._entries]
 
     def exact(self, prefix: IPNetwork) -> list[V]:
-        return self._exact.get((prefix.version, prefix.prefixlen, int(prefix.network_address)), [])
+        slot = self._exact.get(key(prefix))
+        return slot[1] if slot else []
 
     def containing(self, prefix: IPNetwork, *, strict: bool = False) -> Iterator[tuple[IPNetwork, V]]:
         """Entries whose prefix contains `prefix` (itself included unless strict), longest first."""
-        lengths = sorted((n for n in self._lengths[prefix.version] if n <= prefix.prefixlen), reverse=True)
-        for length in lengths:
-            if strict and length == prefix.prefixlen:
+        version, length, start = key(prefix)
+        masks, exact = MASKS[version], self._exact
+        for n in self._lengths[version]:
+            if n > length or (strict and n == length):
                 continue
-            sup = prefix.supernet(new_prefix=length) if length < prefix.prefixlen else prefix
-            for value in self._exact.get((prefix.version, length, int(sup.network_address)), ()):
-                yield sup, value
+            slot = exact.get((version, n, start & masks[n]))
+            if slot is not None:
+                sup = slot[0]
+                for value in slot[1]:
+                    yield sup, value
+
+    def containing_groups(self, prefix: IPNetwork) -> Iterator[tuple[IPNetwork, list[V]]]:
+        """Like containing(), with the values of each matching prefix together (in insertion order)."""
+        version, length, start = key(prefix)
+        masks, exact = MASKS[version], self._exact
+        for n in self._lengths[version]:
+            if n <= length:
+                slot = exact.get((version, n, start & masks[n]))
+                if slot is not None:
+                    yield slot
 
     def longest_match(self, prefix: IPNetwork) -> tuple[IPNetwork, list[V]] | None:
         """The most specific entries that contain `prefix`, with their prefix."""
-        for length in sorted((n for n in self._lengths[prefix.version] if n <= prefix.prefixlen), reverse=True):
-            sup = prefix.supernet(new_prefix=length) if length < prefix.prefixlen else prefix
-            values = self._exact.get((prefix.version, length, int(sup.network_address)))
-            if values:
-                return sup, values
+        version, length, start = key(prefix)
+        masks = MASKS[version]
+        for n in self._lengths[version]:
+            if n <= length:
+                slot = self._exact.get((version, n, start & masks[n]))
+                if slot is not None:
+                    return slot[0], slot[1]
         return None
 
     def within(self, prefix: IPNetwork, *, strict: bool = False) -> Iterator[tuple[IPNetwork, V]]:
         """Entries inside `prefix` (itself included unless strict)."""
         self._ensure_sorted()
-        start, end = int(prefix.network_address), int(prefix.broadcast_address)
-        i = bisect.bisect_left(self._keys, (prefix.version, start))
-        while i < len(self._entries):
-            version, s, neg_end, _seq, p, value = self._entries[i]
-            if version != prefix.version or s > end:
+        version, length, start = key(prefix)
+        end = start | ((1 << (_BITS[version] - length)) - 1)
+        entries = self._entries
+        i = bisect.bisect_left(self._keys, (version, start))
+        while i < len(entries):
+            v, s, neg_end, _seq, p, value = entries[i]
+            if v != version or s > end:
                 break
-            if not (strict and p.prefixlen == prefix.prefixlen) and -neg_end <= end:
+            if -neg_end <= end and not (strict and -neg_end == end and s == start):
                 yield p, value
             i += 1
+
+    def count_within(self, prefix: IPNetwork) -> int:
+        """How many entries start inside `prefix`: an upper bound of len(list(within(prefix))), in O(log n)."""
+        self._ensure_sorted()
+        version, length, start = key(prefix)
+        end = start | ((1 << (_BITS[version] - length)) - 1)
+        return bisect.bisect_right(self._keys, (version, end)) - bisect.bisect_left(self._keys, (version, start))
 
     def overlapping(self, prefix: IPNetwork) -> Iterator[tuple[IPNetwork, V]]:
         """Entries that share at least one address with `prefix`."""
@@ -96,3 +141,18 @@ class PrefixIndex(Generic[V]):
             for _v, _end, outer, outer_value in stack:
                 yield (outer, outer_value), (prefix, value)
             stack.append((version, -neg_end, prefix, value))
+
+    def restricted(self, values: Collection[V]) -> PrefixIndex[V]:
+        """The entries whose value is in `values`: every query answers as on this index, minus the others, in the
+        same order. Costs the size of the answer, not of this index."""
+        self._ensure_sorted()
+        if self._by_value is None:
+            self._by_value = {}
+            for i, entry in enumerate(self._entries):
+                self._by_value.setdefault(entry[5], []).append(i)
+        positions = sorted(i for v in values for i in self._by_value.get(v, ()))
+        sub: PrefixIndex[V] = PrefixIndex()
+        for i in positions:  # in sorted order, which keeps the insertion order of equal prefixes
+            _v, _s, _e, _seq, prefix, value = self._entries[i]
+            sub.add(prefix, value)
+        return sub

@@ -12,18 +12,33 @@ route tables or segments.
 Routes that cross an interconnect or link are exactly what the far side advertises: on AWS the Direct Connect gateway
 association's allowed prefixes (AWS enforces the allow-list), on Google the transport's advertised routes, on an
 external link what the far end announces. Advertisements outside an allow-list do propagate, which is why XC304 exists.
+
+How the queries stay fast at organisation scale (10,000 networks, 100,000 routes), with the same answers as the plain
+definitions they implement:
+- A walk that enters a domain continues the same way whoever sent it there, so the rest of the walk (its
+  *continuation*) is computed once per (domain, prefix) and shared; it is only walked again when it would run into a
+  domain already on the caller's path, where the caller sees a loop.
+- `domain_reach` asks about network ranges only of the networks a walk from the domain can end in at all (a closure
+  over next hops), so a default route or a 10.0.0.0/8 blackhole does not make every table look at every network.
+- Domains whose routes have the same prefixes and next hops (the Google and external networks behind one hub, which
+  learn the same allow-lists over their own links) reach the same networks, differing only in their first hop: their
+  reach is computed once per such *class*, and `reach_key`, `reached_names` and `reach_by_path` answer per class so
+  that rules need not build one map per network.
 """
 
 from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import networkx as nx
 
 from ..spec import catalog
 from ..spec import models as m
 from .build import Topology
-from .prefixes import PrefixIndex
+from .prefixes import MASKS, PrefixIndex, key
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -66,15 +81,12 @@ class Domain:
     def lookup(self, prefix: IPNetwork, *, skip_local: bool = False) -> list[Route]:
         """The longest-match routes for `prefix` (several when sources tie). A static route beats propagated
         routes for the same prefix, as on a Transit Gateway."""
-        best: list[Route] = []
-        for matched, route in self.index.containing(prefix):
-            if skip_local and route.origin == "local":
-                continue
-            if best and matched.prefixlen < best[0].prefix.prefixlen:
-                break
-            best.append(route)
-        static = [r for r in best if r.origin == "static"]
-        return static or best
+        for _matched, routes in self.index.containing_groups(prefix):
+            best = [r for r in routes if r.origin != "local"] if skip_local else routes
+            if best:
+                static = [r for r in best if r.origin == "static"]
+                return static or list(best)
+        return []
 
 
 @dataclass(frozen=True)
@@ -96,19 +108,105 @@ class Walk:
     loops: list[tuple[str, ...]] = field(default_factory=list)
 
 
+@dataclass(eq=False)
+class _ReachClass:
+    """Domains whose routes (local ones aside) have the same prefixes, origins and next hops, in the same order:
+    typically the Google and external networks behind one hub, which learn the same allow-list, each over its own
+    link. Every walk from them takes the same routes (by position) and goes on the same way after the first one,
+    so domain_reach is computed once, from the first member, as (position of the first route, MTU, links and
+    domains of the path after it) per destination; a member's path puts its own first route in front.
+
+    A member that the walks look at as a next hop (or whose continuations do) would meet a loop there that the
+    other members do not: it is *irregular*, and its reach is computed from the definition."""
+
+    members: list[str]
+    entries: dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]] | None = None
+    irregular: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+    _groups: dict[tuple, list[str]] | None = None  # (position, MTU after, links after) -> destinations, sorted
+
+    def compute(self, routing: Routing) -> None:
+        domain = routing.domains[self.members[0]]
+        routes = [r for r in domain.routes if r.origin != "local"]
+        position = {id(r): k for k, r in enumerate(routes)}
+        candidates = routing._reachable_networks(domain.id)
+        entries: dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]] = {}
+        firsts: dict[IPNetwork, dict] = {}  # query -> _first_hops
+        touched: set[str] = set()
+        for k, route in enumerate(routes):  # the order of the definition (see domain_reach)
+            hop = route.hop
+            alone = hop.kind == "deliver" and len(domain.index.exact(route.prefix)) == 1
+            for cidr, dest in routing._ranges_under(route.prefix, candidates):
+                if dest in entries:
+                    continue
+                if alone and dest == hop.target and (cidr is route.prefix or cidr == route.prefix):
+                    # most routes: a network's own range, and the only route for it
+                    entries[dest] = (k, routing.topo.networks[dest].mtu, (), ())
+                    continue
+                query = cidr if cidr.prefixlen >= route.prefix.prefixlen else route.prefix
+                found = firsts.get(query)
+                if found is None:
+                    found = firsts[query] = routing._first_hops(domain, query, position, touched)
+                entry = found.get(dest)
+                if entry is not None:
+                    entries[dest] = entry
+        self.entries = entries
+        self.irregular = frozenset(d for d in self.members if d in touched)
+        self.names = frozenset(entries)
+
+    def reach_of(self, routing: Routing, dom_id: str) -> dict[str, Path]:
+        assert self.entries is not None
+        routes = [r for r in routing.domains[dom_id].routes if r.origin != "local"]
+        reach = {}
+        for dest, (k, mtu, links, domains) in self.entries.items():
+            hop = routes[k].hop
+            reach[dest] = Path(_min(hop.mtu, mtu), _join_links((hop.link,) if hop.link else (), links), (dom_id, *domains))
+        return reach
+
+    def groups_of(self, routing: Routing, dom_id: str) -> list[tuple[int | None, tuple[str, ...], list[str]]]:
+        assert self.entries is not None
+        if self._groups is None:
+            groups: dict[tuple, list[str]] = defaultdict(list)
+            for dest, (k, mtu, links, _domains) in self.entries.items():
+                groups[(k, mtu, links)].append(dest)
+            self._groups = {group: sorted(dests) for group, dests in groups.items()}
+        routes = [r for r in routing.domains[dom_id].routes if r.origin != "local"]
+        out = []
+        for (k, mtu, links), dests in self._groups.items():
+            hop = routes[k].hop
+            out.append((_min(hop.mtu, mtu), _join_links((hop.link,) if hop.link else (), links), dests))
+        return out
+
+
 class Routing:
     def __init__(self, topo: Topology) -> None:
         self.topo = topo
         self.domains: dict[str, Domain] = {}
         self._walks: dict[tuple[str, IPNetwork], Walk] = {}
+        # (domain, prefix) -> the walk from entering the domain, and every next-hop domain it looked at
+        self._continuations: dict[tuple[str, IPNetwork], tuple[Walk, frozenset[str]]] = {}
+        self._pending: set[tuple[str, IPNetwork]] = set()  # continuations being computed (a cycle through them)
         self._domain_reach: dict[str, dict[str, Path]] = {}
-        self._sources: dict[str, tuple[str, ...]] = {}  # source_domains, for reaches(): rules ask about many pairs
+        self._sources: dict[str, tuple[str, ...]] = {}  # source_domains: rules ask about every network, often
+        self._ranges: dict[str, tuple[tuple[int, int, int], ...]] = {}  # network -> (version, start, end) of CIDRs
+        self._classes: dict[str, _ReachClass] | None = None  # domain -> its reach class
+        self._closure: dict[str, frozenset[str]] | None = None  # domain -> networks reachable on entering it
+        self._candidates: dict[str, frozenset[str]] = {}
+        self._narrowed: dict[frozenset[str], PrefixIndex[str]] = {}  # network index restricted to candidates
         self._build()
 
     # ------------------------------------------------------------ construction
 
     def _build(self) -> None:
         topo = self.topo
+        # the interconnects, then the links, whose far side is each network (building a domain must not scan them all)
+        self._far_sides: dict[str, list[tuple]] = defaultdict(list)
+        for ic in topo.spec.interconnects:
+            if topo.interconnects.get(ic.name) is ic:
+                self._far_sides[ic.gcp.network].append(("interconnect", ic.name, ic.aws.allowed_prefixes, ic.mtu, ic.aws))
+        for link in topo.spec.links:
+            if topo.links.get(link.name) is link:
+                self._far_sides[link.remote.network].append(("link", link.name, link.aws.allowed_prefixes, link.mtu, link.aws))
         for hub in topo.spec.hubs:
             if hub.name not in topo.attachments or topo.hubs.get(hub.name) is not hub:
                 continue
@@ -240,17 +338,7 @@ class Routing:
         domain = self._add(Domain(f"net:{net.name}", f"network '{net.name}'", net, mtu=net.effective_mtu))
         local = Hop("deliver", net.name, f"network '{net.name}'")
         domain.routes.extend(Route(c, local, "local", "local", net) for c in net.cidrs)
-        topo = self.topo
-        sides = [
-            ("interconnect", ic.name, ic.aws.allowed_prefixes, ic.mtu, ic.aws)
-            for ic in topo.spec.interconnects
-            if ic.gcp.network == net.name and topo.interconnects.get(ic.name) is ic
-        ] + [
-            ("link", link.name, link.aws.allowed_prefixes, link.mtu, link.aws)
-            for link in topo.spec.links
-            if link.remote.network == net.name and topo.links.get(link.name) is link
-        ]
-        for kind, name, prefixes, mtu, obj in sides:
+        for kind, name, prefixes, mtu, obj in self._far_sides.get(net.name, ()):  # interconnects, then links
             targets = self.aws_side(kind, name)
             hops = [Hop("domain", dom, f"{kind} '{name}'", link=name, mtu=mtu) for dom, _att in targets] or [
                 Hop("unattached", "", f"{kind} '{name}' (not attached to a hub)", link=name)
@@ -262,6 +350,15 @@ class Routing:
 
     def source_domains(self, network: str) -> list[str]:
         """Where a network's outgoing traffic is routed."""
+        return list(self._source_tuple(network))
+
+    def _source_tuple(self, network: str) -> tuple[str, ...]:
+        found = self._sources.get(network)
+        if found is None:
+            found = self._sources[network] = tuple(self._source_domains(network))
+        return found
+
+    def _source_domains(self, network: str) -> list[str]:
         net = self.topo.networks.get(network)
         if net is None:
             return []
@@ -282,16 +379,19 @@ class Routing:
     def walk(self, domain_id: str, prefix: IPNetwork) -> Walk:
         """Follow longest-match routes for `prefix` from a domain, through every tie, until delivered or dropped."""
         key = (domain_id, prefix)
-        if key not in self._walks:
-            result = Walk()
-            self._step(domain_id, prefix, result, (domain_id,), None, (), first=True)
-            self._walks[key] = result
-        return self._walks[key]
+        found = self._walks.get(key)
+        if found is None:
+            found = Walk()
+            self._step(domain_id, prefix, found, (domain_id,), None, (), None, first=True)
+            self._walks[key] = found
+        return found
 
     def _step(
         self, dom_id: str, prefix: IPNetwork, out: Walk, stack: tuple[str, ...], mtu: int | None,
-        links: tuple[str, ...], *, first: bool = False,
+        links: tuple[str, ...], touched: set[str] | None, *, first: bool = False,
     ) -> None:
+        """Route `prefix` in `dom_id`, arrived at along `stack`. `touched` (while computing a continuation)
+        collects every next-hop domain looked at."""
         domain = self.domains.get(dom_id)
         if domain is None:
             out.unrouted.append(dom_id)
@@ -301,11 +401,11 @@ class Routing:
             out.unrouted.append(dom_id)
             return
         for route in routes:
-            self._take(dom_id, route, prefix, out, stack, mtu, links, first=first)
+            self._take(dom_id, route, prefix, out, stack, mtu, links, touched, first=first)
 
     def _take(
         self, dom_id: str, route: Route, prefix: IPNetwork, out: Walk, stack: tuple[str, ...], mtu: int | None,
-        links: tuple[str, ...], *, first: bool,
+        links: tuple[str, ...], touched: set[str] | None, *, first: bool,
     ) -> None:
         """Follow one route of `dom_id` for `prefix`."""
         hop = route.hop
@@ -317,28 +417,78 @@ class Routing:
             out.unattached.append((dom_id, route))
         elif hop.kind == "deliver":
             net = self.topo.networks[hop.target]
-            if any(c.version == prefix.version and c.overlaps(prefix) for c in net.cidrs):
+            if self._owns(net.name, prefix):
                 if not (first and route.origin == "local"):
                     out.reached.setdefault(net.name, Path(_min(hop_mtu, net.mtu), hop_links, stack))
             else:
                 out.unowned.append((dom_id, route))
-        elif hop.target in stack:
-            out.loops.append((*stack, hop.target))
         else:
+            if touched is not None:
+                touched.add(hop.target)
+            if hop.target in stack:
+                out.loops.append((*stack, hop.target))
+                return
             target = self.domains.get(hop.target)
-            if target is not None and hop.target.startswith("net:"):
-                # arriving at a network: delivered there if it owns the prefix, else routed on by it
+            if target is not None and hop.target.startswith("net:") and self._owns(target.obj.name, prefix):
+                # arriving at a network that owns the prefix: delivered there
                 net = target.obj
-                if any(c.version == prefix.version and c.overlaps(prefix) for c in net.cidrs):  # type: ignore[union-attr]
-                    out.reached.setdefault(net.name, Path(_min(hop_mtu, net.mtu), hop_links, (*stack, hop.target)))  # type: ignore[union-attr]
-                    return
-            self._step(hop.target, prefix, out, (*stack, hop.target), hop_mtu, hop_links)
+                out.reached.setdefault(net.name, Path(_min(hop_mtu, net.mtu), hop_links, (*stack, hop.target)))  # type: ignore[union-attr]
+                return
+            self._enter(hop.target, prefix, out, stack, hop_mtu, hop_links, touched)
+
+    def _enter(
+        self, dom_id: str, prefix: IPNetwork, out: Walk, stack: tuple[str, ...], mtu: int | None,
+        links: tuple[str, ...], touched: set[str] | None,
+    ) -> None:
+        """Continue a walk into `dom_id`. The continuation is shared by every walk that enters the domain for the
+        prefix, unless it looks at a domain on this walk's path: then this walk meets a loop there, and goes on
+        by itself."""
+        cont = self._continuation(dom_id, prefix)
+        if cont is None or not cont[1].isdisjoint(stack):
+            self._step(dom_id, prefix, out, (*stack, dom_id), mtu, links, touched)
+            return
+        walk, looked_at = cont
+        if touched is not None:
+            touched |= looked_at
+        for name, path in walk.reached.items():
+            if name not in out.reached:
+                out.reached[name] = Path(_min(mtu, path.mtu), _join_links(links, path.links), stack + path.domains)
+        out.blackholed += walk.blackholed
+        out.unowned += walk.unowned
+        out.unattached += walk.unattached
+        out.unrouted += walk.unrouted
+        out.loops += [stack + loop for loop in walk.loops]
+
+    def _continuation(self, dom_id: str, prefix: IPNetwork) -> tuple[Walk, frozenset[str]] | None:
+        """The walk from entering `dom_id` for `prefix` (as if it started there, not at a first domain), and the
+        next-hop domains it looked at; None while that very walk is being computed (a cycle through it)."""
+        key = (dom_id, prefix)
+        found = self._continuations.get(key)
+        if found is None and key not in self._pending:
+            self._pending.add(key)
+            walk, looked_at = Walk(), set()
+            self._step(dom_id, prefix, walk, (dom_id,), None, (), looked_at)
+            self._pending.discard(key)
+            found = self._continuations[key] = (walk, frozenset(looked_at))
+        return found
+
+    def _owns(self, network: str, prefix: IPNetwork) -> bool:
+        """Whether one of the network's CIDRs overlaps the prefix (compared as integers)."""
+        ranges = self._ranges.get(network)
+        if ranges is None:
+            ranges = self._ranges[network] = tuple(
+                (v, start, start | ((1 << ((32 if v == 4 else 128) - n)) - 1))
+                for v, n, start in map(key, self.topo.networks[network].cidrs)
+            )
+        version, length, start = key(prefix)
+        end = start | ((1 << ((32 if version == 4 else 128) - length)) - 1)
+        return any(v == version and s <= end and start <= e for v, s, e in ranges)
 
     def follow(self, domain_id: str, route: Route, prefix: IPNetwork | None = None) -> Walk:
         """Where traffic for `prefix` (default: the route's own prefix) goes when it takes this one route of the
         domain, not the others that tie with it: how rules tell apart the sources of one prefix."""
         out = Walk()
-        self._take(domain_id, route, prefix or route.prefix, out, (domain_id,), None, (), first=False)
+        self._take(domain_id, route, prefix or route.prefix, out, (domain_id,), None, (), None, first=False)
         return out
 
     def route_reach(self, domain_id: str, route: Route, *, first_only: bool = False) -> dict[str, Path]:
@@ -355,24 +505,161 @@ class Routing:
                 break
         return reach
 
+    # ------------------------------------------------------------ what each domain reaches
+
     def domain_reach(self, dom_id: str) -> dict[str, Path]:
-        """Every network a domain's routes deliver to, with the path taken."""
-        if dom_id not in self._domain_reach:
-            reach: dict[str, Path] = {}
-            domain = self.domains[dom_id]
-            index = self.topo.network_prefixes
-            for route in domain.routes:
+        """Every network a domain's routes deliver to, with the path taken.
+
+        By definition: for each route (in order, local ones aside) and each network range overlapping it, the walk
+        for that range (or for the route's prefix, when the range is wider) reaches the range's network or not;
+        the first walk that does gives the path. Computed once per reach class, see _ReachClass."""
+        found = self._domain_reach.get(dom_id)
+        if found is None:
+            cls = self._class(dom_id)
+            found = self._reach_by_definition(dom_id) if dom_id in cls.irregular else cls.reach_of(self, dom_id)
+            self._domain_reach[dom_id] = found
+        return found
+
+    def reach_key(self, dom_id: str) -> object:
+        """Equal for domains that reach the same networks (their reach class): rules group networks by it."""
+        cls = self._class(dom_id)
+        return dom_id if dom_id in cls.irregular else cls
+
+    def reached_names(self, dom_id: str) -> frozenset[str]:
+        """The networks of domain_reach(dom_id), without building the map."""
+        cls = self._class(dom_id)
+        return frozenset(self.domain_reach(dom_id)) if dom_id in cls.irregular else cls.names
+
+    def reach_by_path(self, dom_id: str) -> list[tuple[int | None, tuple[str, ...], list[str]]]:
+        """domain_reach(dom_id) grouped by path: (path MTU, links crossed, destinations sorted by name). Every
+        destination comes once; one MTU and set of links can come in several groups."""
+        cls = self._class(dom_id)
+        if dom_id in cls.irregular:
+            groups: dict[tuple, list[str]] = defaultdict(list)
+            for dest, path in self.domain_reach(dom_id).items():
+                groups[(path.mtu, path.links)].append(dest)
+            return [(mtu, links, sorted(dests)) for (mtu, links), dests in groups.items()]
+        return cls.groups_of(self, dom_id)
+
+    def _reach_by_definition(self, dom_id: str) -> dict[str, Path]:
+        reach: dict[str, Path] = {}
+        candidates = self._reachable_networks(dom_id)
+        for route in self.domains[dom_id].routes:
+            if route.origin == "local":
+                continue
+            for cidr, dest in self._ranges_under(route.prefix, candidates):
+                if dest in reach:
+                    continue
+                query = cidr if cidr.prefixlen >= route.prefix.prefixlen else route.prefix
+                found = self.walk(dom_id, query).reached.get(dest)
+                if found is not None:
+                    reach[dest] = found
+        return reach
+
+    def _ranges_under(self, prefix: IPNetwork, candidates: frozenset[str]) -> Iterator[tuple[IPNetwork, str]]:
+        """The network ranges overlapping `prefix` (network_prefixes.overlapping order) of candidate networks only.
+        A wide route (0.0.0.0/0, a 10.0.0.0/8 blackhole) overlaps every range: it looks only at the candidates'."""
+        index = self.topo.network_prefixes
+        for item in index.containing(prefix, strict=True):
+            if item[1] in candidates:
+                yield item
+        if index.count_within(prefix) > 4 * len(candidates) + 64:
+            narrowed = self._narrowed.get(candidates)
+            if narrowed is None:
+                narrowed = self._narrowed[candidates] = index.restricted(candidates)
+            yield from narrowed.within(prefix)
+        else:
+            for item in index.within(prefix):
+                if item[1] in candidates:
+                    yield item
+
+    def _reachable_networks(self, dom_id: str) -> frozenset[str]:
+        """Every network a walk from the domain could end in (a superset): what its routes deliver to, and for each
+        domain they lead to, transitively, what that domain's routes deliver to and the network it is."""
+        found = self._candidates.get(dom_id)
+        if found is None:
+            closure = self._entry_closure()
+            own: set[str] = set()
+            parts: dict[str, frozenset[str]] = {}
+            for route in self.domains[dom_id].routes:
+                hop = route.hop
                 if route.origin == "local":
                     continue
-                for cidr, dest in index.overlapping(route.prefix):
-                    if dest in reach:
-                        continue
-                    query = cidr if cidr.prefixlen >= route.prefix.prefixlen else route.prefix
-                    found = self.walk(dom_id, query).reached.get(dest)
-                    if found is not None:
-                        reach[dest] = found
-            self._domain_reach[dom_id] = reach
-        return self._domain_reach[dom_id]
+                if hop.kind == "deliver":
+                    own.add(hop.target)
+                elif hop.kind == "domain" and hop.target in closure:
+                    parts[hop.target] = closure[hop.target]
+            found = next(iter(parts.values())) if len(parts) == 1 and own <= next(iter(parts.values())) else None
+            if found is None:  # (one next domain and nothing else: share its set)
+                found = frozenset(own).union(*parts.values())
+            self._candidates[dom_id] = found
+        return found
+
+    def _entry_closure(self) -> dict[str, frozenset[str]]:
+        """Domain -> the networks a walk entering it can end in: its own network, its routes' deliveries, and the
+        same for the domains they lead to. One pass over the strongly connected components of next hops."""
+        if self._closure is None:
+            hops = nx.DiGraph()
+            own: dict[str, set[str]] = {}
+            for dom in self.domains.values():
+                hops.add_node(dom.id)
+                own[dom.id] = {dom.obj.name} if dom.id.startswith("net:") else set()  # type: ignore[attr-defined]
+                for route in dom.routes:
+                    if route.hop.kind == "deliver":
+                        own[dom.id].add(route.hop.target)
+                    elif route.hop.kind == "domain" and route.hop.target in self.domains:
+                        hops.add_edge(dom.id, route.hop.target)
+            dag = nx.condensation(hops)
+            sets: dict[int, frozenset[str]] = {}
+            for scc in reversed(list(nx.topological_sort(dag))):
+                mine = set().union(*(own[d] for d in dag.nodes[scc]["members"]))
+                after = [sets[s] for s in dag.successors(scc)]
+                sets[scc] = after[0] if len(after) == 1 and mine <= after[0] else frozenset(mine).union(*after)
+            self._closure = {d: sets[scc] for d, scc in dag.graph["mapping"].items()}
+        return self._closure
+
+    def _class(self, dom_id: str) -> _ReachClass:
+        if self._classes is None:
+            self._classes = {}
+            by_routes: dict[tuple, _ReachClass] = {}
+            for dom in self.domains.values():
+                shape = tuple((r.prefix, r.origin, r.hop.kind, r.hop.target) for r in dom.routes if r.origin != "local")
+                cls = by_routes.get(shape)
+                if cls is None:
+                    cls = by_routes[shape] = _ReachClass([])
+                cls.members.append(dom.id)
+                self._classes[dom.id] = cls
+        cls = self._classes[dom_id]
+        if cls.entries is None:
+            cls.compute(self)
+        return cls
+
+    def _first_hops(
+        self, domain: Domain, query: IPNetwork, position: dict[int, int], touched: set[str],
+    ) -> dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]]:
+        """What walk(domain, query) reaches, as (position of the first route among the domain's non-local routes,
+        MTU, links and domains of the path after that route): the part of the walk every domain of the class
+        shares. Next-hop domains looked at go into `touched`."""
+        out: dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]] = {}
+        for route in domain.lookup(query, skip_local=True):
+            k, hop = position[id(route)], route.hop
+            if hop.kind == "deliver":
+                if self._owns(hop.target, query) and hop.target not in out:
+                    out[hop.target] = (k, self.topo.networks[hop.target].mtu, (), ())
+            elif hop.kind == "domain":
+                touched.add(hop.target)
+                target = self.domains.get(hop.target)
+                if target is not None and hop.target.startswith("net:") and self._owns(target.obj.name, query):
+                    out.setdefault(target.obj.name, (k, target.obj.mtu, (), (hop.target,)))  # type: ignore[union-attr]
+                    continue
+                cont = self._continuation(hop.target, query)
+                assert cont is not None  # no walk is under way while a class is computed
+                walk, looked_at = cont
+                touched |= looked_at
+                for name, path in walk.reached.items():
+                    if name not in out:
+                        out[name] = (k, path.mtu, path.links, path.domains)
+        return out
 
     def reachable_from(self, network: str) -> dict[str, Path]:
         """Networks that traffic from `network` reaches, with a path (the first domain's)."""
@@ -387,9 +674,7 @@ class Routing:
         # same answer as reachable_from(src).get(dst), without building the whole map for one pair
         if src == dst:
             return None
-        if src not in self._sources:
-            self._sources[src] = tuple(self.source_domains(src))
-        for dom in self._sources[src]:
+        for dom in self._source_tuple(src):
             path = self.domain_reach(dom).get(dst)
             if path is not None:
                 return path
@@ -431,3 +716,8 @@ class Routing:
 
 def _min(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else min(a, b)
+
+
+def _join_links(before: tuple[str, ...], after: tuple[str, ...]) -> tuple[str, ...]:
+    """The links of a path that crosses `before`, then `after` (each link once, where first crossed)."""
+    return before + tuple(x for x in after if x not in before) if before else after
