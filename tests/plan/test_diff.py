@@ -96,6 +96,7 @@ def _role(data: dict) -> dict:
     return data["trust"]["roles"][0]
 
 
+GKE_CI = "https://container.googleapis.com/v1/projects/ci/locations/us-east4/clusters/ci"
 TRUST_CASES = {
     "wildcard subject": (lambda d: _role(d).update(subjects=["system:serviceaccount:orders:*"]),
                          "role 'gke-orders-reader': new wildcard subject 'system:serviceaccount:orders:*'"),
@@ -104,18 +105,17 @@ TRUST_CASES = {
     "audience removed": (lambda d: _role(d).pop("audience"),
                          "role 'gke-orders-reader': audience 'sts.amazonaws.com' removed (any audience accepted)"),
     "new issuer on the role": (
-        lambda d: (d["trust"]["issuers"].append({"name": "gke-ci", "kind": "gke", "url": "https://container."
-                                                 "googleapis.com/v1/projects/ci/locations/us-east4/clusters/ci"}),
+        lambda d: (d["trust"]["issuers"].append({"name": "gke-ci", "kind": "gke", "url": GKE_CI}),
                    _role(d).update(issuer="gke-ci")),
         "role 'gke-orders-reader': new issuer 'gke-ci' (was 'gke-dr')"),
     "longer session": (lambda d: _role(d).update(max_session_seconds=7200),
                        "role 'gke-orders-reader': longer session 3600 s -> 7200 s"),
     "wider permissions": (lambda d: _role(d)["permissions"][0]["actions"].append("s3:PutObject"),
-                          "role 'gke-orders-reader': wider permissions: s3:PutObject on "
-                          "arn:aws:s3:::example-orders-exports/*"),
+                          ("role 'gke-orders-reader': wider permissions: s3:PutObject on "
+                           "arn:aws:s3:::example-orders-exports/*")),
     "issuer moved": (lambda d: d["trust"]["issuers"][0].update(url="https://issuer.example.com/dr"),
-                     "issuer 'gke-dr': URL https://container.googleapis.com/v1/projects/example-dr-project/locations/"
-                     "us-east4/clusters/dr -> https://issuer.example.com/dr (its roles now trust another issuer)"),
+                     ("issuer 'gke-dr': URL https://container.googleapis.com/v1/projects/example-dr-project/locations/"
+                      "us-east4/clusters/dr -> https://issuer.example.com/dr (its roles now trust another issuer)")),
     "workload identity condition dropped": (
         lambda d: d["trust"]["workload_identity"][0].pop("attribute_condition"),
         "workload identity 'aws-to-gcp': attribute condition removed"),

@@ -108,6 +108,26 @@ def test_aws_native_entries_are_the_sdks_replace_on_changes() -> None:
     assert set(re.findall(r'"(\w+)"', listed)) == set(REPLACE_ON_CHANGE["aws-native:interconnect:Connection"])
 
 
+# the changes the brief of `xcloud diff` names as replacements (the Transit Gateway ASN is not one: see immutable.py)
+REPLACING = [
+    ("gcp:networkconnectivity/transport:Transport", "network"),
+    ("gcp:networkconnectivity/transport:Transport", "remoteProfile"),
+    ("aws-native:interconnect:Connection", "environmentId"),
+    ("aws-native:interconnect:Connection", "attachPoint"),
+    ("aws:iam/openIdConnectProvider:OpenIdConnectProvider", "url"),
+    ("aws:ec2/vpc:Vpc", "cidrBlock"),
+    ("aws:ec2/subnet:Subnet", "cidrBlock"),
+    ("aws:ec2/subnet:Subnet", "availabilityZone"),
+    ("aws:directconnect/gateway:Gateway", "amazonSideAsn"),
+    ("aws:route53/resolverEndpoint:ResolverEndpoint", "direction"),
+]
+
+
+@pytest.mark.parametrize("token, name", REPLACING)
+def test_named_replacements(token: str, name: str) -> None:
+    assert forces_replacement(token, name, "a", "b")
+
+
 def test_replacement_rules() -> None:
     assert replace_source("aws:ec2/vpc:Vpc", "cidrBlock")
     assert replace_source("aws:ec2/subnet:Subnet", "region")  # every pulumi-aws resource with a region

@@ -11,8 +11,7 @@ from typer.testing import CliRunner
 
 from xcloud_iac.cli import app
 from xcloud_iac.plan.inventory import plan_stack
-from xcloud_iac.plan.render import MARKER, render_diff_json, render_diff_markdown, render_diff_sarif, \
-    render_plan_table
+from xcloud_iac.plan.render import MARKER, render_diff_json, render_diff_markdown, render_diff_sarif, render_plan_table
 from xcloud_iac.plan.runner import PlanResult, check_source
 from xcloud_iac.plan.sources import SpecSource
 

@@ -20,7 +20,6 @@ from xcloud_iac.spec import load, load_text
 from .support import STACK_NAMES, STACKS, stack_text
 
 
-
 @functools.cache
 def base_plan(name: str) -> Inventory:
     return plan_stack(load(STACKS / f"{name}.yaml"))

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..spec import models as m
@@ -36,17 +39,45 @@ class Report:
 
 def check(stack: m.Stack, rules: list[Rule] | None = None) -> Report:
     """Every finding of `rules` (default: the whole catalogue) on a stack."""
-    topo = build(stack)
-    rules = all_rules() if rules is None else rules
-    owners = {(obj.spec_file, path): obj for path, obj in stack.objects() if path}
-    report = Report(topology=topo)
-    shape = [r for r in rules if r.id in BLOCKING_RULES]
-    _run(shape, topo, owners, report)
-    if not report.unusable:
-        _run([r for r in rules if r.id not in BLOCKING_RULES], topo, owners, report)
-    report.findings.sort(key=Finding.sort_key)
-    report.waived.sort(key=Finding.sort_key)
+    with _collector_paused():
+        topo = build(stack)
+        rules = all_rules() if rules is None else rules
+        owners = _Owners(stack)
+        report = Report(topology=topo)
+        shape = [r for r in rules if r.id in BLOCKING_RULES]
+        _run(shape, topo, owners, report)
+        if not report.unusable:
+            _run([r for r in rules if r.id not in BLOCKING_RULES], topo, owners, report)
+        report.findings.sort(key=Finding.sort_key)
+        report.waived.sort(key=Finding.sort_key)
     return report
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while the checks run. They allocate millions of short-lived objects
+    that form no cycles, on top of a spec of hundreds of thousands; every full collection walks all of them, which
+    was 60% of the time of a check at 10,000 networks. Reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _Owners:
+    """(file, spec path) -> spec object, for waivers: built on the first finding (a clean stack never needs it)."""
+
+    def __init__(self, stack: m.Stack) -> None:
+        self.stack = stack
+        self._map: dict | None = None
+
+    def get(self, key: tuple) -> m.Model | None:
+        if self._map is None:
+            self._map = {(obj.spec_file, path): obj for path, obj in self.stack.objects() if path}
+        return self._map.get(key)
 
 
 def check_many(stacks: list[m.Stack]) -> Report:
@@ -59,7 +90,7 @@ def check_many(stacks: list[m.Stack]) -> Report:
     return check(stacks[0]) if len(stacks) == 1 else check(m.Stack.merge(stacks))
 
 
-def _run(rules: list[Rule], topo: Topology, owners: dict, report: Report) -> None:
+def _run(rules: list[Rule], topo: Topology, owners: _Owners, report: Report) -> None:
     for rule in rules:
         try:
             found = list(rule.check(topo))
@@ -83,7 +114,7 @@ def _run(rules: list[Rule], topo: Topology, owners: dict, report: Report) -> Non
                 report.waived.append(dataclasses.replace(finding, waived=reason))
 
 
-def _waiver(finding: Finding, owners: dict) -> str | None:
+def _waiver(finding: Finding, owners: _Owners) -> str | None:
     """The reason of a waiver for the finding's rule on its object or one of the object's parents."""
     if not finding.subject:
         return None

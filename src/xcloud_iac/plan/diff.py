@@ -21,9 +21,9 @@ from typing import Any
 from ..checks import Finding, Severity
 from ..spec import Problem
 from ..spec import models as m
-from ..topology import Topology, build
+from ..topology import Topology
 from .graph import Edge, Picture, node_id, picture, union
-from .immutable import forces_replacement, refused_update
+from .immutable import forces_replacement, refused_update, replace_source
 from .inventory import KEY_INPUTS, Inventory, Resource
 from .runner import Checked, PlanOutcome, check_source, run_plans
 from .sources import SpecSource
@@ -243,8 +243,9 @@ def diff_stack(base: Checked | None, head: Checked | None, base_plan: PlanOutcom
     out.unusable = bool(head and head.unusable)
     b_stack = base.stack if base else None
     h_stack = head.stack if head else None
-    b_topo = build(b_stack) if b_stack else None
-    h_topo = build(h_stack) if h_stack else None
+    # the check already built each topology
+    b_topo = base.report.topology if base and base.report else None
+    h_topo = head.report.topology if head and head.report else None
 
     out.changes = diff_topology(b_topo, h_topo)
     out.picture, out.highlight, out.edge_highlight = _pictures(b_topo, h_topo)
@@ -322,7 +323,7 @@ def diff_inventories(base: Inventory, head: Inventory) -> tuple[list[ResourceCha
         for key, new in after.items():
             if key in replaced or key not in before:
                 continue
-            causes = [(n, d) for n, deps in new.depends_on.items() if forces_replacement(new.type, n, 1, 2)
+            causes = [(n, d) for n, deps in new.depends_on.items() if replace_source(new.type, n)
                       for d in deps if d in replaced]
             if causes:
                 note = tuple(f"{n} refers to {d.rsplit('::', 1)[-1]}, which is replaced" for n, d in causes)

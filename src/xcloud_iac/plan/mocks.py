@@ -29,8 +29,9 @@ from pulumi.runtime.mocks import MockMonitor
 ACCOUNT = "123456789012"
 PROJECT_NUMBER = "987654321098"
 PROJECT, STACK = "xcloud-iac", "test"
-_SECRET_SIG = rpc._special_sig_key  # noqa: SLF001 - the key of a serialized secret
-_SECRET_VALUE = rpc._special_secret_sig  # noqa: SLF001
+# how the SDK serializes a secret: {_SECRET_SIG: _SECRET_VALUE, "value": ...}
+_SECRET_SIG = rpc._special_sig_key
+_SECRET_VALUE = rpc._special_secret_sig
 
 
 @dataclass
@@ -94,13 +95,13 @@ class Recorder(MockMonitor):
         if self.on_register is not None:
             self.on_register(resource)
 
-    def RegisterResource(self, request):  # noqa: N802 - the gRPC method name
+    def RegisterResource(self, request):  # the gRPC method's name
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             self._record(request, response.urn, read=False)
         return response
 
-    def ReadResource(self, request):  # noqa: N802
+    def ReadResource(self, request):
         response = super().ReadResource(request)
         self._record(request, response.urn, read=True)
         return response

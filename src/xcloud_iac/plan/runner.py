@@ -23,7 +23,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from ..checks import Finding, Report, check
 from ..spec import Problem, SpecError, Stack, load_text
@@ -163,7 +163,7 @@ class _Worker:
 
     def __init__(self, index: int, job: PlanJob, messages: queue.Queue) -> None:
         self.index, self.job = index, job
-        self.stderr = tempfile.TemporaryFile()
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the worker; close() closes it
         package_root = str(Path(__file__).resolve().parents[2])  # so the worker imports this very package
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen(
@@ -208,7 +208,7 @@ class _Progress:
         self.enabled = enabled
         self.tasks: dict[int, Any] = {}
 
-    def __enter__(self) -> _Progress:
+    def __enter__(self) -> Self:
         if self.enabled:
             from rich.console import Console
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

@@ -63,10 +63,24 @@ class Attachment:
         return self.obj.target
 
 
+class _GraphOps:
+    """The graph's nodes and edges, recorded while the topology is built and added to it, in the same order, on the
+    first use of Topology.graph: the checks need the indexes and the routing model, not the graph, whose building
+    was a tenth of a check at 10,000 networks."""
+
+    def __init__(self) -> None:
+        self.ops: list[tuple[Any, Any, dict[str, Any]]] = []  # (node, None, attributes) or (u, v, attributes)
+
+    def add_node(self, node: Any, **attrs: Any) -> None:
+        self.ops.append((node, None, attrs))
+
+    def add_edge(self, u: Any, v: Any, **attrs: Any) -> None:
+        self.ops.append((u, v, attrs))
+
+
 @dataclass
 class Topology:
     spec: m.Stack
-    graph: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
     networks: dict[str, m.Network] = field(default_factory=dict)
     hubs: dict[str, m.TransitGateway | m.CloudWanCore] = field(default_factory=dict)
     interconnects: dict[str, m.Interconnect] = field(default_factory=dict)
@@ -80,6 +94,19 @@ class Topology:
     attached: dict[tuple[str, str], list[Attachment]] = field(default_factory=lambda: defaultdict(list))
     dangling: list[Dangling] = field(default_factory=list)
     duplicates: list[tuple[str, list[m.Named]]] = field(default_factory=list)  # ("network 'a'", [first, again...])
+    _graph_ops: _GraphOps = field(default_factory=_GraphOps, repr=False, compare=False)
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The stack as a networkx graph: a node per object ((kind, name) tuples), edges for attachments,
+        associations, propagations, links, DNS and trust."""
+        g = nx.MultiDiGraph()
+        for u, v, attrs in self._graph_ops.ops:
+            if v is None:
+                g.add_node(u, **attrs)
+            else:
+                g.add_edge(u, v, **attrs)
+        return g
 
     # ------------------------------------------------------------ helpers for rules
 
@@ -132,7 +159,7 @@ _EXPECTED_KIND = {
 def build(spec: m.Stack) -> Topology:
     """The topology of a stack."""
     topo = Topology(spec)
-    g = topo.graph
+    g = topo._graph_ops
     _index(topo)
 
     def ref(obj: m.Model, fld: tuple[str | int, ...], kind: str, name: str | None, pool: dict | set) -> bool:
@@ -144,6 +171,7 @@ def build(spec: m.Stack) -> Topology:
     for net in spec.networks:
         g.add_node(("network", net.name), kind="network", cloud=net.cloud.value, obj=net)
 
+    pools = {"network": topo.networks, "interconnect": topo.interconnects, "link": topo.links, "peer": topo.hubs}
     for hub in spec.hubs:
         g.add_node(("hub", hub.name), kind="hub", hub_kind=hub.kind, obj=hub)
         topo.attachments[hub.name] = {}
@@ -160,16 +188,16 @@ def build(spec: m.Stack) -> Topology:
                 for i, other in enumerate(seg.share_with):
                     ref(seg, ("share_with", i), "segment", other, tables)
         for i, att in enumerate(hub.attachments):
+            kind, target = att.kind, att.target  # properties that look through the target fields: read them once
             topo.attachments[hub.name][att.name] = Attachment(hub.name, att)
-            pools = {"network": topo.networks, "interconnect": topo.interconnects, "link": topo.links, "peer": topo.hubs}
-            target_ok = ref(att, (att.kind,), att.kind if att.kind != "peer" else "hub", att.target, pools[att.kind])
-            target_node = ("hub", att.target) if att.kind == "peer" else (att.kind, att.target)
+            target_ok = ref(att, (kind,), kind if kind != "peer" else "hub", target, pools[kind])
+            target_node = ("hub", target) if kind == "peer" else (kind, target)
             if target_ok:
-                topo.attached[(att.kind, att.target)].append(Attachment(hub.name, att))
+                topo.attached[(kind, target)].append(Attachment(hub.name, att))
                 g.add_edge(("hub", hub.name), target_node, kind="attachment", attachment=att.name)
                 g.add_edge(target_node, ("hub", hub.name), kind="attachment", attachment=att.name)
-            if att.kind == "network" and target_ok:
-                net = topo.networks[att.target]
+            if kind == "network" and target_ok:
+                net = topo.networks[target]
                 subnets = {s.name for s in net.subnets}
                 for j, sub in enumerate(att.subnets):
                     ref(att, ("subnets", j), "subnet", sub, subnets)
@@ -264,6 +292,10 @@ def _index(topo: Topology) -> None:
 
 
 def _unique(topo: Topology, kind: str, objs: list, index: dict, scope: str = "") -> None:
+    names = [obj.name for obj in objs]
+    if len(set(names)) == len(names):  # the usual case: nothing repeated
+        index.update(zip(names, objs))
+        return
     groups: dict[str, list] = defaultdict(list)
     for obj in objs:
         groups[obj.name].append(obj)
@@ -274,7 +306,7 @@ def _unique(topo: Topology, kind: str, objs: list, index: dict, scope: str = "")
 
 
 def _build_dns(topo: Topology, ref) -> None:
-    spec, g = topo.spec, topo.graph
+    spec, g = topo.spec, topo._graph_ops
     for ep in spec.dns.resolver_endpoints:
         if not ref(ep, ("network",), "network", ep.network, topo.networks):
             continue
@@ -320,7 +352,7 @@ def _target_refs(topo: Topology, owner: m.Model, targets: list[m.ForwardTarget],
 
 
 def _build_trust(topo: Topology, ref) -> None:
-    g = topo.graph
+    g = topo._graph_ops
     for issuer in topo.spec.trust.issuers:
         g.add_node(("issuer", issuer.name), kind="issuer", obj=issuer)
     for role in topo.spec.trust.roles:

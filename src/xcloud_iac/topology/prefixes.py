@@ -41,8 +41,9 @@ class PrefixIndex(Generic[V]):
         for prefix, value in items:
             self.add(prefix, value)
 
-    def add(self, prefix: IPNetwork, value: V) -> None:
-        version, length, start = key(prefix)
+    def add(self, prefix: IPNetwork, value: V, prefix_key: tuple[int, int, int] | None = None) -> None:
+        """Add an entry; `prefix_key`: key(prefix), when the caller has it already."""
+        version, length, start = prefix_key or key(prefix)
         slot = self._exact.get((version, length, start))
         if slot is None:
             self._exact[(version, length, start)] = (prefix, [value])
@@ -60,6 +61,14 @@ class PrefixIndex(Generic[V]):
     def __len__(self) -> int:
         return len(self._entries)
 
+    def groups(self) -> Iterator[tuple[IPNetwork, list[V]]]:
+        """Each distinct prefix with its values (in insertion order), in the order the prefixes were first added."""
+        return iter(self._exact.values())
+
+    def distinct(self) -> int:
+        """How many distinct prefixes there are."""
+        return len(self._exact)
+
     def _ensure_sorted(self) -> None:
         if not self._sorted:
             self._entries.sort(key=lambda e: e[:4])
@@ -67,7 +76,11 @@ class PrefixIndex(Generic[V]):
             self._sorted = True
 
     def exact(self, prefix: IPNetwork) -> list[V]:
-        slot = self._exact.get(key(prefix))
+        return self.at(key(prefix))
+
+    def at(self, prefix_key: tuple[int, int, int]) -> list[V]:
+        """exact(), for a prefix given by its key()."""
+        slot = self._exact.get(prefix_key)
         return slot[1] if slot else []
 
     def containing(self, prefix: IPNetwork, *, strict: bool = False) -> Iterator[tuple[IPNetwork, V]]:

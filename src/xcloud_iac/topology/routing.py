@@ -59,6 +59,10 @@ class Route:
     origin: str  # "local", "propagated", "learned" (over a link), "static"
     source: str  # what put the route there (attachment, link or route name)
     obj: m.Model  # spec object that declares it, for locations
+    prefix_key: tuple[int, int, int] = field(init=False, repr=False, compare=False)  # prefixes.key(prefix)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "prefix_key", key(self.prefix))  # once per route, for the indexes
 
 
 @dataclass
@@ -75,7 +79,9 @@ class Domain:
     @property
     def index(self) -> PrefixIndex[Route]:
         if self._index is None:
-            self._index = PrefixIndex((r.prefix, r) for r in self.routes)
+            self._index = index = PrefixIndex()
+            for route in self.routes:
+                index.add(route.prefix, route, route.prefix_key)
         return self._index
 
     def lookup(self, prefix: IPNetwork, *, skip_local: bool = False) -> list[Route]:
@@ -128,25 +134,44 @@ class _ReachClass:
     def compute(self, routing: Routing) -> None:
         domain = routing.domains[self.members[0]]
         routes = [r for r in domain.routes if r.origin != "local"]
-        position = {id(r): k for k, r in enumerate(routes)}
+        position: dict[int, int] = {}
+        for k, route in enumerate(routes):
+            position.setdefault(id(route), k)
         candidates = routing._reachable_networks(domain.id)
         entries: dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]] = {}
         firsts: dict[IPNetwork, dict] = {}  # query -> _first_hops
         touched: set[str] = set()
+        lone, networks = routing._lone_ranges(), routing.topo.networks
         for k, route in enumerate(routes):  # the order of the definition (see domain_reach)
-            hop = route.hop
-            alone = hop.kind == "deliver" and len(domain.index.exact(route.prefix)) == 1
+            prefix_key = route.prefix_key
+            owner = lone.get(prefix_key)
+            if owner is not None and len(domain.index.at(prefix_key)) == 1:
+                # most routes: for a range of one network, which no other range overlaps, and the only route for
+                # it. The only range to ask about is that one, and the only route the walk takes is this one.
+                if owner not in entries and owner in candidates:
+                    hop = route.hop
+                    if hop.kind == "deliver" and hop.target == owner:  # propagated from the network's attachment
+                        entries[owner] = (k, networks[owner].mtu, (), ())
+                        continue
+                    if hop.kind == "domain" and hop.target == f"net:{owner}" and hop.target in routing.domains:
+                        touched.add(hop.target)  # advertised by the network, over a link: arrives there
+                        entries[owner] = (k, networks[owner].mtu, (), (hop.target,))
+                        continue
+                    found = routing._first_hops(domain, route.prefix, position, touched, [route])
+                    if owner in found:
+                        entries[owner] = found[owner]
+                continue
+            # A summary (an allow-list, a peer's block, 0.0.0.0/0): when no other route lies inside it, every query
+            # inside it matches the routes for the summary itself.
+            inner = any(r.origin != "local" for _p, r in domain.index.within(route.prefix, strict=True))
+            matched = None if inner else domain.lookup(route.prefix, skip_local=True)
             for cidr, dest in routing._ranges_under(route.prefix, candidates):
                 if dest in entries:
-                    continue
-                if alone and dest == hop.target and (cidr is route.prefix or cidr == route.prefix):
-                    # most routes: a network's own range, and the only route for it
-                    entries[dest] = (k, routing.topo.networks[dest].mtu, (), ())
                     continue
                 query = cidr if cidr.prefixlen >= route.prefix.prefixlen else route.prefix
                 found = firsts.get(query)
                 if found is None:
-                    found = firsts[query] = routing._first_hops(domain, query, position, touched)
+                    found = firsts[query] = routing._first_hops(domain, query, position, touched, matched)
                 entry = found.get(dest)
                 if entry is not None:
                     entries[dest] = entry
@@ -191,7 +216,10 @@ class Routing:
         self._ranges: dict[str, tuple[tuple[int, int, int], ...]] = {}  # network -> (version, start, end) of CIDRs
         self._classes: dict[str, _ReachClass] | None = None  # domain -> its reach class
         self._closure: dict[str, frozenset[str]] | None = None  # domain -> networks reachable on entering it
-        self._candidates: dict[str, frozenset[str]] = {}
+        self._entered: dict[tuple[str, IPNetwork], frozenset[str]] = {}  # the same, for queries inside a prefix
+        self._candidates: dict[str, frozenset[str]] = {}  # domain -> networks its walks can end in
+        self._lone: dict[tuple[int, int, int], str] | None = None
+        self._hosts: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, IPNetwork] = {}  # address -> its /32 or /128
         self._narrowed: dict[frozenset[str], PrefixIndex[str]] = {}  # network index restricted to candidates
         self._build()
 
@@ -249,14 +277,15 @@ class Routing:
 
     def _attachment_routes(self, hub: str, att: m.TgwAttachment | m.WanAttachment, mtu: int) -> list[Route]:
         topo = self.topo
-        if att.kind == "network":
-            net = topo.networks.get(att.target)
+        kind, target = att.kind, att.target
+        if kind == "network":
+            net = topo.networks.get(target)
             if net is None:
                 return []
             hop = Hop("deliver", net.name, f"attachment '{att.name}' of hub '{hub}'", mtu=mtu)
             return [Route(c, hop, "propagated", f"attachment '{att.name}'", att) for c in net.cidrs]
-        if att.kind in ("interconnect", "link") and att.target in (topo.interconnects if att.kind == "interconnect" else topo.links):
-            return self._link_routes(att.kind, att.target, att, mtu)
+        if kind in ("interconnect", "link") and target in (topo.interconnects if kind == "interconnect" else topo.links):
+            return self._link_routes(kind, target, att, mtu)
         return []  # peering attachments do not propagate
 
     def _static(self, hub: str, route: m.StaticRoute, mtu: int) -> Route:
@@ -303,11 +332,13 @@ class Routing:
 
     def _transit_gateway(self, hub: m.TransitGateway) -> None:
         mtu = catalog.TGW_MAX_MTU
+        # an attachment's routes are the same in every table it propagates into (routes are immutable: share them)
+        propagated = [(att.propagate_to, self._attachment_routes(hub.name, att, mtu)) for att in hub.attachments]
         for rt in hub.route_tables:
             domain = self._add(Domain(f"rt:{hub.name}/{rt.name}", f"route table '{rt.name}' of hub '{hub.name}'", rt, mtu=mtu))
-            for att in hub.attachments:
-                if rt.name in att.propagate_to:
-                    domain.routes.extend(self._attachment_routes(hub.name, att, mtu))
+            for tables, routes in propagated:
+                if rt.name in tables:
+                    domain.routes.extend(routes)
             domain.routes.extend(self._static(hub.name, r, mtu) for r in rt.routes)
 
     def _cloud_wan(self, core: m.CloudWanCore) -> None:
@@ -317,9 +348,9 @@ class Routing:
             for other in seg.share_with:
                 shares[seg.name].add(other)
                 shares[other].add(seg.name)
-        members: dict[str, list[m.WanAttachment]] = defaultdict(list)
-        for att in core.attachments:
-            members[att.segment].append(att)
+        members: dict[str, list[tuple[m.WanAttachment, list[Route]]]] = defaultdict(list)
+        for att in core.attachments:  # an attachment's routes, shared by every segment (view) they are in
+            members[att.segment].append((att, self._attachment_routes(core.name, att, mtu)))
         for seg in core.segments:
             views = [(f"seg:{core.name}/{seg.name}", False)]
             if seg.isolate_attachments:
@@ -328,10 +359,10 @@ class Routing:
                 label = f"segment '{seg.name}' of core network '{core.name}'"
                 domain = self._add(Domain(dom_id, label, seg, mtu=mtu))
                 for seg_name in (seg.name, *sorted(shares[seg.name])):
-                    for att in members.get(seg_name, ()):
-                        if isolated and seg_name == seg.name and att.kind == "network":
+                    for att, routes in members.get(seg_name, ()):
+                        if isolated and seg_name == seg.name and att.network is not None:
                             continue
-                        domain.routes.extend(self._attachment_routes(core.name, att, mtu))
+                        domain.routes.extend(routes)
                 domain.routes.extend(self._static(core.name, r, mtu) for r in seg.routes)
 
     def _network(self, net: m.Network) -> None:
@@ -573,31 +604,67 @@ class Routing:
                 if item[1] in candidates:
                     yield item
 
+    def _lone_ranges(self) -> dict[tuple[int, int, int], str]:
+        """Each network range that no other range overlaps (by its key) -> its network."""
+        if self._lone is None:
+            index = self.topo.network_prefixes
+            shared = {key(p) for pair in index.overlapping_pairs() for p, _net in pair}
+            self._lone = {
+                k: net.name for net in self.topo.networks.values() for k in map(key, net.cidrs) if k not in shared
+            }
+        return self._lone
+
     def _reachable_networks(self, dom_id: str) -> frozenset[str]:
-        """Every network a walk from the domain could end in (a superset): what its routes deliver to, and for each
-        domain they lead to, transitively, what that domain's routes deliver to and the network it is."""
+        """Every network a walk from the domain could end in (a superset, so domain_reach need ask about no other):
+        a route takes only queries inside its prefix, to the network it delivers to or into the next domain."""
         found = self._candidates.get(dom_id)
         if found is None:
-            closure = self._entry_closure()
             own: set[str] = set()
-            parts: dict[str, frozenset[str]] = {}
+            parts: dict[int, frozenset[str]] = {}
             for route in self.domains[dom_id].routes:
                 hop = route.hop
                 if route.origin == "local":
                     continue
                 if hop.kind == "deliver":
                     own.add(hop.target)
-                elif hop.kind == "domain" and hop.target in closure:
-                    parts[hop.target] = closure[hop.target]
-            found = next(iter(parts.values())) if len(parts) == 1 and own <= next(iter(parts.values())) else None
-            if found is None:  # (one next domain and nothing else: share its set)
-                found = frozenset(own).union(*parts.values())
-            self._candidates[dom_id] = found
+                elif hop.kind == "domain":
+                    part = self._entering(hop.target, route.prefix, set())
+                    parts[id(part)] = part
+            found = self._candidates[dom_id] = frozenset(own).union(*parts.values())
+        return found
+
+    def _entering(self, dom_id: str, prefix: IPNetwork, active: set) -> frozenset[str]:
+        """Every network a walk could end in after entering `dom_id` with a query inside `prefix` (a superset): the
+        domain's own network, and for each of its routes that overlaps the prefix, what it delivers to or what the
+        next domain leads to for the part of the prefix the route covers."""
+        key_ = (dom_id, prefix)
+        found = self._entered.get(key_)
+        if found is not None:
+            return found
+        domain = self.domains.get(dom_id)
+        if domain is None:
+            return frozenset()
+        if key_ in active:  # a cycle of next hops: everything the domain leads to, whatever the prefix
+            return self._entry_closure()[dom_id]
+        active.add(key_)
+        own = {domain.obj.name} if dom_id.startswith("net:") else set()  # type: ignore[attr-defined]
+        parts: dict[int, frozenset[str]] = {}
+        for route_prefix, route in domain.index.overlapping(prefix):
+            hop = route.hop
+            if hop.kind == "deliver":
+                own.add(hop.target)
+            elif hop.kind == "domain":
+                inside = route_prefix if route_prefix.prefixlen > prefix.prefixlen else prefix
+                part = self._entering(hop.target, inside, active)
+                parts[id(part)] = part
+        active.discard(key_)
+        found = self._entered[key_] = frozenset(own).union(*parts.values())
         return found
 
     def _entry_closure(self) -> dict[str, frozenset[str]]:
-        """Domain -> the networks a walk entering it can end in: its own network, its routes' deliveries, and the
-        same for the domains they lead to. One pass over the strongly connected components of next hops."""
+        """Domain -> the networks a walk entering it can end in, whatever the prefix: its own network, its routes'
+        deliveries, and the same for the domains they lead to. One pass over the strongly connected components of
+        next hops; _entering falls back on it when next hops go round in a cycle."""
         if self._closure is None:
             hops = nx.DiGraph()
             own: dict[str, set[str]] = {}
@@ -620,13 +687,15 @@ class Routing:
 
     def _class(self, dom_id: str) -> _ReachClass:
         if self._classes is None:
+            # Only networks' domains come in classes worth finding (a hub's route tables differ); the others are
+            # classes of one.
             self._classes = {}
             by_routes: dict[tuple, _ReachClass] = {}
             for dom in self.domains.values():
-                shape = tuple((r.prefix, r.origin, r.hop.kind, r.hop.target) for r in dom.routes if r.origin != "local")
-                cls = by_routes.get(shape)
-                if cls is None:
-                    cls = by_routes[shape] = _ReachClass([])
+                cls = _ReachClass([])
+                if dom.id.startswith("net:"):
+                    shape = tuple((r.prefix, r.origin, r.hop.kind, r.hop.target) for r in dom.routes if r.origin != "local")
+                    cls = by_routes.setdefault(shape, cls)
                 cls.members.append(dom.id)
                 self._classes[dom.id] = cls
         cls = self._classes[dom_id]
@@ -636,12 +705,13 @@ class Routing:
 
     def _first_hops(
         self, domain: Domain, query: IPNetwork, position: dict[int, int], touched: set[str],
+        routes: list[Route] | None = None,
     ) -> dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]]:
         """What walk(domain, query) reaches, as (position of the first route among the domain's non-local routes,
         MTU, links and domains of the path after that route): the part of the walk every domain of the class
-        shares. Next-hop domains looked at go into `touched`."""
+        shares. `routes`: the lookup's answer, when known. Next-hop domains looked at go into `touched`."""
         out: dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]] = {}
-        for route in domain.lookup(query, skip_local=True):
+        for route in domain.lookup(query, skip_local=True) if routes is None else routes:
             k, hop = position[id(route)], route.hop
             if hop.kind == "deliver":
                 if self._owns(hop.target, query) and hop.target not in out:
@@ -704,9 +774,11 @@ class Routing:
 
     def reaches_address(self, src: str, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> dict[str, Path]:
         """Networks that traffic from `src` to one address is delivered to."""
-        prefix = ipaddress.ip_network(address)
+        prefix = self._hosts.get(address)
+        if prefix is None:  # (ip_network(address) would format the address and parse it again)
+            prefix = self._hosts[address] = ipaddress.ip_network((int(address), address.max_prefixlen))
         net = self.topo.networks.get(src)
-        if net is not None and any(prefix.subnet_of(c) for c in net.cidrs if c.version == prefix.version):
+        if net is not None and self._owns(src, prefix):  # a host inside one of its ranges
             return {src: Path(net.mtu, (), ())}
         out: dict[str, Path] = {}
         for dom in self.source_domains(src):

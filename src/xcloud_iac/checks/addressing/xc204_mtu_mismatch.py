@@ -50,9 +50,9 @@ class MtuMismatch(Rule):
             # per set of links crossed, the two lowest (path MTU, destination): a network skips itself
             if (dom, mtu) not in below:
                 groups: dict[tuple[str, ...], list[tuple[int, str]]] = {}
-                for dest, path in routing.domain_reach(dom).items():
-                    if path.links and path.mtu is not None and path.mtu < mtu:
-                        groups.setdefault(path.links, []).append((path.mtu, dest))
+                for path_mtu, links, dests in routing.reach_by_path(dom):  # dests sorted: the first two suffice
+                    if links and path_mtu is not None and path_mtu < mtu:
+                        groups.setdefault(links, []).extend((path_mtu, dest) for dest in dests[:2])
                 below[(dom, mtu)] = {links: sorted(found)[:2] for links, found in groups.items()}
             return below[(dom, mtu)]
 

@@ -27,7 +27,7 @@ class ConflictingForwarding(Rule):
             zones = {z: i for i, z in enumerate(net.private_zones)}
             for domain, fwds in table.items():
                 first = fwds[0]
-                targets = _targets(first)
+                targets = _targets(first) if len(fwds) > 1 else None
                 for other in fwds[1:]:
                     if _targets(other) != targets:
                         yield self.finding(
@@ -37,7 +37,7 @@ class ConflictingForwarding(Rule):
                             field=other.network_field(network),
                             related=[(f"{first.label} for '{domain}'", first.obj, first.network_field(network))],
                         )
-                zone = next((z for z in suffixes(domain) if z in zones), None)
+                zone = next((z for z in suffixes(domain) if z in zones), None) if zones else None
                 if zone is None:
                     continue
                 what = "shadowing its private zone" if zone == domain else "inside its private zone"

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections import defaultdict
-
 from ...topology import Route, Routing
 from ..finding import Severity
 from ..registry import Rule, register
@@ -29,10 +27,7 @@ class ConflictingRoutes(Rule):
         for dom in routing.domains.values():
             if dom.id.startswith("seg-isolated:"):
                 continue  # a subset of the segment's own routes
-            by_prefix: dict = defaultdict(list)
-            for route in dom.routes:
-                by_prefix[route.prefix].append(route)
-            for prefix, routes in by_prefix.items():
+            for prefix, routes in dom.index.groups():  # the domain's routes by prefix, in route order
                 if len(routes) < 2:
                     continue
                 outcomes = [(r, _outcome(routing, dom.id, r)) for r in routes]

@@ -64,11 +64,11 @@ class RouteToNowhere(Rule):
                     continue  # unattached links are reported once, above
                 if isinstance(route.obj, m.InterconnectGcp) and is_google_service(route.prefix):
                     continue
-                obj, field = locate(route)
-                if (id(obj), field) in done:
-                    continue
                 walk = routing.follow(dom.id, route)
                 if _leads_somewhere(routing, dom.id, route, walk):
+                    continue
+                obj, field = locate(route)  # (only for what is reported: locating every route costs)
+                if (id(obj), field) in done:
                     continue
                 done.add((id(obj), field))
                 link = routing.link_label(route.hop.link)

@@ -41,7 +41,7 @@ class ProviderLimits(Rule):
         for dom in routing.domains.values():
             if not dom.id.startswith("rt:"):
                 continue
-            count = len({r.prefix for r in dom.routes})
+            count = dom.index.distinct()  # routes with distinct prefixes
             if count > catalog.LIMIT_TGW_ROUTES_PER_TABLE:
                 source, most = Counter(r.source for r in dom.routes).most_common(1)[0]
                 yield self.finding(

@@ -22,14 +22,15 @@ class AsymmetricPath(Rule):
 
     def check(self, topo):
         routing = topo.routing
-        # Networks routed by the same domains reach the same networks: work per group, not per pair of networks.
-        group_of = {name: tuple(routing.source_domains(name)) for name in topo.networks}
-        members: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        # Networks whose domains reach the same networks (the same domains, or domains of one reach class, such as
+        # the Google networks behind one hub) are one group: work per group, not per pair of networks.
+        group_of = {name: tuple(routing.reach_key(d) for d in routing.source_domains(name)) for name in topo.networks}
+        members: dict[tuple, list[str]] = defaultdict(list)
         for name, group in group_of.items():
             members[group].append(name)
-        reach: dict[tuple[str, ...], set[str]] = {}
-        for group in members:
-            reach[group] = {dest for dom in group for dest in routing.domain_reach(dom)}
+        reach: dict[tuple, set[str]] = {}
+        for group, names in members.items():
+            reach[group] = set().union(*(routing.reached_names(d) for d in routing.source_domains(names[0])))
         stranded: dict[str, list[str]] = defaultdict(list)  # receiver -> senders it has no route back to
         missing: dict[tuple, list[str]] = {}
         for group, senders in members.items():

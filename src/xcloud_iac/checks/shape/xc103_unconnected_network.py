@@ -16,12 +16,10 @@ class UnconnectedNetwork(Rule):
     fix_hint = "Attach the network to a hub (or name it in an interconnect or link), or remove it."
 
     def check(self, topo):
+        # the graph's attachment and link edges of a network, from the indexes they are drawn from
+        linked = {ic.gcp.network for ic in topo.spec.interconnects} | {link.remote.network for link in topo.spec.links}
         for name, net in topo.networks.items():
-            connected = any(
-                data.get("kind") in ("attachment", "link")
-                for _u, _v, data in topo.graph.out_edges(("network", name), data=True)
-            )
-            if not connected:
+            if not (topo.attachments_of("network", name) or name in linked):
                 yield self.finding(
                     topo, net, f"network '{name}' ({net.cloud.value} {net.region}) is not attached to any hub, "
                     "interconnect or link", field=("name",),
