@@ -309,11 +309,13 @@ class _Org:
                "private_zones": [f"{name}.gcp.example.internal"]}
         cell.gcp.append(net)
         cell.doc["networks"].append(net)
+        key_from = self.rng.choice(("gcp", "aws"))
         ic = {
             "name": f"{name}-ic", "bandwidth": self.rng.choice(_BANDWIDTHS), "mtu": 1500,
-            "activation_key_from": self.rng.choice(("gcp", "aws")),
+            "activation_key_from": key_from,
             "aws": {"region": cell.region, "dx_gateway_asn": self._next_asn(),
-                    "allowed_prefixes": self._aws_side(cell)},
+                    "allowed_prefixes": self._aws_side(cell),
+                    **({"environment_id": f"env-{cell.region}-{k:03d}"} if key_from == "aws" else {})},
             "gcp": {"region": region, "project": project, "network": name,
                     "allowed_prefixes": [*net["cidrs"], _CLOUD_DNS]},
             "monitoring": {"source_network": cell.shared["name"], "source_subnet": "dns-a",
