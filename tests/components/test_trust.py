@@ -202,3 +202,34 @@ def test_workload_identity_bad_arguments_are_refused(recorder: Recorder, changes
     with pytest.raises(ComponentArgsError, match=message):
         run(lambda: GcpWorkloadIdentityForAws("w", wif_args(**changes)))
     assert recorder.registered == []
+
+
+def test_the_trust_auditor_gates_what_the_role_would_generate(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trust policy the auditor rejects is never created, even if the component's own checks pass."""
+    from xcloud_iac.components import oidc_trust
+    from xcloud_iac.components._common import ComponentArgsError
+
+    def without_subject(provider_arn, issuer_url, audience, subjects):
+        host = oidc_trust.issuer_host_path(issuer_url)
+        return json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Federated": provider_arn}, "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": {"StringEquals": {f"{host}:aud": audience}}}]})
+
+    monkeypatch.setattr(oidc_trust, "trust_policy", without_subject)
+    with pytest.raises(ComponentArgsError, match="trust audit XC501: .*'sub' is not constrained"):
+        OidcTrustRole.validate("reader", role_args())
+
+
+@pytest.mark.parametrize("stack", ["dr-pair", "alibaba-tencent"])
+def test_every_generated_trust_policy_passes_the_auditor(recorder: Recorder, stack: str) -> None:
+    from pathlib import Path
+
+    from xcloud_iac.audit import audit_trust_policy
+    from xcloud_iac.program import deploy
+
+    run(lambda: deploy(Path(__file__).parents[2] / "stacks" / f"{stack}.yaml", export=False))
+    roles = [r for r in recorder.of_type(ROLE) if "Federated" in r.inputs["assumeRolePolicy"]]
+    assert roles, "the stack has OIDC roles"
+    for role in roles:
+        assert audit_trust_policy(role.inputs["assumeRolePolicy"], role=role.name,
+                                  max_session_seconds=role.inputs["maxSessionDuration"]) == []

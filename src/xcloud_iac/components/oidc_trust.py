@@ -27,6 +27,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from ..audit import audit_trust_policy
 from ..checks.identity.xc502_broad_subject import describe as wildcard_meaning
 from ..checks.identity.xc503_issuer import url_problem
 from ..spec import catalog
@@ -227,5 +228,16 @@ class OidcTrustRole(pulumi.ComponentResource):
                                  f"permission {i}: action '{action}' allows every action; name them or waive XC505")
             for resource in permission.resources:
                 problems.require(resource != "*", f"permission {i}: resource '*'; name the ARNs or waive XC505")
+        if problem is None and args.audience and args.subjects:
+            # The generated policies must also satisfy the trust auditor (the one `xcloud audit-trust` and
+            # `xcloud verify` use), with a stand-in provider ARN: the real one is only known after creation.
+            stand_in = f"arn:aws:iam::000000000000:oidc-provider/{issuer_host_path(args.issuer_url)}"
+            for finding in audit_trust_policy(
+                trust_policy(stand_in, args.issuer_url, args.audience, args.subjects),
+                role=name, issuers=[args.issuer_url], max_session_seconds=args.max_session_seconds,
+                permission_policies=[permission_policy(permissions)] if permissions else (),
+            ):
+                if finding.rule not in args.waivers:
+                    problems.add(f"trust audit {finding.rule}: {finding.message} (at {finding.path})")
         problems.raise_if_any()
         return permissions
