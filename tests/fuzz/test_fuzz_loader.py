@@ -50,6 +50,7 @@ def parent_of(doc, path):
 @st.composite
 def mutated_stack(draw):
     doc = copy.deepcopy(STACKS[draw(st.sampled_from(sorted(STACKS)))])
+    grown = False  # one huge list per example: repeated growth would fuzz scale, which the benchmarks measure
     for _ in range(draw(st.integers(1, 4))):
         candidates = [p for p in paths(doc) if p]
         if not candidates:
@@ -63,8 +64,9 @@ def mutated_stack(draw):
             parent[key] = draw(values)
         elif op == "empty":
             parent[key] = [] if isinstance(parent[key], list) else {}
-        elif op == "huge" and isinstance(parent[key], list) and parent[key]:
+        elif op == "huge" and isinstance(parent[key], list) and parent[key] and not grown:
             parent[key] = parent[key] * 300
+            grown = True
         elif op == "duplicate" and isinstance(parent, list):
             parent.append(copy.deepcopy(parent[key]))
     return yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
