@@ -39,6 +39,7 @@ import yaml
 
 from .spec import catalog
 from .spec import models as m
+from .topology import Topology
 
 IPv4 = ipaddress.IPv4Network
 
@@ -151,6 +152,21 @@ class Synthetic:
         """File name -> YAML text, one file per cell, core and the organisation's own trust."""
         dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
         return {name: yaml.dump(doc, Dumper=dumper, sort_keys=False, width=120) for name, doc in self.documents.items()}
+
+
+def describe(topo: Topology) -> dict[str, int]:
+    """The sizes that matter for the checks' cost: networks, hubs, route tables and segments, routes over all
+    forwarding domains, DNS forwarding rules, trust roles."""
+    routing = topo.routing
+    return {
+        "networks": len(topo.networks),
+        "hubs": len(topo.hubs),
+        "domains": len(routing.domains),
+        "routes": sum(len(d.routes) for d in routing.domains.values()),
+        "dns_rules": len(topo.dns.forwarders),
+        "roles": len(topo.roles),
+        "issuers": len(topo.issuers),
+    }
 
 
 def generate(networks: int, *, seed: int = 0, plant: Mapping[str, int] | None = None) -> Synthetic:
@@ -560,10 +576,18 @@ def _plant_mtu(org: _Org, i: int) -> str:
 
 
 def _plant_hijack(org: _Org, i: int) -> str:
-    """XC302: a Google side allows (so advertises) a /25 inside a prod VPC of the cell it connects to."""
-    cell, ic, _g = _pick_ic(org, tgw_only=True)
-    victim = org.pick(cell.vpcs["prod"], "prod VPCs")
-    prefix = list(ipaddress.ip_network(victim["cidrs"][0]).subnets(new_prefix=25))[6]
+    """XC302: a Google side allows (so advertises) a /25 inside a shared-services or inspection VPC of the cell it
+    connects to. (Every table reaches those VPCs anyway; a prod victim would also be reached from nonprod, through
+    the Google network, with no way back: an XC306 too.)"""
+    def victims(cell: _Cell) -> list[dict]:
+        return [v for v in cell.vpcs["shared"] + cell.vpcs["inspection"] if id(v) not in org._used]
+
+    cells = [c for c in org.tgw_cells() if victims(c) and any(id(ic) not in org._used for ic in c.doc["interconnects"])]
+    if not cells:
+        raise ValueError("not enough shared-services VPCs behind interconnects to plant that many conflicts at this size")
+    cell, ic, _g = _pick_ic(org, cells=[org.rng.choice(cells)])
+    victim = org.pick(victims(cell), "shared-services VPCs")
+    prefix = list(ipaddress.ip_network(victim["cidrs"][0]).subnets(new_prefix=25))[6]  # clear of DNS endpoints
     ic["gcp"]["allowed_prefixes"].append(str(prefix))
     return f"interconnect '{ic['name']}' advertises {prefix} of network '{victim['name']}'"
 
@@ -708,8 +732,8 @@ def _unprotected(ic: dict) -> str:
     return "protect: false"
 
 
-def _pick_ic(org: _Org, tgw_only: bool = False) -> tuple[_Cell, dict, dict]:
-    triples = org.interconnects(tgw_only)
+def _pick_ic(org: _Org, tgw_only: bool = False, cells: list[_Cell] | None = None) -> tuple[_Cell, dict, dict]:
+    triples = [t for t in org.interconnects(tgw_only) if cells is None or t[0] in cells]
     free = [t for t in triples if id(t[1]) not in org._used and id(t[2]) not in org._used]
     if not free:
         raise ValueError("not enough interconnects to plant that many conflicts at this size")

@@ -38,7 +38,7 @@ import networkx as nx
 from ..spec import catalog
 from ..spec import models as m
 from .build import Topology
-from .prefixes import MASKS, PrefixIndex, key
+from .prefixes import PrefixIndex, key
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -521,6 +521,16 @@ class Routing:
         out = Walk()
         self._take(domain_id, route, prefix or route.prefix, out, (domain_id,), None, (), None, first=False)
         return out
+
+    def arrives(self, domain_id: str, route: Route) -> bool:
+        """Whether the route hands traffic for its own prefix straight to a network that owns it (its next hop is
+        that network's domain, and not `domain_id` itself): following it reaches that network, and nothing else.
+        Most advertised routes do; rules skip their walks."""
+        hop = route.hop
+        if hop.kind != "domain" or hop.target == domain_id or not hop.target.startswith("net:"):
+            return False
+        target = self.domains.get(hop.target)
+        return target is not None and self._owns(target.obj.name, route.prefix)  # type: ignore[union-attr]
 
     def route_reach(self, domain_id: str, route: Route, *, first_only: bool = False) -> dict[str, Path]:
         """Networks that traffic for any part of the route's prefix reaches when it takes this route: a summary

@@ -62,6 +62,8 @@ class RouteToNowhere(Rule):
             for route in dom.routes:
                 if route.origin == "static" or route.hop.link is None or route.hop.kind == "unattached":
                     continue  # unattached links are reported once, above
+                if routing.arrives(dom.id, route):
+                    continue  # delivered to the network that advertises it
                 if isinstance(route.obj, m.InterconnectGcp) and is_google_service(route.prefix):
                     continue
                 walk = routing.follow(dom.id, route)

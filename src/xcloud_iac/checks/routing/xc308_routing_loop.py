@@ -29,6 +29,8 @@ class RoutingLoop(Rule):
             for start in dom.routes:
                 if start.hop.kind != "domain":
                     continue  # only routes to another domain can loop
+                if routing.arrives(dom.id, start) and len(dom.index.exact(start.prefix)) == 1:
+                    continue  # the only route for its prefix, and delivered at its next hop
                 prefix = start.prefix
                 for trail in routing.walk(dom.id, prefix).loops:
                     cycle = trail[trail.index(trail[-1]):-1]
