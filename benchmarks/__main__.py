@@ -113,9 +113,13 @@ def machine() -> dict[str, Any]:
                 if line.startswith("model name")), platform.processor() or "unknown")
     mem_kib = next((int(line.split()[1]) for line in _read("/proc/meminfo").splitlines()
                     if line.startswith("MemTotal:")), 0)
-    try:  # read-only: which commit was measured
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, check=True).stdout.strip()
+    try:  # read-only: which commit was measured, and whether the code differed from it
+        git = ["git", "-C", str(ROOT)]
+        commit = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                check=True).stdout.strip()
+        changed = subprocess.run([*git, "status", "--porcelain", "--", "src", "benchmarks"], capture_output=True,
+                                 text=True, check=True).stdout.strip()
+        commit += " with uncommitted changes" if changed else ""
     except (OSError, subprocess.CalledProcessError):
         commit = "unknown"
     import pulumi

@@ -98,6 +98,7 @@ class _Cell:
     )
     gcp: list[dict] = field(default_factory=list)
     ext: list[dict] = field(default_factory=list)
+    ext_dns: dict[str, tuple[str, str]] = field(default_factory=dict)  # external network -> (its domain, forwarder)
     attachments: list[dict] = field(default_factory=list)
     rules: list[dict] = field(default_factory=list)
 
@@ -170,11 +171,12 @@ def describe(topo: Topology) -> dict[str, int]:
 
 
 def generate(networks: int, *, seed: int = 0, plant: Mapping[str, int] | None = None) -> Synthetic:
-    """An organisation of about `networks` networks (exactly that many, plus one per planted XC103), clean unless
-    `plant` asks for conflicts: rule id -> how many (see PLANTABLE)."""
+    """An organisation of `networks` networks (one more per planted XC103), clean unless `plant` asks for
+    conflicts: rule id -> how many (see PLANTABLE). Raises ValueError when the organisation is too small to hold that
+    many conflicts, each on its own object."""
     if networks < 10:
-        raise ValueError("a synthetic organisation has at least 10 networks (two cells of four VPCs, one Google, "
-                         "one external)")
+        raise ValueError("a synthetic organisation has at least 10 networks (a Transit Gateway cell, a Cloud WAN "
+                         "cell, a Google and an external network)")
     org = _Org(networks, random.Random(seed))
     org.build()
     expected: Counter[str] = Counter()
@@ -371,7 +373,7 @@ class _Org:
             "addresses": [str(cidr.network_address + 53), str(cidr.network_address + 54)],
             "rules": [{"domain": cell.domain, "targets": [{"resolver": f"{cell.name}-in"}]}],
         })
-        cell.ext[-1]["_dns"] = (f"{name}.{suffix}", resolver)
+        cell.ext_dns[name] = (f"{name}.{suffix}", resolver)
         key = f"{cell.index:02d}{len(cell.ext):04d}"
         cell.doc["trust"]["issuers"].append(
             {"name": f"{name}-oidc", "kind": issuer_kind, "url": url.format(region=cell.region, key=key),
@@ -467,7 +469,7 @@ class _Org:
         for g in cell.gcp:
             rule(f"{g['name']}-fwd", f"{g['name']}.gcp.example.internal", f"{g['name']}-in")
         for e in cell.ext:
-            domain, resolver = e.pop("_dns")
+            domain, resolver = cell.ext_dns[e["name"]]
             rule(f"{e['name']}-fwd", domain, resolver)
         if cell.peer is not None:
             rule(f"{cell.name}-to-{cell.peer.name}", cell.peer.domain, f"{cell.peer.name}-in")
@@ -544,7 +546,10 @@ class _Org:
 
 def _plant_overlap(org: _Org, i: int) -> str:
     """XC201: a prod VPC's secondary range moved into the unused fourth /24 of another prod VPC of its cell."""
-    cell = org.rng.choice([c for c in org.tgw_cells() if len(c.vpcs["prod"]) >= 2])
+    cells = [c for c in org.tgw_cells() if sum(id(v) not in org._used for v in c.vpcs["prod"]) >= 2]
+    if not cells:
+        raise ValueError("not enough prod VPCs to plant that many conflicts at this size")
+    cell = org.rng.choice(cells)
     victim = org.pick(cell.vpcs["prod"], "prod VPCs")
     planter = org.pick(cell.vpcs["prod"], "prod VPCs")
     inner = list(ipaddress.ip_network(victim["cidrs"][0]).subnets(new_prefix=24))[3]

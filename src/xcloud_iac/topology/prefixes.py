@@ -38,23 +38,27 @@ class PrefixIndex(Generic[V]):
         self._sorted = True
         self._keys: list[tuple[int, int]] = []
         self._by_value: dict[V, list[int]] | None = None  # positions of each value's entries, for restricted()
-        for prefix, value in items:
-            self.add(prefix, value)
+        self.extend((prefix, value, None) for prefix, value in items)
 
     def add(self, prefix: IPNetwork, value: V, prefix_key: tuple[int, int, int] | None = None) -> None:
         """Add an entry; `prefix_key`: key(prefix), when the caller has it already."""
-        version, length, start = prefix_key or key(prefix)
-        slot = self._exact.get((version, length, start))
-        if slot is None:
-            self._exact[(version, length, start)] = (prefix, [value])
-            lengths = self._lengths[version]
-            if length not in lengths:
-                lengths.append(length)
-                lengths.sort(reverse=True)
-        else:
-            slot[1].append(value)
-        end = start | ((1 << (_BITS[version] - length)) - 1)
-        self._entries.append((version, start, -end, len(self._entries), prefix, value))
+        self.extend(((prefix, value, prefix_key),))
+
+    def extend(self, items: Iterable[tuple[IPNetwork, V, tuple[int, int, int] | None]]) -> None:
+        """Add (prefix, value, key(prefix) or None) entries: add() for many (indexes of 100,000 routes are built)."""
+        exact, entries, all_lengths = self._exact, self._entries, self._lengths
+        for prefix, value, prefix_key in items:
+            version, length, start = prefix_key or (prefix.version, prefix.prefixlen, int(prefix.network_address))
+            slot = exact.get((version, length, start))
+            if slot is None:
+                exact[(version, length, start)] = (prefix, [value])
+                lengths = all_lengths[version]
+                if length not in lengths:
+                    lengths.append(length)
+                    lengths.sort(reverse=True)
+            else:
+                slot[1].append(value)
+            entries.append((version, start, -(start | ((1 << (_BITS[version] - length)) - 1)), len(entries), prefix, value))
         self._sorted = False
         self._by_value = None
 
@@ -71,7 +75,7 @@ class PrefixIndex(Generic[V]):
 
     def _ensure_sorted(self) -> None:
         if not self._sorted:
-            self._entries.sort(key=lambda e: e[:4])
+            self._entries.sort()  # by (version, start, -end, seq): seq is unique, so values are never compared
             self._keys = [(e[0], e[1]) for e in self._entries]
             self._sorted = True
 

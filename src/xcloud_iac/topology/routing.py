@@ -18,12 +18,13 @@ definitions they implement:
 - A walk that enters a domain continues the same way whoever sent it there, so the rest of the walk (its
   *continuation*) is computed once per (domain, prefix) and shared; it is only walked again when it would run into a
   domain already on the caller's path, where the caller sees a loop.
-- `domain_reach` asks about network ranges only of the networks a walk from the domain can end in at all (a closure
-  over next hops), so a default route or a 10.0.0.0/8 blackhole does not make every table look at every network.
+- `domain_reach` asks about network ranges only of the networks a walk from the domain can end in at all (what its
+  routes deliver to, and what the next domains' routes overlapping each route's prefix lead to), so a default route
+  or a 10.0.0.0/8 blackhole does not make every table look at every network.
 - Domains whose routes have the same prefixes and next hops (the Google and external networks behind one hub, which
   learn the same allow-lists over their own links) reach the same networks, differing only in their first hop: their
   reach is computed once per such *class*, and `reach_key`, `reached_names` and `reach_by_path` answer per class so
-  that rules need not build one map per network.
+  that rules need not build one map per network. `reaches(a, b)` looks only at the routes that overlap b's ranges.
 """
 
 from __future__ import annotations
@@ -79,9 +80,8 @@ class Domain:
     @property
     def index(self) -> PrefixIndex[Route]:
         if self._index is None:
-            self._index = index = PrefixIndex()
-            for route in self.routes:
-                index.add(route.prefix, route, route.prefix_key)
+            self._index = PrefixIndex()
+            self._index.extend((r.prefix, r, r.prefix_key) for r in self.routes)
         return self._index
 
     def lookup(self, prefix: IPNetwork, *, skip_local: bool = False) -> list[Route]:
@@ -114,6 +114,11 @@ class Walk:
     loops: list[tuple[str, ...]] = field(default_factory=list)
 
 
+# what a walk from a domain reaches, per destination: (position of the first route among the domain's non-local
+# routes, then the MTU, links and domains of the path after that route)
+_Entry = tuple[int, int | None, tuple[str, ...], tuple[str, ...]]
+
+
 @dataclass(eq=False)
 class _ReachClass:
     """Domains whose routes (local ones aside) have the same prefixes, origins and next hops, in the same order:
@@ -126,19 +131,16 @@ class _ReachClass:
     other members do not: it is *irregular*, and its reach is computed from the definition."""
 
     members: list[str]
-    entries: dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]] | None = None
+    entries: dict[str, _Entry] | None = None
     irregular: frozenset[str] = frozenset()
     names: frozenset[str] = frozenset()
     _groups: dict[tuple, list[str]] | None = None  # (position, MTU after, links after) -> destinations, sorted
 
     def compute(self, routing: Routing) -> None:
         domain = routing.domains[self.members[0]]
-        routes = [r for r in domain.routes if r.origin != "local"]
-        position: dict[int, int] = {}
-        for k, route in enumerate(routes):
-            position.setdefault(id(route), k)
+        routes, position = routing._nonlocal(domain.id)
         candidates = routing._reachable_networks(domain.id)
-        entries: dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]] = {}
+        entries: dict[str, _Entry] = {}
         firsts: dict[IPNetwork, dict] = {}  # query -> _first_hops
         touched: set[str] = set()
         lone, networks = routing._lone_ranges(), routing.topo.networks
@@ -181,7 +183,7 @@ class _ReachClass:
 
     def reach_of(self, routing: Routing, dom_id: str) -> dict[str, Path]:
         assert self.entries is not None
-        routes = [r for r in routing.domains[dom_id].routes if r.origin != "local"]
+        routes, _position = routing._nonlocal(dom_id)
         reach = {}
         for dest, (k, mtu, links, domains) in self.entries.items():
             hop = routes[k].hop
@@ -195,7 +197,7 @@ class _ReachClass:
             for dest, (k, mtu, links, _domains) in self.entries.items():
                 groups[(k, mtu, links)].append(dest)
             self._groups = {group: sorted(dests) for group, dests in groups.items()}
-        routes = [r for r in routing.domains[dom_id].routes if r.origin != "local"]
+        routes, _position = routing._nonlocal(dom_id)
         out = []
         for (k, mtu, links), dests in self._groups.items():
             hop = routes[k].hop
@@ -220,6 +222,7 @@ class Routing:
         self._candidates: dict[str, frozenset[str]] = {}  # domain -> networks its walks can end in
         self._lone: dict[tuple[int, int, int], str] | None = None
         self._hosts: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, IPNetwork] = {}  # address -> its /32 or /128
+        self._nonlocals: dict[str, tuple[list[Route], dict[int, int]]] = {}  # see _nonlocal
         self._narrowed: dict[frozenset[str], PrefixIndex[str]] = {}  # network index restricted to candidates
         self._build()
 
@@ -409,12 +412,10 @@ class Routing:
 
     def walk(self, domain_id: str, prefix: IPNetwork) -> Walk:
         """Follow longest-match routes for `prefix` from a domain, through every tie, until delivered or dropped."""
-        key = (domain_id, prefix)
-        found = self._walks.get(key)
+        found = self._walks.get((domain_id, prefix))
         if found is None:
-            found = Walk()
+            found = self._walks[(domain_id, prefix)] = Walk()
             self._step(domain_id, prefix, found, (domain_id,), None, (), None, first=True)
-            self._walks[key] = found
         return found
 
     def _step(
@@ -493,14 +494,14 @@ class Routing:
     def _continuation(self, dom_id: str, prefix: IPNetwork) -> tuple[Walk, frozenset[str]] | None:
         """The walk from entering `dom_id` for `prefix` (as if it started there, not at a first domain), and the
         next-hop domains it looked at; None while that very walk is being computed (a cycle through it)."""
-        key = (dom_id, prefix)
-        found = self._continuations.get(key)
-        if found is None and key not in self._pending:
-            self._pending.add(key)
+        memo = (dom_id, prefix)
+        found = self._continuations.get(memo)
+        if found is None and memo not in self._pending:
+            self._pending.add(memo)
             walk, looked_at = Walk(), set()
             self._step(dom_id, prefix, walk, (dom_id,), None, (), looked_at)
-            self._pending.discard(key)
-            found = self._continuations[key] = (walk, frozenset(looked_at))
+            self._pending.discard(memo)
+            found = self._continuations[memo] = (walk, frozenset(looked_at))
         return found
 
     def _owns(self, network: str, prefix: IPNetwork) -> bool:
@@ -647,16 +648,16 @@ class Routing:
         """Every network a walk could end in after entering `dom_id` with a query inside `prefix` (a superset): the
         domain's own network, and for each of its routes that overlaps the prefix, what it delivers to or what the
         next domain leads to for the part of the prefix the route covers."""
-        key_ = (dom_id, prefix)
-        found = self._entered.get(key_)
+        memo = (dom_id, prefix)
+        found = self._entered.get(memo)
         if found is not None:
             return found
         domain = self.domains.get(dom_id)
         if domain is None:
             return frozenset()
-        if key_ in active:  # a cycle of next hops: everything the domain leads to, whatever the prefix
+        if memo in active:  # a cycle of next hops: everything the domain leads to, whatever the prefix
             return self._entry_closure()[dom_id]
-        active.add(key_)
+        active.add(memo)
         own = {domain.obj.name} if dom_id.startswith("net:") else set()  # type: ignore[attr-defined]
         parts: dict[int, frozenset[str]] = {}
         for route_prefix, route in domain.index.overlapping(prefix):
@@ -667,8 +668,8 @@ class Routing:
                 inside = route_prefix if route_prefix.prefixlen > prefix.prefixlen else prefix
                 part = self._entering(hop.target, inside, active)
                 parts[id(part)] = part
-        active.discard(key_)
-        found = self._entered[key_] = frozenset(own).union(*parts.values())
+        active.discard(memo)
+        found = self._entered[memo] = frozenset(own).union(*parts.values())
         return found
 
     def _entry_closure(self) -> dict[str, frozenset[str]]:
@@ -713,14 +714,26 @@ class Routing:
             cls.compute(self)
         return cls
 
+    def _nonlocal(self, dom_id: str) -> tuple[list[Route], dict[int, int]]:
+        """A domain's routes other than local ones (what its walks start with), and the first position of each route
+        object among them."""
+        found = self._nonlocals.get(dom_id)
+        if found is None:
+            routes = [r for r in self.domains[dom_id].routes if r.origin != "local"]
+            position: dict[int, int] = {}
+            for k, route in enumerate(routes):
+                position.setdefault(id(route), k)
+            found = self._nonlocals[dom_id] = (routes, position)
+        return found
+
     def _first_hops(
         self, domain: Domain, query: IPNetwork, position: dict[int, int], touched: set[str],
         routes: list[Route] | None = None,
-    ) -> dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]]:
+    ) -> dict[str, _Entry]:
         """What walk(domain, query) reaches, as (position of the first route among the domain's non-local routes,
         MTU, links and domains of the path after that route): the part of the walk every domain of the class
         shares. `routes`: the lookup's answer, when known. Next-hop domains looked at go into `touched`."""
-        out: dict[str, tuple[int, int | None, tuple[str, ...], tuple[str, ...]]] = {}
+        out: dict[str, _Entry] = {}
         for route in domain.lookup(query, skip_local=True) if routes is None else routes:
             k, hop = position[id(route)], route.hop
             if hop.kind == "deliver":
@@ -752,12 +765,29 @@ class Routing:
 
     def reaches(self, src: str, dst: str) -> Path | None:
         # same answer as reachable_from(src).get(dst), without building the whole map for one pair
-        if src == dst:
+        if src == dst or dst not in self.topo.networks:
             return None
         for dom in self._source_tuple(src):
-            path = self.domain_reach(dom).get(dst)
+            known = self._domain_reach.get(dom)
+            path = known.get(dst) if known is not None else self._reach_to(dom, dst)
             if path is not None:
                 return path
+        return None
+
+    def _reach_to(self, dom_id: str, dest: str) -> Path | None:
+        """domain_reach(dom_id).get(dest) by its definition, for this one destination: only the routes that overlap
+        one of its ranges (found in the domain's index), in route order, and only its ranges."""
+        domain = self.domains[dom_id]
+        ranges = self.topo.networks[dest].cidrs
+        _routes, position = self._nonlocal(dom_id)
+        routes = {position[id(r)]: r for c in ranges for _p, r in domain.index.overlapping(c) if r.origin != "local"}
+        for k in sorted(routes):
+            route = routes[k]
+            for cidr in _ranges_over(ranges, route.prefix):
+                query = cidr if cidr.prefixlen >= route.prefix.prefixlen else route.prefix
+                found = self.walk(dom_id, query).reached.get(dest)
+                if found is not None:
+                    return found
         return None
 
     def attached_domains(self, network: str) -> list[str]:
@@ -798,6 +828,24 @@ class Routing:
 
 def _min(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else min(a, b)
+
+
+def _ranges_over(ranges: list[IPNetwork], prefix: IPNetwork) -> list[IPNetwork]:
+    """The ranges (of one network) that overlap `prefix`, in the order network_prefixes.overlapping gives them:
+    those that strictly contain it, longest first, then those inside it, by address."""
+    version, length, start = key(prefix)
+    end = start | ((1 << (prefix.max_prefixlen - length)) - 1)
+    around, inside = [], []
+    for i, cidr in enumerate(ranges):
+        v, n, s = key(cidr)
+        e = s | ((1 << (cidr.max_prefixlen - n)) - 1)
+        if v != version or e < start or s > end:
+            continue
+        if n < length:
+            around.append((-n, i, cidr))
+        else:
+            inside.append((s, -e, i, cidr))
+    return [c for *_k, c in sorted(around)] + [c for *_k, c in sorted(inside)]
 
 
 def _join_links(before: tuple[str, ...], after: tuple[str, ...]) -> tuple[str, ...]:
