@@ -38,7 +38,7 @@ import networkx as nx
 
 from ..spec import catalog
 from ..spec import models as m
-from .build import Topology
+from .build import Attachment, Topology
 from .prefixes import PrefixIndex, key
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -223,6 +223,7 @@ class Routing:
         self._lone: dict[tuple[int, int, int], str] | None = None
         self._hosts: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, IPNetwork] = {}  # address -> its /32 or /128
         self._nonlocals: dict[str, tuple[list[Route], dict[int, int]]] = {}  # see _nonlocal
+        self._peer_index: dict[str, dict[str, Attachment]] = {}  # see _peerings
         self._narrowed: dict[frozenset[str], PrefixIndex[str]] = {}  # network index restricted to candidates
         self._build()
 
@@ -311,16 +312,24 @@ class Routing:
                 else Hop("unattached", "", f"{obj.kind} '{obj.target}'")
             )
         else:  # peer: the peer hub's attachment back to this hub decides the route table
-            back = [
-                a for a in self.topo.attachments.get(obj.target, {}).values() if a.kind == "peer" and a.target == hub
-            ]
-            table = back[0].obj.route_table if back else None
+            back = self._peerings(obj.target).get(hub)
+            table = back.obj.route_table if back else None
             hop = (
                 Hop("domain", f"rt:{obj.target}/{table}", f"peering '{obj.name}' to hub '{obj.target}'", mtu=mtu)
                 if table
                 else Hop("unattached", "", f"peering '{obj.name}' (hub '{obj.target}' has no associated attachment back)")
             )
         return Route(route.prefix, hop, "static", f"static route to '{route.attachment}'", route)
+
+    def _peerings(self, hub: str) -> dict[str, Attachment]:
+        """The first peering attachment of `hub` to each hub it peers with (static routes ask for the one back)."""
+        found = self._peer_index.get(hub)
+        if found is None:
+            found = self._peer_index[hub] = {}
+            for att in self.topo.attachments.get(hub, {}).values():
+                if att.obj.kind == "peer":
+                    found.setdefault(att.obj.target, att)
+        return found
 
     def _far_network(self, kind: str, name: str) -> str | None:
         obj = (self.topo.interconnects if kind == "interconnect" else self.topo.links).get(name)
