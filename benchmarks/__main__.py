@@ -66,9 +66,9 @@ def main(argv: list[str] | None = None) -> int:
                                                           naive_repeats=args.naive_repeats)})
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes["plan"]:
-            inventory = str(Path(tmp, f"inventory-{n}.json"))
-            row = {"networks": n, "plan": _run("plan", n, args.seed, repeats=repeats, inventory=inventory)}
-            row["raw"] = _run("raw", n, args.seed, repeats=repeats, inventory=inventory)
+            recorded = str(Path(tmp, f"registered-{n}.json"))
+            row = {"networks": n, "plan": _run("plan", n, args.seed, repeats=repeats, recorded=recorded)}
+            row["floors"] = _run("floors", n, args.seed, repeats=repeats, recorded=recorded)
             if not args.no_cli:
                 row["cli"] = _run("cli_plan", n, args.seed, repeats=1)
             results["plan"].append(row)
@@ -89,7 +89,10 @@ def main(argv: list[str] | None = None) -> int:
         draw(results, args.plot)
     wrong = [row for part in ("checks", "load") for row in results[part] if not row["correct"]]
     wrong += [row for row in results["baseline"] if not all(row[r]["identical"] for r in ("XC201", "XC401"))]
-    return 1 if wrong else 0  # wrong findings fail the run; missed time targets are reported, not fatal
+    wrong += [row for row in results["plan"] if not row["floors"]["sdk"]["identical"]]
+    # wrong findings, or a floor that registers other resources than the plan, fail the run; missed time targets
+    # are reported, not fatal
+    return 1 if wrong else 0
 
 
 def _run(kind: str, networks: int, seed: int, **job: Any) -> dict[str, Any]:

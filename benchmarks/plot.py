@@ -19,7 +19,9 @@ def draw(results: dict[str, Any], path: Path) -> None:
         ("XC201, pairwise baseline", [(r["networks"], r["XC201"]["naive"]["median"]) for r in results["baseline"]],
          "^--"),
         ("plan (deploy under mocks)", [(r["networks"], r["plan"]["median"]) for r in results["plan"]], "D-"),
-        ("raw registration, same resources", [(r["networks"], r["raw"]["median"]) for r in results["plan"]], "D--"),
+        ("same resources, by the provider SDKs", [(r["networks"], r["floors"]["sdk"]["median"])
+                                                  for r in results["plan"]], "D--"),
+        ("same number, flat", [(r["networks"], r["floors"]["flat"]["median"]) for r in results["plan"]], "D:"),
     ]
     fig, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
     for label, points, style in series:

@@ -22,12 +22,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Self
 
-from xcloud_iac import synth
+from xcloud_iac import collector, synth
 from xcloud_iac.checks import all_rules, check, check_many
+from xcloud_iac.plan.mocks import install, run
+from xcloud_iac.program import deploy
 from xcloud_iac.spec import load_text
 from xcloud_iac.topology import build
 
-from . import baselines
+from . import baselines, floors
 
 
 class _Peak:
@@ -119,13 +121,10 @@ def baseline(job: dict) -> dict:
     out = {}
     for rule, naive in (("XC201", baselines.pairwise_overlaps), ("XC401", baselines.chained_dns_loops)):
         sides = {}
-        for side, run in (("library", lambda t, r=rule: list(rules[r].check(t))), ("naive", naive)):
+        for side, search in (("library", lambda t, r=rule: list(rules[r].check(t))), ("naive", naive)):
             repeats = job["repeats"] if side == "library" else job["naive_repeats"]
-            gc.disable()
-            try:
-                result, found = timed(run, repeats, fresh)
-            finally:
-                gc.enable()
+            with collector.paused():
+                result, found = timed(search, repeats, fresh)
             sides[side] = {**result, "findings": sorted((f.to_dict() for f in found), key=json.dumps)}
         identical = sides["library"].pop("findings") == sides["naive"].pop("findings")
         out[rule] = {**sides, "identical": identical, "expected": generated.expected[rule],
@@ -134,31 +133,33 @@ def baseline(job: dict) -> dict:
 
 
 def plan(job: dict) -> dict:
-    """xcloud_iac.plan.plan_stack (deploy() under Pulumi mocks, as `xcloud plan` runs it); the depth of the
-    resource graph; and the inventory, for the raw-registration floor."""
+    """xcloud_iac.plan.plan_stack (deploy() under Pulumi mocks, as `xcloud plan` runs it), the depth of the
+    resource graph, and what it registers, for the floors."""
     from xcloud_iac.plan import plan_stack
 
     plan_stack(synth.generate(10, seed=1).stack())  # import the provider SDKs (lazily loaded modules) before timing
     stack = synth.generate(job["networks"], seed=job["seed"]).stack()
     result, inventory = timed(lambda: plan_stack(stack), job["repeats"])
-    resources = [{"type": r.type, "name": r.name, "inputs": r.inputs} for r in inventory.resources]
-    Path(job["inventory"]).write_text(json.dumps(resources))
+    recorded = _record(lambda: deploy(stack, export=False))
+    Path(job["recorded"]).write_text(recorded.to_json())
     components = sum(1 for r in inventory.resources if not r.custom)
-    return {**result, "resources": len(resources), "components": components, **_depth(stack)}
+    return {**result, "resources": len(inventory.resources), "components": components, **_depth(recorded)}
 
 
-def _depth(stack: Any) -> dict:
+def _record(program: Callable[[], Any]) -> floors.Recorded:
+    """What `program` registers under the plan's mocks."""
+    _mocks, recorder = install()
+    run(program)
+    return floors.Recorded(recorder.registered, recorder.outputs)
+
+
+def _depth(recorded: floors.Recorded) -> dict:
     """The longest chain of dependencies between registered resources (explicit depends_on and inputs taken from
     other resources), and the deepest nesting of parents."""
     import networkx as nx
 
-    from xcloud_iac.plan.mocks import install, run
-    from xcloud_iac.program import deploy
-
-    _mocks, recorder = install()
-    run(lambda: deploy(stack, export=False))
     deps, parents = nx.DiGraph(), {}
-    for r in recorder.registered:
+    for r in recorded.resources:
         deps.add_node(r.urn)
         deps.add_edges_from((d, r.urn) for d in r.dependencies if d != r.urn)
         parents[r.urn] = r.parent
@@ -172,29 +173,26 @@ def _depth(stack: Any) -> dict:
     return {"dependency_depth": nx.dag_longest_path_length(deps), "parent_depth": max(map(nesting, parents))}
 
 
-def raw(job: dict) -> dict:
-    """The floor of a plan: the same resources (types, names, inputs) registered as plain CustomResources, flat,
-    without components or dependencies, under the same mocks."""
-    import pulumi
+def floors_(job: dict) -> dict:
+    """The floors of a plan (floors.py): the same resources registered flat as bare CustomResources, and by the
+    program one would write by hand with the provider SDKs - which must register exactly what the plan does. Both
+    run with the cyclic collector paused, as plan_stack pauses it."""
+    recorded = floors.Recorded.from_json(Path(job["recorded"]).read_text())
+    out = {}
+    for name, program in (("flat", floors.flat(recorded)), ("sdk", floors.sdk(recorded))):
+        _record(program)  # the SDK's first registrations of each type, before timing
 
-    from xcloud_iac.plan.mocks import install, run
+        def register(program: Callable[[], Any] = program) -> int:
+            install()
+            with collector.paused():
+                run(program)
+            return len(recorded.resources)
 
-    class Plain(pulumi.CustomResource):
-        def __init__(self, type_: str, name: str, props: dict) -> None:
-            # a provider's type would make the SDK treat it as a provider: keep the cost, not the meaning
-            super().__init__(type_.replace("pulumi:providers:", "raw:providers:"), name, props)
-
-    resources = json.loads(Path(job["inventory"]).read_text())
-
-    def register() -> int:
-        install()
-        run(lambda: [Plain(r["type"], r["name"], r["inputs"]) for r in resources])
-        return len(resources)
-
-    install()
-    run(lambda: Plain("test:index:Warm", "warm", {}))  # the SDK's first registration, before timing
-    result, count = timed(register, job["repeats"])
-    return {**result, "resources": count}
+        result, count = timed(register, job["repeats"])
+        out[name] = {**result, "resources": count}
+    differences = floors.differences(recorded, _record(floors.sdk(recorded)))
+    out["sdk"] |= {"identical": not differences, "differences": differences[:10]}
+    return out
 
 
 def cli_plan(job: dict) -> dict:
@@ -217,7 +215,7 @@ def cli_plan(job: dict) -> dict:
     return {**result, "exit_status": status, "resources": len(planned.get("resources", []))}
 
 
-JOBS = {"checks": checks, "load": load, "baseline": baseline, "plan": plan, "raw": raw, "cli_plan": cli_plan}
+JOBS = {"checks": checks, "load": load, "baseline": baseline, "plan": plan, "floors": floors_, "cli_plan": cli_plan}
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 """The benchmark command runs end to end at tiny sizes and checks findings as well as time (a smoke test; the
-figures themselves live in docs/performance.md)."""
+figures themselves live in docs/performance.md). The plan's floor registers exactly what the plan registers."""
 
 from __future__ import annotations
 
@@ -7,6 +7,14 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from benchmarks import floors
+from xcloud_iac import synth
+from xcloud_iac.plan.mocks import install, run
+from xcloud_iac.program import deploy
+from xcloud_iac.spec import load
 
 ROOT = Path(__file__).parents[1]
 
@@ -16,7 +24,7 @@ def test_benchmarks_run_and_find_exactly_the_planted_conflicts(tmp_path: Path) -
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--checks-sizes", "10,20", "--load-sizes", "10", "--baseline-sizes", "40",
          "--plan-sizes", "10", "--repeats", "1", "--naive-repeats", "1", "--no-cli", "-o", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     results = json.loads(out.read_text())
@@ -25,3 +33,36 @@ def test_benchmarks_run_and_find_exactly_the_planted_conflicts(tmp_path: Path) -
     assert results["baseline"] and results["plan"]
     same = next(t for t in results["targets"] if t["target"].startswith("baselines find exactly"))
     assert same["met"] is True  # the naive baselines and the library report identical findings
+    plan = next(t for t in results["targets"] if t["target"].startswith("that floor registers exactly"))
+    assert plan["met"] is True
+
+
+def _registered(program) -> floors.Recorded:
+    _mocks, recorder = install()
+    run(program)
+    return floors.Recorded(recorder.registered, recorder.outputs)
+
+
+@pytest.mark.parametrize("source", ["dr-pair", "cloud-wan", "alibaba-tencent", "synthetic"])
+def test_the_sdk_floor_registers_exactly_what_the_plan_registers(source: str) -> None:
+    stack = synth.generate(30, seed=2).stack() if source == "synthetic" else load(ROOT / "stacks" / f"{source}.yaml")
+    plan = _registered(lambda: deploy(stack, export=False))
+    floor = _registered(floors.sdk(floors.Recorded.from_json(plan.to_json())))  # through the file format
+    assert floors.differences(plan, floor) == []
+    assert len(floor.resources) == len(plan.resources) > 50
+    assert any(r.property_dependencies for r in floor.resources)  # a graph, not a flat list
+    assert any(r.protect for r in floor.resources)
+    if source == "dr-pair":  # its interconnect's activation keys
+        assert any(r.secret_inputs for r in floor.resources)
+
+
+def test_a_floor_that_registers_something_else_is_caught() -> None:
+    plan = _registered(lambda: deploy(load(ROOT / "stacks" / "dr-pair.yaml"), export=False))
+    flat = _registered(floors.flat(plan))
+    found = floors.differences(plan, flat)
+    assert any("parent differs" in d for d in found) and any("property_dependencies differs" in d for d in found)
+    assert any(d.endswith("only in the plan") for d in found)  # components are not registered as such
+    changed = floors.Recorded.from_json(plan.to_json())
+    vpc = next(r for r in changed.resources if r.type == "aws:ec2/vpc:Vpc")
+    vpc.inputs["cidrBlock"] = "10.99.0.0/16"
+    assert floors.differences(plan, _registered(floors.sdk(changed))) == [f"aws:ec2/vpc:Vpc {vpc.name}: inputs differs"]

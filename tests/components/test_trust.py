@@ -208,9 +208,10 @@ def test_the_trust_auditor_gates_what_the_role_would_generate(monkeypatch: pytes
     """A trust policy the auditor rejects is never created, even if the component's own checks pass."""
     from xcloud_iac.components import oidc_trust
     from xcloud_iac.components._common import ComponentArgsError
+    from xcloud_iac.spec.models import issuer_host_path
 
     def without_subject(provider_arn, issuer_url, audience, subjects):
-        host = oidc_trust.issuer_host_path(issuer_url)
+        host = issuer_host_path(issuer_url)
         return json.dumps({"Version": "2012-10-17", "Statement": [{
             "Effect": "Allow", "Principal": {"Federated": provider_arn}, "Action": "sts:AssumeRoleWithWebIdentity",
             "Condition": {"StringEquals": {f"{host}:aud": audience}}}]})

@@ -3,6 +3,7 @@ the immutable-input table checked against the installed provider SDKs; plans in 
 
 from __future__ import annotations
 
+import gc
 import importlib
 import inspect
 import re
@@ -67,6 +68,18 @@ def test_error_findings_refuse_the_plan_unless_planned_past_them() -> None:
     role = next(r for r in plan_stack(load_text(text, "x.yaml"), past_errors=True).resources
                 if r.name == "gke-orders-reader-role")
     assert "system:serviceaccount:orders:*" in role.inputs["assumeRolePolicy"]
+
+
+def test_a_plan_runs_with_the_cyclic_collector_paused_and_restores_it() -> None:
+    seen: list[bool] = []
+    gc.enable()
+    plan_stack(load(STACKS / "dr-pair.yaml"), lambda _count: seen.append(gc.isenabled()))
+    assert seen and not any(seen)  # off while every resource registered
+    assert gc.isenabled()
+    text = mutated("dr-pair", lambda d: d["trust"]["roles"][0].update(subjects=["system:serviceaccount:orders:*"]))
+    with pytest.raises(PlanRefused):
+        plan_stack(load_text(text, "x.yaml"))
+    assert gc.isenabled()
 
 
 def test_plans_run_in_worker_processes_in_parallel() -> None:

@@ -39,14 +39,9 @@ from ._common import Problems, child_opts, has_wildcard, policy_document, stack_
 IAM_MIN_SESSION, IAM_MAX_SESSION = 900, 43200
 
 
-def issuer_host_path(url: str) -> str:
-    """The issuer as IAM writes it in condition keys (the spec's one definition, `Issuer.host_path`)."""
-    return m.Issuer.model_construct(url=url).host_path
-
-
 def trust_policy(provider_arn: str, issuer_url: str, audience: str, subjects: Sequence[str]) -> str:
     """The role's trust policy: web identities of the provider, with this audience and these subjects only."""
-    host = issuer_host_path(issuer_url)
+    host = m.issuer_host_path(issuer_url)
     audience_operator = "StringLike" if has_wildcard(audience) else "StringEquals"
     groups = (
         ("ExactSubjects", "StringEquals", sorted(s for s in subjects if not has_wildcard(s))),
@@ -231,7 +226,7 @@ class OidcTrustRole(pulumi.ComponentResource):
         if problem is None and args.audience and args.subjects:
             # The generated policies must also satisfy the trust auditor (the one `xcloud audit-trust` and
             # `xcloud verify` use), with a stand-in provider ARN: the real one is only known after creation.
-            stand_in = f"arn:aws:iam::000000000000:oidc-provider/{issuer_host_path(args.issuer_url)}"
+            stand_in = f"arn:aws:iam::000000000000:oidc-provider/{m.issuer_host_path(args.issuer_url)}"
             for finding in audit_trust_policy(
                 trust_policy(stand_in, args.issuer_url, args.audience, args.subjects),
                 role=name, issuers=[args.issuer_url], max_session_seconds=args.max_session_seconds,

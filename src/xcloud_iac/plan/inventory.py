@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .. import collector
 from ..checks import check
 from ..spec import models as m
 
@@ -199,12 +200,15 @@ def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None,
     quiet.addHandler(logging.NullHandler())
     quiet.propagate = False
     _mocks, recorder = install(registered, logger=quiet)
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):  # deploy() prints why it refuses; the caller reports it
-            run(lambda: deploy(stack, export=False))
-    except DeploymentBlocked as blocked:
-        raise PlanRefused([f"{f.severity.value} {f}" for f in blocked.findings] + blocked.problems) from None
-    return inventory_of(stack.name, recorder.registered)
+    # The collector is paused for the whole plan: the SDK allocates a few dozen objects per resource, and the
+    # collections walking them were 60% of a plan's time.
+    with collector.paused():
+        try:
+            with contextlib.redirect_stderr(io.StringIO()):  # deploy() prints why it refuses; the caller reports it
+                run(lambda: deploy(stack, export=False))
+        except DeploymentBlocked as blocked:
+            raise PlanRefused([f"{f.severity.value} {f}" for f in blocked.findings] + blocked.problems) from None
+        return inventory_of(stack.name, recorder.registered)
 
 
 def waive_errors(stack: m.Stack) -> int:

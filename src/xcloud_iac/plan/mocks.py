@@ -4,7 +4,7 @@ component and deploy() tests use.
 `Recorder` is a MockMonitor: besides answering like the stock one, it keeps what the engine receives for each
 resource - type token, logical name, parent URN, inputs (camelCase, secrets unwrapped, with the names of the secret
 ones), the options the engine sees (protect, additional secret outputs, dependencies) and which resource each input
-takes its value from (property dependencies). `Mocks` echoes inputs and fills in the outputs a provider would
+takes its value from (property dependencies) - and the outputs each component registers. `Mocks` echoes inputs and fills in the outputs a provider would
 compute that the components read (ARNs, generated keys, ids). An id is `<logical name>-id`, so a reference to another
 resource reads as that resource's name.
 
@@ -72,6 +72,8 @@ class Recorder(MockMonitor):
     def __init__(self, mocks: pulumi.runtime.Mocks, on_register: Callable[[Registered], None] | None = None) -> None:
         super().__init__(mocks)
         self.registered: list[Registered] = []
+        self.outputs: dict[str, dict[str, Any]] = {}
+        """component URN -> the outputs it registered (`register_outputs`), secrets unwrapped."""
         self.on_register = on_register
 
     def _record(self, request: Any, urn: str, *, read: bool) -> None:
@@ -100,6 +102,10 @@ class Recorder(MockMonitor):
         if request.type != "pulumi:pulumi:Stack":
             self._record(request, response.urn, read=False)
         return response
+
+    def RegisterResourceOutputs(self, request):
+        self.outputs[request.urn] = unwrap(rpc.deserialize_properties(request.outputs))[0]
+        return super().RegisterResourceOutputs(request)
 
     def ReadResource(self, request):
         response = super().ReadResource(request)

@@ -12,6 +12,7 @@ or `{"error": traceback}`. Anything else the worker prints goes to its stderr, w
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import queue
@@ -238,6 +239,9 @@ class _Progress:
 
 
 def _work() -> int:
+    # A worker plans once and exits without teardown: the cyclic collector would only walk objects that die with
+    # the process (plan_stack pauses it too; this keeps it off while the inventory is sent).
+    gc.disable()
     # The protocol owns the real stdout; anything else printed (by Pulumi, a provider SDK, a warning) goes to stderr.
     channel = os.fdopen(os.dup(sys.stdout.fileno()), "w", buffering=1, encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .. import collector
 from .errors import Location, Problem, SpecError, format_path
 from .models import Stack
 
@@ -157,6 +158,12 @@ def _line_col(text: str, position: int) -> tuple[int, int]:
 
 
 def load_text(text: str, file: str = "<string>") -> Stack:
+    """Load one stack document. Raises SpecError (never a traceback) for anything unusable."""
+    with collector.paused():  # composing and validating allocate a node and a model object per YAML value
+        return _load_text(text, file)
+
+
+def _load_text(text: str, file: str) -> Stack:
     data, source = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise SpecError(

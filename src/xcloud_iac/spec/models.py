@@ -592,7 +592,12 @@ class Issuer(Named):
     @property
     def host_path(self) -> str:
         """The issuer as IAM writes it in condition keys: the URL without scheme and trailing slash."""
-        return re.sub(r"^[a-z]+://", "", self.url).rstrip("/")
+        return issuer_host_path(self.url)
+
+
+def issuer_host_path(url: str) -> str:
+    """An issuer URL as IAM writes it in condition keys: without scheme and trailing slash."""
+    return re.sub(r"^[a-z]+://", "", url).rstrip("/")
 
 
 class Permission(Model):
