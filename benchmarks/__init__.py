@@ -1,6 +1,6 @@
 """Benchmarks of validation and planning at organisation scale (issue 5).
 
-    python -m benchmarks            # the full run, about 12 minutes on 2 cores
+    python -m benchmarks            # the full run, about 9 minutes on 2 cores
     python -m benchmarks --quick    # a smoke test, under a minute
     python -m benchmarks --help     # sizes, repeats, output files, plot
 

@@ -1,4 +1,4 @@
-"""Run the benchmarks: `python -m benchmarks` (about 12 minutes here), `python -m benchmarks --quick` (a smoke
+"""Run the benchmarks: `python -m benchmarks` (about 9 minutes here), `python -m benchmarks --quick` (a smoke
 test, under a minute). See benchmarks/__init__.py for what is measured, and docs/performance.md for a run."""
 
 from __future__ import annotations
