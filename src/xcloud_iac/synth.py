@@ -685,6 +685,12 @@ def _wildcard_action(role: dict, i: int) -> str:
     return "s3:*"
 
 
+def _unregistered_audience(role: dict, i: int) -> str:
+    """XC507: an audience the issuer's OIDC provider does not register."""
+    role["audience"] = f"team-{i}-api"
+    return role["audience"]
+
+
 def _plant_issuer(org: _Org, i: int) -> str:
     """XC503: an issuer URL over http."""
     issuer = org.pick([x for c in org.cells for x in c.doc["trust"]["issuers"]], "issuers")
@@ -766,6 +772,7 @@ PLANTABLE: dict[str, tuple[int, Callable[[_Org, int], str]]] = {
     "XC504": (1, _role_plant(_long_session)),
     "XC505": (1, _role_plant(_wildcard_action)),
     "XC506": (1, _plant_wif),
+    "XC507": (1, _role_plant(_unregistered_audience)),
     "XC601": (1, _ic_plant(_region_pair)),
     "XC602": (1, _ic_plant(_bandwidth)),
     "XC603": (1, _ic_plant(_critical)),

@@ -30,6 +30,7 @@ import pulumi_aws as aws
 from ..audit import audit_trust_policy
 from ..checks.identity.xc502_broad_subject import describe as wildcard_meaning
 from ..checks.identity.xc503_issuer import url_problem
+from ..checks.identity.xc507_audience_not_registered import iam_like
 from ..spec import catalog
 from ..spec import models as m
 from ..tags import aws_tags
@@ -199,6 +200,12 @@ class OidcTrustRole(pulumi.ComponentResource):
         for value in [args.audience, *args.subjects]:
             if value and (meaning := wildcard_meaning(value)) and "XC502" not in args.waivers:
                 problems.add(f"'{value}' matches {meaning}; list exact values or waive XC502 with a reason")
+        if args.provider_arn is None and args.client_ids and args.audience and "XC507" not in args.waivers:
+            problems.require(
+                any(iam_like(args.audience, client_id) for client_id in args.client_ids),
+                f"audience '{args.audience}' is not among the client ids of the provider it creates "
+                f"({', '.join(args.client_ids)}): STS would refuse every token; add it or waive XC507",
+            )
         problems.require(
             IAM_MIN_SESSION <= args.max_session_seconds <= IAM_MAX_SESSION,
             f"max_session_seconds {args.max_session_seconds} is outside IAM's {IAM_MIN_SESSION}..{IAM_MAX_SESSION}",
