@@ -190,17 +190,22 @@ def test_the_activation_key_is_a_secret_wherever_it_goes(mode, key: str, given_t
     assert leaks == {}
 
 
+def exports_of(mode, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], str]:
+    """What deploy() exports for the stack, and all of it as JSON once every output has resolved (run() waits)."""
+    exported: dict[str, Any] = {}
+    monkeypatch.setattr(pulumi, "export", exported.__setitem__)
+
+    def program() -> pulumi.Output[str]:
+        deploy(spec("dr-pair", mode))
+        return pulumi.Output.from_input(exported).apply(lambda values: json.dumps(values, sort_keys=True))
+
+    install()
+    return exported, run(program)
+
+
 def test_no_stack_export_carries_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
     for mode in (google_generates_the_key, aws_generates_the_key):
-        exported: dict[str, Any] = {}
-        monkeypatch.setattr(pulumi, "export", exported.__setitem__)
-
-        def program(mode=mode, exported=exported) -> pulumi.Output[str]:
-            deploy(spec("dr-pair", mode))
-            return pulumi.Output.from_input(exported).apply(lambda values: json.dumps(values, sort_keys=True))
-
-        install()
-        text = run(program)
+        exported, text = exports_of(mode, monkeypatch)
         assert exported and GOOGLE_KEY not in text and AWS_KEY not in text
 
 
