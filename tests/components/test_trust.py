@@ -135,15 +135,16 @@ def test_waived_wildcard_subject_gets_its_own_string_like_statement(recorder: Re
     [
         ({"audience": ""}, "an audience is required"),
         ({"subjects": []}, "at least one exact subject"),
-        ({"subjects": ["system:serviceaccount:*"]}, "every service account in every namespace"),
-        ({"subjects": ["*"]}, "every identity of the issuer"),
+        ({"subjects": ["system:serviceaccount:*"]}, "any service account in any namespace of the cluster"),
+        ({"subjects": ["*"]}, "'sub' matches anything"),
+        ({"audience": "sts.*"}, "audience 'sts.\\*' is a wildcard"),
         ({"issuer_url": "http://insecure.example.com"}, "is not https"),
         ({"max_session_seconds": 7200}, "waive XC504"),
         ({"permissions": [{"actions": ["s3:*"], "resources": ["arn:aws:s3:::b/*"]}]}, "allows every action"),
         ({"permissions": [{"actions": ["s3:GetObject"], "resources": ["*"]}]}, "resource '\\*'"),
         ({"client_ids": ["orders-api"]}, "audience 'sts.amazonaws.com' is not among the client ids"),
     ],
-    ids=["no-audience", "no-subject", "namespace-wildcard", "any-subject", "http", "long-session",
+    ids=["no-audience", "no-subject", "namespace-wildcard", "any-subject", "wildcard-audience", "http", "long-session",
          "wildcard-action", "wildcard-resource", "unregistered-audience"],
 )
 def test_open_or_broad_trust_is_refused_before_any_child(recorder: Recorder, changes: dict, message: str) -> None:

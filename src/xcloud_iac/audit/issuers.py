@@ -86,6 +86,16 @@ def parse_federated(value: str) -> Issuer | None:
     return Issuer(value, host_path, scheme, kind_of(host_path))
 
 
+def declared(url: str, kind: str) -> Issuer:
+    """An issuer a stack declares: its URL, and the kind its host shows - else the kind the stack gives it (a
+    self-hosted Kubernetes cluster's host shows nothing)."""
+    issuer = parse_federated(url)
+    assert issuer is not None  # only a SAML provider ARN gives None, and this is a URL
+    if issuer.kind == "generic" and kind in _LABELS:
+        return Issuer(issuer.raw, issuer.host_path, issuer.scheme, kind)
+    return issuer
+
+
 def has_wildcard(value: str) -> bool:
     return "*" in value or "?" in value
 
@@ -124,8 +134,10 @@ def explain_subject_pattern(issuer: Issuer, claim: str, pattern: str) -> str:
         match = re.match(r"^repo:([^/:]*)/?([^:]*)(?::(.*))?$", pattern)
         if match:
             org, repo, context = match.groups()
+            if org == "*":
+                return "any workflow in any repository of any organisation or user can assume this role"
             if has_wildcard(org):
-                return "any workflow in any repository of any organisation matching " f"'{org}' can assume this role"
+                return f"any workflow in any repository of any organisation matching '{org}' can assume this role"
             if not repo or has_wildcard(repo):
                 where = (
                     f"any repository of '{org}'" if repo in ("", "*")

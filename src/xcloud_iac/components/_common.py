@@ -109,11 +109,6 @@ def policy_document(statements: Iterable[Mapping[str, Any]]) -> str:
     return json.dumps({"Version": IAM_POLICY_VERSION, "Statement": list(statements)}, sort_keys=True)
 
 
-def has_wildcard(value: str) -> bool:
-    """IAM wildcards: '*' and '?' anywhere in a value."""
-    return "*" in value or "?" in value
-
-
 def to_strings(values: Iterable[object]) -> list[str]:
     """CIDRs, addresses and other spec values as strings, in their given order."""
     return [str(v) for v in values]

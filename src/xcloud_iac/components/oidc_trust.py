@@ -28,13 +28,13 @@ import pulumi
 import pulumi_aws as aws
 
 from ..audit import audit_trust_policy
-from ..checks.identity.xc502_broad_subject import describe as wildcard_meaning
+from ..audit import issuers as iss
 from ..checks.identity.xc503_issuer import url_problem
 from ..checks.identity.xc507_audience_not_registered import iam_like
 from ..spec import catalog
 from ..spec import models as m
 from ..tags import aws_tags
-from ._common import Problems, child_opts, has_wildcard, policy_document, stack_name
+from ._common import Problems, child_opts, policy_document, stack_name
 
 # IAM's bounds for a role's maximum session.
 IAM_MIN_SESSION, IAM_MAX_SESSION = 900, 43200
@@ -43,10 +43,10 @@ IAM_MIN_SESSION, IAM_MAX_SESSION = 900, 43200
 def trust_policy(provider_arn: str, issuer_url: str, audience: str, subjects: Sequence[str]) -> str:
     """The role's trust policy: web identities of the provider, with this audience and these subjects only."""
     host = m.issuer_host_path(issuer_url)
-    audience_operator = "StringLike" if has_wildcard(audience) else "StringEquals"
+    audience_operator = "StringLike" if iss.has_wildcard(audience) else "StringEquals"
     groups = (
-        ("ExactSubjects", "StringEquals", sorted(s for s in subjects if not has_wildcard(s))),
-        ("WaivedWildcardSubjects", "StringLike", sorted(s for s in subjects if has_wildcard(s))),
+        ("ExactSubjects", "StringEquals", sorted(s for s in subjects if not iss.has_wildcard(s))),
+        ("WaivedWildcardSubjects", "StringLike", sorted(s for s in subjects if iss.has_wildcard(s))),
     )
     statements = []
     for sid, operator, group in groups:
@@ -197,9 +197,15 @@ class OidcTrustRole(pulumi.ComponentResource):
         problems.require(problem is None, f"issuer URL '{args.issuer_url}' {problem}")
         problems.require(args.audience, "an audience is required: without it any token of the issuer is accepted")
         problems.require(args.subjects, "at least one exact subject is required")
-        for value in [args.audience, *args.subjects]:
-            if value and (meaning := wildcard_meaning(value)) and "XC502" not in args.waivers:
-                problems.add(f"'{value}' matches {meaning}; list exact values or waive XC502 with a reason")
+        if "XC502" not in args.waivers:
+            issuer = iss.declared(args.issuer_url, "generic")
+            for subject in args.subjects:
+                if iss.has_wildcard(subject):
+                    problems.add(f"subject '{subject}': {iss.explain_subject_pattern(issuer, 'sub', subject)}; "
+                                 "list exact subjects or waive XC502 with a reason")
+            problems.require(not iss.has_wildcard(args.audience or ""),
+                             f"audience '{args.audience}' is a wildcard, so tokens issued for other audiences are "
+                             "accepted; name it or waive XC502 with a reason")
         if args.provider_arn is None and args.client_ids and args.audience and "XC507" not in args.waivers:
             problems.require(
                 any(iam_like(args.audience, client_id) for client_id in args.client_ids),

@@ -1,29 +1,8 @@
 from __future__ import annotations
 
-import re
-
+from ...audit import issuers as iss
 from ..finding import Severity
 from ..registry import Rule, register
-
-# What a wildcard subject lets in, by the shape of the subject: (pattern, explanation).
-_SHAPES = (
-    (re.compile(r"^[*?]+$"), "every identity of the issuer"),
-    (re.compile(r"^system:serviceaccount:[*?]"), "every service account in every namespace"),
-    (re.compile(r"^system:serviceaccount:([^:*?]+):[*?]"), "every service account of namespace '{0}'"),
-    (re.compile(r"^repo:[*?]"), "every repository of every GitHub organisation and user"),
-    (re.compile(r"^repo:([^/*?]+)/[*?]"), "every repository of '{0}'"),
-    (re.compile(r"^repo:([^:*?]+):[*?]"), "every branch, tag, environment and pull request of '{0}'"),
-)
-
-
-def describe(value: str) -> str | None:
-    """What an IAM StringLike value with `*` or `?` matches, in words; None when it has no wildcard."""
-    if "*" not in value and "?" not in value:
-        return None
-    for pattern, words in _SHAPES:
-        if match := pattern.match(value):
-            return words.format(*match.groups())
-    return "more than one value (IAM wildcard)"
 
 
 @register
@@ -44,14 +23,17 @@ class BroadSubject(Rule):
 
     def check(self, topo):
         for role in topo.spec.trust.roles:
+            spec_issuer = topo.issuers.get(role.issuer)  # an undeclared one is XC503's
+            issuer = iss.declared(spec_issuer.url, spec_issuer.kind) if spec_issuer else iss.declared("", "generic")
             for i, subject in enumerate(role.subjects):
-                if (what := describe(subject)) is not None:
+                if iss.has_wildcard(subject):
+                    # the words `xcloud audit-trust` uses for the same pattern in a live trust policy
+                    meaning = iss.explain_subject_pattern(issuer, "sub", subject)
                     yield self.finding(
-                        topo, role,
-                        f"role '{role.name}' trusts subject '{subject}' of issuer '{role.issuer}': it matches {what}",
+                        topo, role, f"role '{role.name}' trusts subject '{subject}' of issuer '{role.issuer}': {meaning}",
                         field=("subjects", i),
                     )
-            if role.audience and describe(role.audience) is not None:
+            if role.audience and iss.has_wildcard(role.audience):
                 yield self.finding(
                     topo, role,
                     f"role '{role.name}' accepts audience '{role.audience}' from issuer '{role.issuer}': a wildcard, "
