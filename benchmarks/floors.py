@@ -24,7 +24,7 @@ from typing import Any
 import pulumi
 from pulumi import _types
 
-from xcloud_iac.plan.mocks import Mocks, Registered
+from xcloud_iac.plan.mocks import Mocks, Registered, install, run
 
 PACKAGES = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native", "gcp": "pulumi_gcp"}
 PROVIDER = "pulumi:providers:"
@@ -46,6 +46,13 @@ class Recorded:
         data = json.loads(text)
         resources = [Registered(**r | {"secret_inputs": set(r["secret_inputs"])}) for r in data["resources"]]
         return cls(resources, data["outputs"])
+
+
+def record(program: Callable[[], Any]) -> Recorded:
+    """What `program` registers under fresh plan mocks (plan/mocks)."""
+    _mocks, recorder = install()
+    run(program)
+    return Recorded(recorder.registered, recorder.outputs)
 
 
 class _Plain(pulumi.CustomResource):

@@ -140,17 +140,10 @@ def plan(job: dict) -> dict:
     plan_stack(synth.generate(10, seed=1).stack())  # import the provider SDKs (lazily loaded modules) before timing
     stack = synth.generate(job["networks"], seed=job["seed"]).stack()
     result, inventory = timed(lambda: plan_stack(stack), job["repeats"])
-    recorded = _record(lambda: deploy(stack, export=False))
+    recorded = floors.record(lambda: deploy(stack, export=False))
     Path(job["recorded"]).write_text(recorded.to_json())
     components = sum(1 for r in inventory.resources if not r.custom)
     return {**result, "resources": len(inventory.resources), "components": components, **_depth(recorded)}
-
-
-def _record(program: Callable[[], Any]) -> floors.Recorded:
-    """What `program` registers under the plan's mocks."""
-    _mocks, recorder = install()
-    run(program)
-    return floors.Recorded(recorder.registered, recorder.outputs)
 
 
 def _depth(recorded: floors.Recorded) -> dict:
@@ -173,14 +166,14 @@ def _depth(recorded: floors.Recorded) -> dict:
     return {"dependency_depth": nx.dag_longest_path_length(deps), "parent_depth": max(map(nesting, parents))}
 
 
-def floors_(job: dict) -> dict:
+def plan_floors(job: dict) -> dict:
     """The floors of a plan (floors.py): the same resources registered flat as bare CustomResources, and by the
     program one would write by hand with the provider SDKs - which must register exactly what the plan does. Both
     run with the cyclic collector paused, as plan_stack pauses it."""
     recorded = floors.Recorded.from_json(Path(job["recorded"]).read_text())
     out = {}
     for name, program in (("flat", floors.flat(recorded)), ("sdk", floors.sdk(recorded))):
-        _record(program)  # the SDK's first registrations of each type, before timing
+        floors.record(program)  # the SDK's first registrations of each type, before timing
 
         def register(program: Callable[[], Any] = program) -> int:
             install()
@@ -190,7 +183,7 @@ def floors_(job: dict) -> dict:
 
         result, count = timed(register, job["repeats"])
         out[name] = {**result, "resources": count}
-    differences = floors.differences(recorded, _record(floors.sdk(recorded)))
+    differences = floors.differences(recorded, floors.record(floors.sdk(recorded)))
     out["sdk"] |= {"identical": not differences, "differences": differences[:10]}
     return out
 
@@ -207,15 +200,15 @@ def cli_plan(job: dict) -> dict:
         command = [sys.executable, "-c", "from xcloud_iac.cli import main; main()",  # the `xcloud` script
                    "plan", str(spec), "--format", "json", "-o", str(out)]
 
-        def run() -> int:
+        def plan_once() -> int:
             return subprocess.run(command, capture_output=True, check=False).returncode
 
-        result, status = timed(run, job["repeats"])
+        result, status = timed(plan_once, job["repeats"])
         planned = json.loads(out.read_text()) if out.exists() else {}
     return {**result, "exit_status": status, "resources": len(planned.get("resources", []))}
 
 
-JOBS = {"checks": checks, "load": load, "baseline": baseline, "plan": plan, "floors": floors_, "cli_plan": cli_plan}
+JOBS = {"checks": checks, "load": load, "baseline": baseline, "plan": plan, "floors": plan_floors, "cli_plan": cli_plan}
 
 
 def main() -> None:

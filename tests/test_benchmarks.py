@@ -12,7 +12,6 @@ import pytest
 
 from benchmarks import floors
 from xcloud_iac import synth
-from xcloud_iac.plan.mocks import install, run
 from xcloud_iac.program import deploy
 from xcloud_iac.spec import load
 
@@ -37,17 +36,11 @@ def test_benchmarks_run_and_find_exactly_the_planted_conflicts(tmp_path: Path) -
     assert plan["met"] is True
 
 
-def _registered(program) -> floors.Recorded:
-    _mocks, recorder = install()
-    run(program)
-    return floors.Recorded(recorder.registered, recorder.outputs)
-
-
 @pytest.mark.parametrize("source", ["dr-pair", "cloud-wan", "alibaba-tencent", "synthetic"])
 def test_the_sdk_floor_registers_exactly_what_the_plan_registers(source: str) -> None:
     stack = synth.generate(30, seed=2).stack() if source == "synthetic" else load(ROOT / "stacks" / f"{source}.yaml")
-    plan = _registered(lambda: deploy(stack, export=False))
-    floor = _registered(floors.sdk(floors.Recorded.from_json(plan.to_json())))  # through the file format
+    plan = floors.record(lambda: deploy(stack, export=False))
+    floor = floors.record(floors.sdk(floors.Recorded.from_json(plan.to_json())))  # through the file format
     assert floors.differences(plan, floor) == []
     assert len(floor.resources) == len(plan.resources) > 50
     assert any(r.property_dependencies for r in floor.resources)  # a graph, not a flat list
@@ -57,12 +50,12 @@ def test_the_sdk_floor_registers_exactly_what_the_plan_registers(source: str) ->
 
 
 def test_a_floor_that_registers_something_else_is_caught() -> None:
-    plan = _registered(lambda: deploy(load(ROOT / "stacks" / "dr-pair.yaml"), export=False))
-    flat = _registered(floors.flat(plan))
+    plan = floors.record(lambda: deploy(load(ROOT / "stacks" / "dr-pair.yaml"), export=False))
+    flat = floors.record(floors.flat(plan))
     found = floors.differences(plan, flat)
     assert any("parent differs" in d for d in found) and any("property_dependencies differs" in d for d in found)
     assert any(d.endswith("only in the plan") for d in found)  # components are not registered as such
     changed = floors.Recorded.from_json(plan.to_json())
     vpc = next(r for r in changed.resources if r.type == "aws:ec2/vpc:Vpc")
     vpc.inputs["cidrBlock"] = "10.99.0.0/16"
-    assert floors.differences(plan, _registered(floors.sdk(changed))) == [f"aws:ec2/vpc:Vpc {vpc.name}: inputs differs"]
+    assert floors.differences(plan, floors.record(floors.sdk(changed))) == [f"aws:ec2/vpc:Vpc {vpc.name}: inputs differs"]

@@ -4,9 +4,9 @@ component and deploy() tests use.
 `Recorder` is a MockMonitor: besides answering like the stock one, it keeps what the engine receives for each
 resource - type token, logical name, parent URN, inputs (camelCase, secrets unwrapped, with the names of the secret
 ones), the options the engine sees (protect, additional secret outputs, dependencies) and which resource each input
-takes its value from (property dependencies) - and the outputs each component registers. `Mocks` echoes inputs and fills in the outputs a provider would
-compute that the components read (ARNs, generated keys, ids). An id is `<logical name>-id`, so a reference to another
-resource reads as that resource's name.
+takes its value from (property dependencies) - and the outputs each component registers. `Mocks` echoes inputs and
+fills in the outputs a provider would compute that the components read (ARNs, generated keys, ids). An id is
+`<logical name>-id`, so a reference to another resource reads as that resource's name.
 
 `install()` gives fresh mocks for one program: it resets Pulumi's runtime settings (monitor, engine, root stack), so
 runs in one process do not see each other. `run(program)` runs `program` under `@pulumi.runtime.test`, which waits
