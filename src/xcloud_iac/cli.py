@@ -178,6 +178,31 @@ def plan(
     raise typer.Exit({"planned": EXIT_OK, "refused": EXIT_FINDINGS, "unusable": EXIT_INPUT}[result.status])
 
 
+@app.command("policy-config")
+def policy_config(
+    spec: Annotated[Path, typer.Argument(help="The stack file whose deployment the policy pack will judge.")],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the config to a file.")] = None,
+) -> None:
+    """The policy pack's config for a stack (for `pulumi preview --policy-pack-config`): each spec waiver of a rule
+    a policy enforces, as that policy's waiver of the resources the waived object registers, and the stack's Direct
+    Connect allow-list. The resources' names come from an offline plan. Exit 1: the plan is refused."""
+    from .plan.policy_config import policy_config as config_of
+    from .plan.render import render_plan_table
+    from .plan.runner import plan_source
+    from .plan.sources import head_source
+
+    source = head_source(spec)
+    if source is None:
+        sys.stderr.write(f"error: {spec}: no such file\n")
+        raise typer.Exit(EXIT_INPUT)
+    result = plan_source(source)
+    if result.inventory is None or result.checked.stack is None:
+        sys.stderr.write(render_plan_table(result))
+        raise typer.Exit(EXIT_INPUT if result.status == "unusable" else EXIT_FINDINGS)
+    config = config_of(result.checked.stack, result.inventory)
+    _emit((json.dumps(config, indent=2) + "\n").encode(), output)
+
+
 class DiffFormat(StrEnum):
     markdown = "markdown"
     json = "json"
