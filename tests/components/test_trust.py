@@ -153,6 +153,13 @@ def test_open_or_broad_trust_is_refused_before_any_child(recorder: Recorder, cha
     assert recorder.registered == []
 
 
+def test_a_saml_arn_for_an_issuer_is_refused_with_every_problem(recorder: Recorder) -> None:
+    args = role_args(issuer_url="arn:aws:iam::111122223333:saml-provider/corp", subjects=["repo:*"])
+    with pytest.raises(ComponentArgsError, match="is not https.*subject 'repo:\\*': every subject matching"):
+        run(lambda: OidcTrustRole("reader", args))
+    assert recorder.registered == []
+
+
 def test_the_created_provider_registers_the_audience(recorder: Recorder) -> None:
     run(lambda: OidcTrustRole("reader", role_args(client_ids=["orders-api", "sts.amazonaws.com"])))
     provider = recorder.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider")

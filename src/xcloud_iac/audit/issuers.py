@@ -89,8 +89,7 @@ def parse_federated(value: str) -> Issuer | None:
 def declared(url: str, kind: str) -> Issuer:
     """An issuer a stack declares: its URL, and the kind its host shows - else the kind the stack gives it (a
     self-hosted Kubernetes cluster's host shows nothing)."""
-    issuer = parse_federated(url)
-    assert issuer is not None  # only a SAML provider ARN gives None, and this is a URL
+    issuer = parse_federated(url) or Issuer(url, "", "", "generic")  # None: a SAML provider ARN, not a URL at all
     if issuer.kind == "generic" and kind in _LABELS:
         return Issuer(issuer.raw, issuer.host_path, issuer.scheme, kind)
     return issuer
