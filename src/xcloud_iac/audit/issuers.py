@@ -99,6 +99,12 @@ def has_wildcard(value: str) -> bool:
     return "*" in value or "?" in value
 
 
+def iam_like(pattern: str, value: str) -> bool:
+    """IAM's StringLike: `*` matches any run of characters, `?` any one character, everything else itself."""
+    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.fullmatch(regex, value, re.DOTALL) is not None
+
+
 def anyone_phrase(issuer: Issuer) -> str:
     """Who can assume a role when the subject is not constrained at all."""
     if issuer.kind == "github":

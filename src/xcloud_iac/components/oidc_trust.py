@@ -30,7 +30,6 @@ import pulumi_aws as aws
 from ..audit import audit_trust_policy
 from ..audit import issuers as iss
 from ..checks.identity.xc503_issuer import url_problem
-from ..checks.identity.xc507_audience_not_registered import iam_like
 from ..spec import catalog
 from ..spec import models as m
 from ..tags import aws_tags
@@ -208,7 +207,7 @@ class OidcTrustRole(pulumi.ComponentResource):
                              "accepted; name it or waive XC502 with a reason")
         if args.provider_arn is None and args.client_ids and args.audience and "XC507" not in args.waivers:
             problems.require(
-                any(iam_like(args.audience, client_id) for client_id in args.client_ids),
+                any(iss.iam_like(args.audience, client_id) for client_id in args.client_ids),
                 f"audience '{args.audience}' is not among the client ids of the provider it creates "
                 f"({', '.join(args.client_ids)}): STS would refuse every token; add it or waive XC507",
             )

@@ -1,15 +1,8 @@
 from __future__ import annotations
 
-import re
-
+from ...audit.issuers import iam_like
 from ..finding import Severity
 from ..registry import Rule, register
-
-
-def iam_like(pattern: str, value: str) -> bool:
-    """IAM's StringLike: `*` matches any run of characters, `?` any one character, everything else itself."""
-    regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
-    return re.fullmatch(regex, value, re.DOTALL) is not None
 
 
 @register
