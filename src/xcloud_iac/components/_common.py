@@ -6,11 +6,13 @@ the same in every component, and a test can check them by looking at what the en
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 
@@ -38,6 +40,11 @@ class ComponentArgsError(ValueError):
         super().__init__(f"{component}: " + "; ".join(self.problems))
 
 
+class DeferredArgsError(ComponentArgsError, pulumi.RunError):
+    """Arguments that arrived as Outputs (from a StackReference, another resource) and, once known, are
+    inconsistent. A RunError, so `pulumi up` fails with the message alone, not a traceback of the program."""
+
+
 class Problems:
     """Collects argument problems so a component reports all of them at once, then raises before any child."""
 
@@ -57,15 +64,66 @@ class Problems:
             raise ComponentArgsError(self.component, self.items)
 
 
+ArgsT = TypeVar("ArgsT")
+
+
+def is_known(value: object) -> bool:
+    """Whether a component input is a plain value all through (no Output or awaitable inside a list or dict)."""
+    if isinstance(value, pulumi.Output) or inspect.isawaitable(value):
+        return False
+    if isinstance(value, Mapping):
+        return all(is_known(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return all(is_known(v) for v in value)
+    return True
+
+
+def checked_args(args: ArgsT, fields: Sequence[str], validate: Callable[[ArgsT], object]) -> pulumi.Output[ArgsT]:
+    """`args` with `fields` resolved, after `validate` accepted them.
+
+    When every field is a plain value, `validate` runs now: a problem raises before the component registers
+    anything. A field given as a `pulumi.Input` (a StackReference output, another resource's attribute) is checked
+    when its value is known, with the same message: logged as an error and raised (DeferredArgsError), which
+    fails the deployment and stops every resource that takes a checked value. During a
+    preview an unknown value is not checked (Pulumi does not run the check until the value exists)."""
+    values = {name: getattr(args, name) for name in fields}
+    if is_known(values):
+        validate(args)
+        return pulumi.Output.from_input(args)  # type: ignore[arg-type]
+
+    def lists(value: Any) -> Any:  # Output.from_input looks into lists and dicts, not tuples
+        if isinstance(value, (list, tuple)):
+            return [lists(v) for v in value]
+        return {k: lists(v) for k, v in value.items()} if isinstance(value, Mapping) else value
+
+    def resolve(plain: dict[str, Any]) -> ArgsT:
+        resolved = dataclasses.replace(args, **plain)  # type: ignore[type-var]
+        try:
+            validate(resolved)
+        except ComponentArgsError as exc:
+            error = DeferredArgsError(exc.component, exc.problems)
+            # logged as an error of the deployment, so `pulumi up` shows the message on its own and fails
+            # even where the SDK reports the exception wrapped in the input that could not be resolved
+            pulumi.log.error(str(error))
+            raise error from None
+        return resolved
+
+    return pulumi.Output.from_input(lists(values)).apply(resolve)  # type: ignore[arg-type]
+
+
 def child_opts(
     parent: pulumi.Resource,
     *,
-    protect: bool = False,
+    protect: bool | None = None,
     secret_outputs: Sequence[str] = (),
     depends_on: Sequence[pulumi.Resource] = (),
 ) -> pulumi.ResourceOptions:
-    """The options of every child resource: parented to its component, optionally protected from deletion, and
-    with `secret_outputs` (camelCase, as the engine names them) kept secret in state where the provider does not."""
+    """The options of every child resource: parented to its component, and with `secret_outputs` (camelCase, as
+    the engine names them) kept secret in state where the provider does not.
+
+    Everything else is inherited from the component as Pulumi users expect: `protect` (unless given here),
+    `providers` and the aliases of a renamed component. Only critical resources (interconnect, gateways, hubs) pass
+    `protect`: the spec's value (protected by default) then overrides the component's option."""
     return pulumi.ResourceOptions(
         parent=parent,
         protect=protect,

@@ -33,7 +33,7 @@ from ..checks.identity.xc503_issuer import url_problem
 from ..spec import catalog
 from ..spec import models as m
 from ..tags import aws_tags
-from ._common import Problems, child_opts, policy_document, stack_name
+from ._common import Problems, checked_args, child_opts, policy_document, stack_name
 
 # IAM's bounds for a role's maximum session.
 IAM_MIN_SESSION, IAM_MAX_SESSION = 900, 43200
@@ -76,16 +76,21 @@ def permission_policy(permissions: Sequence[m.Permission]) -> str:
     )
 
 
+def _permissions(raw: Sequence[m.Permission | Mapping[str, Any]]) -> list[m.Permission]:
+    """Permission statements as spec models (they were validated by `OidcTrustRole.validate`)."""
+    return [p if isinstance(p, m.Permission) else m.Permission.model_validate(p) for p in raw]
+
+
 def _oidc_provider(
-    parent: pulumi.Resource, name: str, *, url: str, client_ids: Sequence[str], thumbprints: Sequence[str],
-    tags: Mapping[str, str],
+    parent: pulumi.Resource, name: str, *, url: pulumi.Input[str], client_ids: pulumi.Input[Sequence[str]],
+    thumbprints: pulumi.Input[Sequence[str]], tags: Mapping[str, str],
 ) -> aws.iam.OpenIdConnectProvider:
     return aws.iam.OpenIdConnectProvider(
         f"{name}-provider",
         url=url,
-        client_id_lists=sorted(client_ids),
+        client_id_lists=pulumi.Output.from_input(client_ids).apply(sorted),
         # AWS verifies the issuer's certificate itself for well-known CAs; thumbprints are optional
-        thumbprint_lists=sorted(thumbprints) or None,
+        thumbprint_lists=pulumi.Output.from_input(thumbprints).apply(lambda t: sorted(t) or None),
         tags=dict(tags),
         opts=child_opts(parent),
     )
@@ -93,10 +98,10 @@ def _oidc_provider(
 
 @dataclass
 class OidcIssuerArgs:
-    url: str
-    client_ids: Sequence[str]
+    url: pulumi.Input[str]
+    client_ids: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Audiences the IAM OIDC provider accepts (e.g. sts.amazonaws.com)."""
-    thumbprints: Sequence[str] = ()
+    thumbprints: pulumi.Input[Sequence[pulumi.Input[str]]] = ()
     stack: str | None = None
 
 
@@ -106,10 +111,10 @@ class OidcIssuer(pulumi.ComponentResource):
     provider_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: OidcIssuerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self.validate(name, args)
+        checked = checked_args(args, ("url", "client_ids", "thumbprints"), lambda a: self.validate(name, a))
         super().__init__("xcloud:trust:OidcIssuer", name, None, opts)
         provider = _oidc_provider(
-            self, name, url=args.url, client_ids=args.client_ids, thumbprints=args.thumbprints,
+            self, name, url=checked.url, client_ids=checked.client_ids, thumbprints=checked.thumbprints,
             tags=aws_tags(stack_name(args.stack), "issuer", name, name=name),
         )
         self.provider_arn = provider.arn
@@ -118,7 +123,7 @@ class OidcIssuer(pulumi.ComponentResource):
     @staticmethod
     def validate(name: str, args: OidcIssuerArgs) -> None:
         problems = Problems(f"OidcIssuer '{name}'")
-        problem = url_problem(args.url)
+        problem = url_problem(args.url)  # type: ignore[arg-type]
         problems.require(problem is None, f"issuer URL '{args.url}' {problem}")
         problems.require(args.client_ids, "an IAM OIDC provider needs at least one client id (audience)")
         problems.raise_if_any()
@@ -126,18 +131,22 @@ class OidcIssuer(pulumi.ComponentResource):
 
 @dataclass
 class OidcTrustRoleArgs:
-    issuer_url: str
-    audience: str
-    subjects: Sequence[str]
+    """Every value a team may take from another stack (issuer URL, audience, subjects, provider ARN, the
+    resources of a permission) accepts a `pulumi.Input`; the checks run when the value is known."""
+
+    issuer_url: pulumi.Input[str]
+    audience: pulumi.Input[str]
+    subjects: pulumi.Input[Sequence[pulumi.Input[str]]]
     """Exact 'sub' claims allowed (e.g. system:serviceaccount:ns:sa, repo:org/repo:ref:refs/heads/main)."""
     permissions: Sequence[m.Permission | Mapping[str, Any]] = ()
     """Inline permission statements: actions, resources, optional conditions."""
     max_session_seconds: int = catalog.MAX_SESSION_SECONDS
     provider_arn: pulumi.Input[str] | None = None
-    """An existing IAM OIDC provider for the issuer; None creates one."""
-    client_ids: Sequence[str] = ()
+    """An existing IAM OIDC provider for the issuer (e.g. the platform stack's `oidcProviderArns` output); None
+    creates one. AWS allows one provider per issuer URL in an account, so a team reuses the platform's."""
+    client_ids: pulumi.Input[Sequence[pulumi.Input[str]]] = ()
     """Audiences of a created provider (default: the audience)."""
-    thumbprints: Sequence[str] = ()
+    thumbprints: pulumi.Input[Sequence[pulumi.Input[str]]] = ()
     waivers: Mapping[str, str] = field(default_factory=dict)
     """Rule id -> reason, as in the spec's `ignore`: XC502 admits wildcard subjects, XC504 sessions over an hour,
     XC505 wildcard actions or resources."""
@@ -145,39 +154,48 @@ class OidcTrustRoleArgs:
     stack: str | None = None
 
 
+# the fields the checks read: given as Outputs, they are checked once known
+_ROLE_CHECKED = ("issuer_url", "audience", "subjects", "permissions", "client_ids")
+
+
 class OidcTrustRole(pulumi.ComponentResource):
     role_arn: pulumi.Output[str]
     role_name: pulumi.Output[str]
     provider_arn: pulumi.Output[str]
     trust_policy: pulumi.Output[str]
-    permission_policy: str | None
+    permission_policy: pulumi.Output[str] | None
 
     def __init__(self, name: str, args: OidcTrustRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        permissions = self.validate(name, args)
+        checked = checked_args(args, _ROLE_CHECKED, lambda a: self.validate(name, a))
         super().__init__("xcloud:trust:OidcTrustRole", name, None, opts)
         stack = stack_name(args.stack)
         tags = aws_tags(stack, "role", name, name=name)
 
         if args.provider_arn is None:
             provider_arn = _oidc_provider(
-                self, name, url=args.issuer_url, client_ids=args.client_ids or [args.audience],
+                self, name, url=checked.issuer_url,
+                client_ids=checked.apply(lambda a: list(a.client_ids) or [a.audience]),
                 thumbprints=args.thumbprints, tags=tags,
             ).arn
         else:
             provider_arn = pulumi.Output.from_input(args.provider_arn)
 
-        self.trust_policy = provider_arn.apply(
-            lambda arn: trust_policy(arn, args.issuer_url, args.audience, args.subjects)
+        self.trust_policy = pulumi.Output.all(checked, provider_arn).apply(
+            lambda both: trust_policy(both[1], both[0].issuer_url, both[0].audience, both[0].subjects)
         )
         role = aws.iam.Role(
             f"{name}-role",
             assume_role_policy=self.trust_policy,
             max_session_duration=args.max_session_seconds,
-            description=args.description or f"xcloud {stack}: assumed with tokens of {args.issuer_url}",
+            description=args.description or checked.apply(
+                lambda a: f"xcloud {stack}: assumed with tokens of {a.issuer_url}"),
             tags=tags,
             opts=child_opts(self),
         )
-        self.permission_policy = permission_policy(permissions) if permissions else None
+        # how many statements there are is known now; only their values may come later
+        self.permission_policy = (
+            checked.apply(lambda a: permission_policy(_permissions(a.permissions))) if args.permissions else None
+        )
         if self.permission_policy is not None:
             aws.iam.RolePolicy(f"{name}-permissions", role=role.id, policy=self.permission_policy,
                                opts=child_opts(self))

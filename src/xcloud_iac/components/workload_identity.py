@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_gcp as gcp
 
-from ._common import Problems, child_opts, stack_name
+from ._common import Problems, checked_args, child_opts, stack_name
 
 WORKLOAD_IDENTITY_USER = "roles/iam.workloadIdentityUser"
 
@@ -38,15 +38,18 @@ _POOL_ID = re.compile(r"^[a-z0-9-]{4,32}$")
 
 @dataclass
 class GcpWorkloadIdentityForAwsArgs:
-    project: str
+    """The project, the AWS account, the condition and the service account accept a `pulumi.Input` (e.g. from a
+    StackReference); they are checked when known. Role names name resources, so they are plain strings."""
+
+    project: pulumi.Input[str]
     pool_id: str
     provider_id: str
-    aws_account_id: str
-    attribute_condition: str | None
+    aws_account_id: pulumi.Input[str]
+    attribute_condition: pulumi.Input[str] | None
     """CEL condition on the AWS identity, e.g. attribute.aws_role == 'arn:aws:sts::1111:assumed-role/replicator'."""
     aws_roles: Sequence[str] = ()
     """AWS role names that may impersonate the service account."""
-    service_account: str | None = None
+    service_account: pulumi.Input[str] | None = None
     """Email of the service account the roles impersonate."""
     waivers: Mapping[str, str] = field(default_factory=dict)
     """Rule id -> reason: XC506 admits a provider without an attribute condition."""
@@ -62,16 +65,18 @@ class GcpWorkloadIdentityForAws(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GcpWorkloadIdentityForAwsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        self.validate(name, args)
+        checked = checked_args(args, ("aws_account_id", "attribute_condition", "service_account"),
+                               lambda a: self.validate(name, a))
         super().__init__("xcloud:trust:GcpWorkloadIdentityForAws", name, None, opts)
         stack = stack_name(args.stack)
+        account = checked.aws_account_id
 
         pool = gcp.iam.WorkloadIdentityPool(
             f"{name}-pool",
             project=args.project,
             workload_identity_pool_id=args.pool_id,
             display_name=args.pool_id,
-            description=f"xcloud {stack}: AWS account {args.aws_account_id}",
+            description=pulumi.Output.concat(f"xcloud {stack}: AWS account ", account),
             opts=child_opts(self),
         )
         provider = gcp.iam.WorkloadIdentityPoolProvider(
@@ -80,22 +85,23 @@ class GcpWorkloadIdentityForAws(pulumi.ComponentResource):
             workload_identity_pool_id=pool.workload_identity_pool_id,
             workload_identity_pool_provider_id=args.provider_id,
             display_name=args.provider_id,
-            aws={"account_id": args.aws_account_id},
+            aws={"account_id": account},
             attribute_mapping=ATTRIBUTE_MAPPING,
-            attribute_condition=args.attribute_condition,
+            attribute_condition=checked.attribute_condition,
             opts=child_opts(self),
         )
 
         self.principal_sets = {}
         for role in sorted(args.aws_roles):
             # pool.name is projects/<project-number>/locations/global/workloadIdentityPools/<pool>
-            member = pool.name.apply(
-                lambda pool_name, role=role: f"principalSet://iam.googleapis.com/{pool_name}/attribute.aws_role/"
-                f"arn:aws:sts::{args.aws_account_id}:assumed-role/{role}"
+            member = pulumi.Output.concat(
+                "principalSet://iam.googleapis.com/", pool.name, "/attribute.aws_role/arn:aws:sts::", account,
+                f":assumed-role/{role}",
             )
             gcp.serviceaccount.IAMMember(
                 f"{name}-{role}",
-                service_account_id=f"projects/{args.project}/serviceAccounts/{args.service_account}",
+                service_account_id=pulumi.Output.concat(
+                    "projects/", args.project, "/serviceAccounts/", checked.service_account),
                 role=WORKLOAD_IDENTITY_USER,
                 member=member,
                 opts=child_opts(self),
@@ -110,7 +116,8 @@ class GcpWorkloadIdentityForAws(pulumi.ComponentResource):
     @staticmethod
     def validate(name: str, args: GcpWorkloadIdentityForAwsArgs) -> None:
         problems = Problems(f"GcpWorkloadIdentityForAws '{name}'")
-        problems.require(re.fullmatch(r"\d{12}", args.aws_account_id), "aws_account_id is 12 digits")
+        problems.require(re.fullmatch(r"\d{12}", str(args.aws_account_id)),
+                         f"aws_account_id '{args.aws_account_id}' is not 12 digits")
         for what, value in (("pool_id", args.pool_id), ("provider_id", args.provider_id)):
             problems.require(_POOL_ID.match(value) and not value.startswith("gcp-"),
                              f"{what} '{value}': 4-32 lower-case letters, digits or '-', not starting with 'gcp-'")

@@ -1,0 +1,146 @@
+"""Component inputs given as `pulumi.Output`s, as a team stack takes them from a StackReference: the resources get
+the resolved values, and the same checks that reject plain values reject them once known."""
+
+from __future__ import annotations
+
+import gc
+import json
+import logging
+
+import pulumi
+import pytest
+
+from xcloud_iac.components import (
+    GcpWorkloadIdentityForAws,
+    GcpWorkloadIdentityForAwsArgs,
+    OidcIssuer,
+    OidcIssuerArgs,
+    OidcTrustRole,
+    OidcTrustRoleArgs,
+)
+from xcloud_iac.components._common import ComponentArgsError as ArgsError
+from xcloud_iac.components._common import is_known
+
+from .mocks import Recorder, install, run
+
+ROLE = "aws:iam/role:Role"
+PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
+GKE = "https://container.googleapis.com/v1/projects/dr-project/locations/us-east4/clusters/dr"
+PLATFORM_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/container.googleapis.com/v1/projects/dr-project/" \
+                    "locations/us-east4/clusters/dr"
+
+
+def out(value: object) -> pulumi.Output:
+    """A value as a StackReference hands it over: an Output (secret, as `get_output` of a secret is)."""
+    return pulumi.Output.secret(value)
+
+
+class Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def failing(program) -> tuple[Recorder, str, list[str]]:
+    """Run a program that must fail once its Outputs resolve: what was registered, the error the run ends with,
+    and the errors logged to the deployment."""
+    errors = Errors()
+    logger = logging.getLogger("xcloud-test-inputs")
+    logger.addHandler(errors)
+    _mocks, recorder = install(logger=logger)
+    try:
+        with pytest.raises(Exception) as caught:
+            run(program)
+    finally:
+        logger.removeHandler(errors)
+        # the futures that depended on the failed value are collected now, not during interpreter shutdown
+        gc.collect()
+    return recorder, str(caught.value), errors.messages
+
+
+def test_is_known_looks_inside_lists_and_dicts() -> None:
+    assert is_known({"a": ["x", ("y",)], "b": 1})
+    assert not is_known(["x", pulumi.Output.from_input("y")])
+    assert not is_known({"a": {"b": pulumi.Output.from_input("y")}})
+
+
+def test_role_from_outputs_gets_resolved_values(recorder: Recorder) -> None:
+    def program():
+        role = OidcTrustRole("reader", OidcTrustRoleArgs(
+            issuer_url=out(GKE), audience=out("sts.amazonaws.com"),
+            subjects=[out("system:serviceaccount:orders:orders-api"), "system:serviceaccount:orders:batch"],
+            permissions=[{"actions": ["s3:GetObject"], "resources": [out("arn:aws:s3:::orders/*")]}],
+            provider_arn=out(PLATFORM_PROVIDER),
+        ))
+        return role.trust_policy
+
+    trust = json.loads(run(program))
+    assert not recorder.of_type(PROVIDER), "the platform's provider is reused, not created again"
+    host = GKE.removeprefix("https://")
+    statement = trust["Statement"][0]
+    assert statement["Principal"] == {"Federated": PLATFORM_PROVIDER}
+    assert statement["Condition"]["StringEquals"] == {
+        f"{host}:aud": "sts.amazonaws.com",
+        f"{host}:sub": ["system:serviceaccount:orders:batch", "system:serviceaccount:orders:orders-api"],
+    }
+    role = recorder.one(ROLE)
+    assert json.loads(role.inputs["assumeRolePolicy"]) == trust
+    assert role.inputs["description"].endswith(GKE)
+    policy = json.loads(recorder.one("aws:iam/rolePolicy:RolePolicy").inputs["policy"])
+    assert policy["Statement"][0]["Resource"] == ["arn:aws:s3:::orders/*"]
+
+
+def test_issuer_url_from_output_creates_provider(recorder: Recorder) -> None:
+    run(lambda: OidcIssuer("gke", OidcIssuerArgs(url=out(GKE), client_ids=[out("sts.amazonaws.com")])))
+    provider = recorder.one(PROVIDER)
+    assert provider.inputs["url"] == GKE
+    assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
+
+
+@pytest.mark.parametrize("field, value, expected", [
+    ("audience", "*", "audience '*' is a wildcard"),
+    ("subjects", ["system:serviceaccount:*"], "waive XC502"),
+    ("issuer_url", "http://insecure.example.com", "issuer URL 'http://insecure.example.com'"),
+])
+def test_role_output_checked_when_known(field: str, value: object, expected: str) -> None:
+    args = {"issuer_url": GKE, "audience": "sts.amazonaws.com", "subjects": ["system:serviceaccount:a:b"],
+            "provider_arn": PLATFORM_PROVIDER, field: out(value)}
+    recorder, error, logged = failing(lambda: OidcTrustRole("reader", OidcTrustRoleArgs(**args)))
+    assert "OidcTrustRole 'reader': " in error and expected in error
+    assert len(logged) == 1 and logged[0].startswith("OidcTrustRole 'reader': ") and expected in logged[0]
+    assert not recorder.of_type(ROLE), "the role takes the checked values, so it is never registered"
+
+
+def test_plain_values_still_fail_before_registration(recorder: Recorder) -> None:
+    with pytest.raises(ArgsError, match="audience '\\*' is a wildcard"):
+        run(lambda: OidcTrustRole("reader", OidcTrustRoleArgs(GKE, "*", ["system:serviceaccount:a:b"])))
+    assert recorder.registered == []
+
+
+def test_workload_identity_from_outputs(recorder: Recorder) -> None:
+    condition = "attribute.aws_role == 'arn:aws:sts::111122223333:assumed-role/replicator'"
+    run(lambda: GcpWorkloadIdentityForAws("aws-callers", GcpWorkloadIdentityForAwsArgs(
+        project=out("dr-project"), pool_id="aws-callers", provider_id="aws-prod",
+        aws_account_id=out("111122223333"), attribute_condition=out(condition),
+        aws_roles=["replicator"], service_account=out("replicator@dr-project.iam.gserviceaccount.com"),
+    )))
+    provider = recorder.one("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")
+    assert provider.inputs["aws"] == {"accountId": "111122223333"}
+    assert provider.inputs["attributeCondition"] == condition
+    member = recorder.one("gcp:serviceaccount/iAMMember:IAMMember")
+    assert member.inputs["serviceAccountId"] == (
+        "projects/dr-project/serviceAccounts/replicator@dr-project.iam.gserviceaccount.com")
+    assert member.inputs["member"].endswith("/attribute.aws_role/arn:aws:sts::111122223333:assumed-role/replicator")
+
+
+def test_workload_identity_account_checked_when_known() -> None:
+    recorder, error, logged = failing(lambda: GcpWorkloadIdentityForAws("aws-callers", GcpWorkloadIdentityForAwsArgs(
+        project="dr-project", pool_id="aws-callers", provider_id="aws-prod", aws_account_id=out("*"),
+        attribute_condition="attribute.aws_account == '111122223333'",
+    )))
+    assert logged == ["GcpWorkloadIdentityForAws 'aws-callers': aws_account_id '*' is not 12 digits"]
+    assert "aws_account_id '*' is not 12 digits" in error
+    assert not recorder.of_type("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")
