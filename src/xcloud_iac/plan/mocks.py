@@ -49,6 +49,10 @@ class Registered:
     read: bool = False
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     """input name -> URNs of the resources whose outputs the input is built from."""
+    provider: str = ""
+    """The provider reference (`<provider URN>::<id>`) the engine receives; "" for the default provider."""
+    aliases: list[str] = field(default_factory=list)
+    """Logical names this resource had before (aliases with a name), oldest first."""
 
     @property
     def parent_name(self) -> str:
@@ -92,6 +96,8 @@ class Recorder(MockMonitor):
             dependencies=list(getattr(request, "dependencies", []) or []),
             custom=read or bool(request.custom), read=read,
             property_dependencies={k: sorted(v.urns) for k, v in deps.items() if v.urns},
+            provider=str(getattr(request, "provider", "") or ""),
+            aliases=[a.spec.name for a in getattr(request, "aliases", []) or [] if a.HasField("spec") and a.spec.name],
         )
         self.registered.append(resource)
         if self.on_register is not None:
