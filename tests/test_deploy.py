@@ -16,7 +16,7 @@ import yaml
 from components import lint
 from components.mocks import Mocks, Recorder, install, run
 
-from xcloud_iac.program import OUTPUT_KEYS, DeploymentBlocked, deploy
+from xcloud_iac.program import OUTPUT_KEYS, DeploymentBlocked, deploy, output_contract_markdown
 from xcloud_iac.spec import load, load_text
 
 ROOT = Path(__file__).parents[1]
@@ -270,6 +270,23 @@ def test_stack_outputs_for_team_stacks(mocked, monkeypatch: pytest.MonkeyPatch) 
     assert outputs["networkIds"] == {"aws-prod": "aws-prod-vpc-id", "gcp-dr": "gcp-dr-network-id"}
     assert outputs["dxGatewayIds"] == {"use1-gcp": "use1-gcp-dxgw-id"}
     assert list(outputs["workloadIdentityProviders"]) == ["aws-to-gcp"]
+    # what a team stack needs to reuse, not recreate: the issuer's provider, subnets, the inbound resolver
+    [issuer] = load(STACKS / "dr-pair.yaml").trust.issuers
+    assert outputs["oidcIssuerUrls"] == {issuer.name: issuer.url}
+    host_path = issuer.url.removeprefix("https://")
+    assert outputs["oidcProviderArns"] == {issuer.name: f"arn:aws:iam::123456789012:oidc-provider/{host_path}"}
+    assert outputs["resolverInboundAddresses"] == {"use1-inbound": ["10.10.1.10", "10.10.2.10"]}
+    spec = load(STACKS / "dr-pair.yaml")
+    assert {net: sorted(ids) for net, ids in outputs["subnetIds"].items()} == {
+        n.name: sorted(s.name for s in n.subnets) for n in spec.networks if n.subnets
+    }
+    assert all(isinstance(i, str) and i for ids in outputs["subnetIds"].values() for i in ids.values())
+
+
+def test_output_contract_documented() -> None:
+    """docs/outputs.md is generated from OUTPUT_CONTRACT; regenerate with
+    python -c 'from xcloud_iac.program import output_contract_markdown as o; print(o(), end="")' > docs/outputs.md"""
+    assert (ROOT / "docs" / "outputs.md").read_text() == output_contract_markdown()
 
 
 PEERED = """

@@ -34,9 +34,61 @@ Node = tuple[str, str]  # (kind, key), e.g. ("hub", "tgw-use1")
 _RANK = {"network": 0, "hub": 1, "interconnect": 2, "link": 2, "resolver": 3, "cloud_dns": 3, "issuer": 4,
          "role": 5, "workload_identity": 5, "monitoring": 6}
 
-OUTPUT_KEYS = ("dxGatewayIds", "hubIds", "networkIds", "resolverEndpointIds", "resolverRuleIds", "roleArns",
-               "routeTableIds", "workloadIdentityProviders")
 
+
+@dataclass(frozen=True)
+class StackOutput:
+    """One output of the platform stack, as team stacks read it with `StackReference.get_output(name)`."""
+
+    name: str
+    type: str
+    """The value's shape, keyed by spec names."""
+    description: str
+
+
+# The platform stack's output contract. Every key is exported, present (possibly empty) even when the stack has
+# nothing of its kind, and keyed by spec names, so a team stack's reference never breaks on a missing key. Keys
+# and shapes are stable: a key is added, never renamed or removed, within a major version.
+OUTPUT_CONTRACT: tuple[StackOutput, ...] = (
+    StackOutput("dxGatewayIds", "{interconnect or link: string}",
+                "Direct Connect gateway id of each interconnect and external link."),
+    StackOutput("hubIds", "{hub: string}", "Transit gateway id, or Cloud WAN core network id, of each hub."),
+    StackOutput("networkIds", "{network: string}",
+                "VPC id of each AWS network; network id (projects/P/global/networks/N) of each Google network."),
+    StackOutput("oidcIssuerUrls", "{issuer: string}",
+                "The https URL of each OIDC issuer that has an IAM OIDC provider in the stack."),
+    StackOutput("oidcProviderArns", "{issuer: string}",
+                "ARN of the IAM OIDC provider of each issuer. AWS allows one provider per issuer URL in an "
+                "account: a team stack passes it as `OidcTrustRoleArgs.provider_arn` instead of creating another."),
+    StackOutput("resolverEndpointIds", "{endpoint: string}", "Id of each Route 53 Resolver endpoint."),
+    StackOutput("resolverInboundAddresses", "{endpoint: [string]}",
+                "The addresses of each inbound Resolver endpoint (sorted), the targets to forward queries to."),
+    StackOutput("resolverRuleIds", "{rule: string}", "Id of each Route 53 Resolver forwarding rule."),
+    StackOutput("roleArns", "{role: string}", "ARN of each OIDC-trusted IAM role."),
+    StackOutput("routeTableIds", "{hub: {route table: string}}", "Id of each Transit Gateway route table."),
+    StackOutput("subnetIds", "{network: {subnet: string}}", "Id of each subnet the stack creates, AWS and Google."),
+    StackOutput("workloadIdentityProviders", "{workload identity: string}",
+                "Full resource name of each Workload Identity pool provider."),
+)
+OUTPUT_KEYS = tuple(o.name for o in OUTPUT_CONTRACT)
+
+
+def output_contract_markdown() -> str:
+    """docs/outputs.md: the output contract as a table (regenerated from OUTPUT_CONTRACT; a test compares)."""
+    lines = [
+        "# Outputs of a platform stack",
+        "",
+        "`deploy()` exports these outputs. A team stack reads them with `pulumi.StackReference(\"org/platform/prod\")`",
+        "and `.get_output(\"<name>\")`, then indexes by spec name (see `examples/team-stack`). Every key is present,",
+        "possibly empty, and keyed by the names in the spec. Keys and shapes are stable: within a major version a key",
+        "is added, never renamed or removed.",
+        "",
+        "| output | shape | what it holds |",
+        "|---|---|---|",
+        *(f"| `{o.name}` | `{o.type}` | {o.description} |" for o in OUTPUT_CONTRACT),
+        "",
+    ]
+    return "\n".join(lines)
 
 class DeploymentBlocked(Exception):
     """deploy() refused to register anything: the stack has error findings, or a component rejects its arguments."""
@@ -497,8 +549,10 @@ class _StackBuilder:
         for (_kind, key), comp in self.components.items():
             if isinstance(comp, c.AwsNetwork):
                 out["networkIds"][key] = comp.vpc_id
+                out["subnetIds"][key] = dict(sorted(comp.subnet_ids.items()))
             elif isinstance(comp, c.GcpNetwork):
                 out["networkIds"][key] = comp.network_id
+                out["subnetIds"][key] = dict(sorted(comp.subnet_ids.items()))
             elif isinstance(comp, c.TransitHub):
                 out["hubIds"][key] = comp.transit_gateway_id
                 out["routeTableIds"][key] = dict(sorted(comp.route_table_ids.items()))
@@ -509,6 +563,10 @@ class _StackBuilder:
             elif isinstance(comp, c.ResolverForwarding):
                 out["resolverRuleIds"].update(comp.rule_ids)
                 out["resolverEndpointIds"].update(comp.endpoint_ids)
+                out["resolverInboundAddresses"].update(comp.inbound_addresses)
+            elif isinstance(comp, c.OidcIssuer):
+                out["oidcProviderArns"][key] = comp.provider_arn
+                out["oidcIssuerUrls"][key] = comp.url
             elif isinstance(comp, c.OidcTrustRole):
                 out["roleArns"][key] = comp.role_arn
             elif isinstance(comp, c.GcpWorkloadIdentityForAws):

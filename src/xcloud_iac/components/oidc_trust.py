@@ -109,6 +109,7 @@ class OidcIssuer(pulumi.ComponentResource):
     """The IAM OIDC provider of one issuer, shared by every role that trusts it."""
 
     provider_arn: pulumi.Output[str]
+    url: pulumi.Output[str]
 
     def __init__(self, name: str, args: OidcIssuerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         checked = checked_args(args, ("url", "client_ids", "thumbprints"), lambda a: self.validate(name, a))
@@ -118,7 +119,8 @@ class OidcIssuer(pulumi.ComponentResource):
             tags=aws_tags(stack_name(args.stack), "issuer", name, name=name),
         )
         self.provider_arn = provider.arn
-        self.register_outputs({"provider_arn": self.provider_arn})
+        self.url = provider.url
+        self.register_outputs({"provider_arn": self.provider_arn, "url": self.url})
 
     @staticmethod
     def validate(name: str, args: OidcIssuerArgs) -> None:

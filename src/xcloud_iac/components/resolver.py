@@ -64,6 +64,8 @@ class ResolverForwardingArgs:
 
 class ResolverForwarding(pulumi.ComponentResource):
     endpoint_ids: dict[str, pulumi.Output[str]]
+    inbound_addresses: dict[str, pulumi.Output[list[str]]]
+    """The addresses of each inbound endpoint (fixed or picked by AWS), sorted: where others forward to."""
     security_group_ids: dict[str, pulumi.Output[str]]
     rule_ids: dict[str, pulumi.Output[str]]
 
@@ -73,6 +75,7 @@ class ResolverForwarding(pulumi.ComponentResource):
         stack = stack_name(args.stack)
 
         self.endpoint_ids = {}
+        self.inbound_addresses = {}
         self.security_group_ids = {}
         for ep in args.endpoints:
             if ep.direction == "inbound":
@@ -108,6 +111,8 @@ class ResolverForwarding(pulumi.ComponentResource):
                 opts=child_opts(self),
             )
             self.endpoint_ids[ep.name] = endpoint.id
+            if ep.direction == "inbound":
+                self.inbound_addresses[ep.name] = endpoint.ip_addresses.apply(_addresses)
             self.security_group_ids[ep.name] = group.id
 
         self.rule_ids = {}
@@ -135,6 +140,7 @@ class ResolverForwarding(pulumi.ComponentResource):
 
         self.register_outputs({
             "endpoint_ids": self.endpoint_ids,
+            "inbound_addresses": self.inbound_addresses,
             "security_group_ids": self.security_group_ids,
             "rule_ids": self.rule_ids,
         })
@@ -142,6 +148,17 @@ class ResolverForwarding(pulumi.ComponentResource):
     @staticmethod
     def validate(name: str, args: ResolverForwardingArgs) -> None:
         _validate(name, args)
+
+
+def _addresses(ip_addresses: Sequence[object] | None) -> list[str]:
+    """The addresses of an endpoint's `ip_addresses` output (typed objects, or dicts), IPv4 and IPv6, sorted."""
+    found = []
+    for entry in ip_addresses or []:
+        for key in ("ip", "ipv6"):
+            value = entry.get(key) if isinstance(entry, Mapping) else getattr(entry, key, None)
+            if value:
+                found.append(str(value))
+    return sorted(found, key=ipaddress.ip_address)
 
 
 def _dns_rules(cidrs: Sequence[str], port: int, what: str) -> list[dict]:
