@@ -140,17 +140,33 @@ class Recorder(MockMonitor):
         return [r for r in self.registered if r.parent == component.urn]
 
 
-class Mocks(pulumi.runtime.Mocks):
-    """Echo inputs; compute the outputs the components read; record invokes (there should be none)."""
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 
-    def __init__(self) -> None:
+
+class Mocks(pulumi.runtime.Mocks):
+    """Echo inputs; compute the outputs the components read; record invokes (there should be none).
+
+    `stack_references` maps a stack name (`org/project/stack`) to its outputs: a `pulumi.StackReference` to it
+    reads them as the engine hands them over (every value an Output, secret when the name is in `secret`)."""
+
+    def __init__(self, stack_references: dict[str, dict[str, Any]] | None = None,
+                 secret: frozenset[str] = frozenset()) -> None:
         self.calls: list[str] = []
+        self.stack_references = stack_references or {}
+        self.secret = secret
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.calls.append(args.token)
         return {}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        if args.typ == STACK_REFERENCE:
+            stack = args.resource_id or args.name
+            if stack not in self.stack_references:
+                raise KeyError(f"unknown stack reference '{stack}': known are {sorted(self.stack_references)}")
+            outputs = self.stack_references[stack]
+            return stack, {"name": stack, "outputs": outputs,
+                           "secretOutputNames": sorted(k for k in outputs if k in self.secret)}
         resource_id = args.resource_id or f"{args.name}-id"
         state = dict(args.inputs)
         plain = {k: unwrap(v)[0] for k, v in state.items()}
@@ -198,13 +214,16 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
 
 
 def install(
-    on_register: Callable[[Registered], None] | None = None, *, logger: logging.Logger | None = None
+    on_register: Callable[[Registered], None] | None = None, *, logger: logging.Logger | None = None,
+    stack_references: dict[str, dict[str, Any]] | None = None, secret_outputs: frozenset[str] = frozenset(),
+    project: str = PROJECT, stack: str = STACK,
 ) -> tuple[Mocks, Recorder]:
     """Fresh mocks and a fresh recorder for one program (a test, or one plan). `on_register` is called with each
-    resource as the engine receives it; `logger` takes what the program logs (`pulumi.log`)."""
-    mocks = Mocks()
+    resource as the engine receives it; `logger` takes what the program logs (`pulumi.log`); `stack_references`
+    are the outputs of the stacks the program references (see Mocks)."""
+    mocks = Mocks(stack_references, secret_outputs)
     recorder = Recorder(mocks, on_register)
-    pulumi.runtime.set_mocks(mocks, project=PROJECT, stack=STACK, preview=False, monitor=recorder, logger=logger)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, monitor=recorder, logger=logger)
     return mocks, recorder
 
 
