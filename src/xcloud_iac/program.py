@@ -23,6 +23,7 @@ import pulumi
 import pulumi_aws_native as aws_native
 
 from . import components as c
+from .components._renames import alias_transformation, renamed_objects
 from .checks import Finding, check
 from .spec import load
 from .spec import models as m
@@ -251,8 +252,12 @@ class _StackBuilder:
 
     def build(self) -> dict[Node, pulumi.ComponentResource]:
         refs = _Built(self.components)
+        renames = renamed_objects(self.stack)
+        # every resource named after a renamed object gets its earlier names as aliases (see components/_renames)
+        renamed = pulumi.ResourceOptions(transformations=[alias_transformation(renames)]) if renames else None
         for step in self.steps:
-            self.components[step.node] = step.component(step.name, step.args(refs), step.opts())
+            opts = pulumi.ResourceOptions.merge(step.opts(), renamed) if renamed else step.opts()
+            self.components[step.node] = step.component(step.name, step.args(refs), opts)
         return self.components
 
     def _steps(self) -> list[_Step]:

@@ -293,6 +293,13 @@ def diff_inventories(base: Inventory, head: Inventory) -> tuple[list[ResourceCha
     """(changes, number unchanged). Replacement cascades: a resource whose immutable input is built from a replaced
     resource's outputs is replaced too (the mocks keep ids stable, so the inputs alone do not show it)."""
     before, after = base.by_key(), head.by_key()
+    # a renamed resource (its spec object lists the old name in previous_names) is the base's resource under
+    # its alias: Pulumi updates it in place, so it is compared, not deleted and created
+    for key, new in after.items():
+        if key not in before:
+            alias = next((a for a in new.aliases if a in before and a not in after), None)
+            if alias is not None:
+                before[key] = before.pop(alias)
     changes: dict[str, ResourceChange] = {}
     for key, new in after.items():
         old = before.get(key)

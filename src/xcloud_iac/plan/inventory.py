@@ -115,6 +115,8 @@ class Resource:
     """An existing resource read by id, never created."""
     depends_on: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
     """input -> keys of the resources it takes its value from."""
+    aliases: tuple[str, ...] = ()
+    """Keys this resource had under earlier names (a renamed spec object's `previous_names`), oldest first."""
 
     def key_inputs(self) -> dict[str, Any]:
         """The curated inputs of this type that are set, in display order."""
@@ -139,7 +141,7 @@ class Resource:
 
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Resource:
-        return cls(**{**data, "secret_inputs": tuple(data["secret_inputs"]),
+        return cls(**{**data, "secret_inputs": tuple(data["secret_inputs"]), "aliases": tuple(data["aliases"]),
                       "depends_on": {k: tuple(v) for k, v in data["depends_on"].items()}})
 
 
@@ -254,7 +256,14 @@ def inventory_of(stack: str, registered: list) -> Inventory:
             secret_inputs=tuple(sorted(r.secret_inputs)), protect=r.protect, read=r.read,
             depends_on={k: tuple(sorted(key(u) for u in urns if u in by_urn))
                         for k, urns in sorted(r.property_dependencies.items())},
+            aliases=tuple(f"{key(r.urn).rsplit('::', 1)[0]}::{alias}" for alias in r.aliases),
         ))
+    live = {r.key for r in resources}
+    clashes = sorted(f"{alias.rsplit('::', 1)[-1]} (an earlier name of {r.name}) is the name of another "
+                     f"{r.type} of the stack: choose another new name, or drop that previous name"
+                     for r in resources for alias in r.aliases if alias in live)
+    if clashes:  # the engine refuses an alias that is a live resource's URN
+        raise PlanRefused(clashes)
     # a component first in its group, then its children by key
     resources.sort(key=lambda r: (r.component, r.component_type, r.custom, r.key))
     return Inventory(stack, resources)

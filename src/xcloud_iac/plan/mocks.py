@@ -17,6 +17,7 @@ for every registration (and for the Output `program` returns, so assertions insi
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -97,13 +98,20 @@ class Recorder(MockMonitor):
             custom=read or bool(request.custom), read=read,
             property_dependencies={k: sorted(v.urns) for k, v in deps.items() if v.urns},
             provider=str(getattr(request, "provider", "") or ""),
-            aliases=[a.spec.name for a in getattr(request, "aliases", []) or [] if a.HasField("spec") and a.spec.name],
+            aliases=[a.spec.name for a in getattr(request, "aliases", []) or [] if a.HasField("spec") and a.spec.name]
+            if not read else [],
         )
         self.registered.append(resource)
         if self.on_register is not None:
             self.on_register(resource)
 
     def RegisterResource(self, request):  # the gRPC method's name
+        # a renamed resource keeps what it was deployed with (id, computed outputs) under its oldest name, as the
+        # engine keeps the state of an aliased resource: a rename then changes no id another input refers to
+        aliases = [a.spec.name for a in request.aliases if a.HasField("spec") and a.spec.name]
+        identity = getattr(self.mocks, "identity", None)
+        if identity is not None:
+            identity.name = aliases[0] if aliases else None
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
             self._record(request, response.urn, read=False)
@@ -154,6 +162,8 @@ class Mocks(pulumi.runtime.Mocks):
         self.calls: list[str] = []
         self.stack_references = stack_references or {}
         self.secret = secret
+        self.identity = threading.local()
+        """`.name`: the oldest name of the resource being registered, set by the Recorder (None: its name)."""
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.calls.append(args.token)
@@ -167,10 +177,11 @@ class Mocks(pulumi.runtime.Mocks):
             outputs = self.stack_references[stack]
             return stack, {"name": stack, "outputs": outputs,
                            "secretOutputNames": sorted(k for k in outputs if k in self.secret)}
-        resource_id = args.resource_id or f"{args.name}-id"
+        name = getattr(self.identity, "name", None) or args.name
+        resource_id = args.resource_id or f"{name}-id"
         state = dict(args.inputs)
         plain = {k: unwrap(v)[0] for k, v in state.items()}
-        extra = _computed(args.typ, args.name, resource_id, plain)
+        extra = _computed(args.typ, name, resource_id, plain)
         state.update({k: v for k, v in extra.items() if k not in state})
         return resource_id, state
 

@@ -198,8 +198,26 @@ class Waiver(Model):
 
 
 class Named(Model):
-    name: Name = Field(description="Stable name; logical resource names derive from it. Renaming replaces.")
+    name: Name = Field(
+        description="Stable name; logical resource names derive from it. To rename, list the old name in "
+                    "previous_names: the resources are then renamed in place (Pulumi aliases), not replaced."
+    )
+    previous_names: list[Name] = Field(
+        default_factory=list,
+        description="Names this object had before, oldest first. Each becomes an alias of the resources named "
+                    "after it, so a rename updates them in place. Keep an entry until every stack that deployed "
+                    "the old name has been updated.",
+    )
     ignore: list[Waiver] = Field(default_factory=list, description="Rules waived on this object, with reasons.")
+
+    @field_validator("previous_names")
+    @classmethod
+    def _distinct_previous_names(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("previous_names lists a name twice")
+        if info.data.get("name") in value:
+            raise ValueError("previous_names lists the current name")
+        return value
 
     def waives(self, rule: str) -> bool:
         return any(w.rule == rule for w in self.ignore)

@@ -94,6 +94,9 @@ class Topology:
     attached: dict[tuple[str, str], list[Attachment]] = field(default_factory=lambda: defaultdict(list))
     dangling: list[Dangling] = field(default_factory=list)
     duplicates: list[tuple[str, list[m.Named]]] = field(default_factory=list)  # ("network 'a'", [first, again...])
+    # ("network 'a'", obj, holder, holder's field): obj lists 'a' in previous_names, and holder carries it too
+    # (as its "name", or in its "previous_names")
+    previous_name_clashes: list[tuple[str, m.Named, m.Named, str]] = field(default_factory=list)
     _graph_ops: _GraphOps = field(default_factory=_GraphOps, repr=False, compare=False)
 
     @cached_property
@@ -292,6 +295,7 @@ def _index(topo: Topology) -> None:
 
 
 def _unique(topo: Topology, kind: str, objs: list, index: dict, scope: str = "") -> None:
+    _unique_previous_names(topo, kind, objs, scope)
     names = [obj.name for obj in objs]
     if len(set(names)) == len(names):  # the usual case: nothing repeated
         index.update(zip(names, objs))
@@ -303,6 +307,20 @@ def _unique(topo: Topology, kind: str, objs: list, index: dict, scope: str = "")
     for name, group in groups.items():
         if len(group) > 1:
             topo.duplicates.append((f"{kind} '{name}'{scope}", group))
+
+
+def _unique_previous_names(topo: Topology, kind: str, objs: list, scope: str) -> None:
+    """A previous name is an alias of the object's resources: it must not be another object's name or previous
+    name of the same kind, or two objects would claim the same deployed resources."""
+    if not any(getattr(obj, "previous_names", None) for obj in objs):
+        return
+    holders: dict[str, Any] = {obj.name: obj for obj in objs}
+    for obj in objs:
+        for old in obj.previous_names:
+            holder = holders.setdefault(old, obj)
+            if holder is not obj:
+                where = "name" if holder.name == old else "previous_names"
+                topo.previous_name_clashes.append((f"{kind} '{old}'{scope}", obj, holder, where))
 
 
 def _build_dns(topo: Topology, ref) -> None:

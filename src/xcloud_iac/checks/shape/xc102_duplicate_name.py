@@ -6,8 +6,9 @@ from ..registry import Rule, register
 
 @register
 class DuplicateName(Rule):
-    """Two objects of the same kind share a name. Names key references and logical resource names, so the
-    stack is ambiguous; across files this also catches two stacks claiming the same object."""
+    """Two objects of the same kind share a name, or one's previous name (an alias of its deployed resources)
+    is another's name or previous name. Names key references and logical resource names, so the stack is
+    ambiguous; across files this also catches two stacks claiming the same object."""
 
     id = "XC102"
     title = "Duplicate name"
@@ -23,3 +24,10 @@ class DuplicateName(Rule):
                     topo, dup, f"{what} is declared more than once",
                     field=("name",), related=[(f"first declaration of '{first.name}'", first, ("name",))],
                 )
+        for what, obj, holder, where in topo.previous_name_clashes:
+            yield self.finding(
+                topo, obj, f"{what} is a previous name of '{obj.name}' and also claimed by '{holder.name}': a previous name "
+                "belongs to one object only, and not to one that carries it now",
+                field=("previous_names",),
+                related=[(f"claimed by '{holder.name}'", holder, (where,))],
+            )
