@@ -23,8 +23,8 @@ import pulumi
 import pulumi_aws_native as aws_native
 
 from . import components as c
-from .components._renames import alias_transformation, renamed_objects
 from .checks import Finding, check
+from .components._renames import alias_transformation, renamed_objects
 from .spec import load
 from .spec import models as m
 from .topology import Topology
@@ -112,9 +112,11 @@ class Deployment:
     """The stack outputs (also exported)."""
 
 
-def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True) -> Deployment:
+def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True,
+           parent: pulumi.Resource | None = None) -> Deployment:
     """Build a checked stack inside the running Pulumi program. Raises DeploymentBlocked (registering nothing)
-    on an error finding or an argument a component rejects; SpecError for a file that cannot be loaded."""
+    on an error finding or an argument a component rejects; SpecError for a file that cannot be loaded.
+    `parent` puts every component under one resource (the component provider's `Stack` does)."""
     stack = stack_or_path if isinstance(stack_or_path, m.Stack) else load(stack_or_path)
     report = check(stack)
     if report.unusable or report.errors:
@@ -123,7 +125,7 @@ def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True) -> Deplo
         pulumi.log.warn(f"{finding.severity.value} {finding}")
 
     assert report.topology is not None
-    builder = _StackBuilder(stack, report.topology)
+    builder = _StackBuilder(stack, report.topology, parent)
     problems = builder.preflight()
     if problems:
         raise _blocked(DeploymentBlocked(stack.name, problems=problems))
@@ -229,9 +231,10 @@ class _Step:
 
 
 class _StackBuilder:
-    def __init__(self, stack: m.Stack, topo: Topology) -> None:
+    def __init__(self, stack: m.Stack, topo: Topology, parent: pulumi.Resource | None = None) -> None:
         self.stack = stack
         self.topo = topo
+        self.parent = parent
         self.networks = {n.name: n for n in stack.networks}
         self.hubs = {h.name: h for h in stack.hubs}
         self.components: dict[Node, pulumi.ComponentResource] = {}
@@ -254,9 +257,10 @@ class _StackBuilder:
         refs = _Built(self.components)
         renames = renamed_objects(self.stack)
         # every resource named after a renamed object gets its earlier names as aliases (see components/_renames)
-        renamed = pulumi.ResourceOptions(transformations=[alias_transformation(renames)]) if renames else None
+        common = pulumi.ResourceOptions(
+            parent=self.parent, transformations=[alias_transformation(renames)] if renames else None)
         for step in self.steps:
-            opts = pulumi.ResourceOptions.merge(step.opts(), renamed) if renamed else step.opts()
+            opts = pulumi.ResourceOptions.merge(step.opts(), common)
             self.components[step.node] = step.component(step.name, step.args(refs), opts)
         return self.components
 
@@ -543,7 +547,8 @@ class _StackBuilder:
 
     def _aws_native_provider(self, region: str) -> aws_native.Provider:
         if region not in self._aws_native:
-            self._aws_native[region] = aws_native.Provider(f"aws-native-{region}", region=region)
+            self._aws_native[region] = aws_native.Provider(
+                f"aws-native-{region}", region=region, opts=pulumi.ResourceOptions(parent=self.parent))
         return self._aws_native[region]
 
     # ------------------------------------------------------------ outputs
