@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -27,13 +27,13 @@ from .checks import Finding, check
 from .components._renames import alias_transformation, renamed_objects
 from .spec import load
 from .spec import models as m
-from .topology import Topology
+from .topology import Topology, build
 
 Node = tuple[str, str]  # (kind, key), e.g. ("hub", "tgw-use1")
 
 # Build order between kinds that do not depend on each other (dependencies come first regardless).
-_RANK = {"network": 0, "hub": 1, "interconnect": 2, "link": 2, "resolver": 3, "cloud_dns": 3, "issuer": 4,
-         "role": 5, "workload_identity": 5, "monitoring": 6}
+_RANK = {"network": 0, "hub": 1, "hub_attachment": 2, "interconnect": 2, "link": 2, "resolver": 3, "cloud_dns": 3,
+         "issuer": 4, "role": 5, "workload_identity": 5, "monitoring": 6}
 
 
 
@@ -113,19 +113,28 @@ class Deployment:
 
 
 def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True,
-           parent: pulumi.Resource | None = None) -> Deployment:
+           parent: pulumi.Resource | None = None,
+           organisation: Sequence[m.Stack | str | Path] = ()) -> Deployment:
     """Build a checked stack inside the running Pulumi program. Raises DeploymentBlocked (registering nothing)
     on an error finding or an argument a component rejects; SpecError for a file that cannot be loaded.
-    `parent` puts every component under one resource (the component provider's `Stack` does)."""
-    stack = stack_or_path if isinstance(stack_or_path, m.Stack) else load(stack_or_path)
-    report = check(stack)
+
+    `organisation` names the other files of an organisation-wide plan: the checks see all of them, and this
+    stack registers only what its own file declares (a hub attachment of this file to another file's hub
+    included, with the hub's ids from the stack in its `hub_stack`). `parent` puts every component under one
+    resource (the component provider's `Stack` does)."""
+    stack = _loaded(stack_or_path)
+    others = [_loaded(o) for o in organisation]
+    whole = m.Stack.merge([stack, *others], stack.name) if others else stack.organised()
+    report = check(whole)
     if report.unusable or report.errors:
         raise _blocked(DeploymentBlocked(stack.name, findings=report.errors or report.findings))
     for finding in report.findings:  # warnings and notes do not block; `pulumi up` shows them
         pulumi.log.warn(f"{finding.severity.value} {finding}")
 
     assert report.topology is not None
-    builder = _StackBuilder(stack, report.topology, parent)
+    own = stack.organised()  # this file's objects, with its attachments to its own hubs
+    builder = _StackBuilder(own, report.topology if own is whole else build(own), parent,
+                            {h.name: h for h in whole.hubs})
     problems = builder.preflight()
     if problems:
         raise _blocked(DeploymentBlocked(stack.name, problems=problems))
@@ -134,6 +143,10 @@ def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True,
         for key, value in deployment.outputs.items():
             pulumi.export(key, value)
     return deployment
+
+
+def _loaded(stack_or_path: m.Stack | str | Path) -> m.Stack:
+    return stack_or_path if isinstance(stack_or_path, m.Stack) else load(stack_or_path)
 
 
 def _blocked(blocked: DeploymentBlocked) -> DeploymentBlocked:
@@ -152,6 +165,7 @@ class _Refs(Protocol):
     def transit_gateway_id(self, hub: str) -> pulumi.Input[str]: ...
     def attach_point(self, hub: str, attachment: str) -> c.TgwAttachPoint | c.WanAttachPoint | None: ...
     def provider_arn(self, issuer: str) -> pulumi.Input[str]: ...
+    def hub_outputs(self, stack: str, key: str) -> pulumi.Input[Any]: ...
 
 
 class _Placeholders:
@@ -187,6 +201,23 @@ class _Placeholders:
     def provider_arn(self, issuer: str) -> str:
         return f"<oidc provider {issuer}>"
 
+    def hub_outputs(self, stack: str, key: str) -> Any:
+        return _Outputs(f"<{stack} {key}>")
+
+
+class _Outputs(dict):
+    """Placeholder of a StackReference output indexed by names: every name is present."""
+
+    def __init__(self, label: str) -> None:
+        super().__init__()
+        self.label = label
+
+    def __missing__(self, key: str) -> Any:
+        return _Outputs(f"{self.label}[{key}]")
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
 
 @dataclass
 class _Stub:
@@ -199,8 +230,10 @@ class _Stub:
 class _Built:
     """References to the components already built."""
 
-    def __init__(self, components: dict[Node, pulumi.ComponentResource]) -> None:
+    def __init__(self, components: dict[Node, pulumi.ComponentResource], parent: pulumi.Resource | None) -> None:
         self.components = components
+        self.parent = parent
+        self.references: dict[str, pulumi.StackReference] = {}
 
     def aws_network(self, name: str) -> c.AwsNetwork:
         return self.components[("network", name)]  # type: ignore[return-value]
@@ -217,6 +250,12 @@ class _Built:
     def provider_arn(self, issuer: str) -> pulumi.Input[str]:
         return self.components[("issuer", issuer)].provider_arn  # type: ignore[attr-defined]
 
+    def hub_outputs(self, stack: str, key: str) -> pulumi.Output[Any]:
+        """An output of the stack that deploys a hub of another file (one StackReference per stack)."""
+        if stack not in self.references:
+            self.references[stack] = pulumi.StackReference(stack, opts=pulumi.ResourceOptions(parent=self.parent))
+        return self.references[stack].require_output(key)
+
 
 # ---------------------------------------------------------------- the stack as components
 
@@ -231,10 +270,13 @@ class _Step:
 
 
 class _StackBuilder:
-    def __init__(self, stack: m.Stack, topo: Topology, parent: pulumi.Resource | None = None) -> None:
+    def __init__(self, stack: m.Stack, topo: Topology, parent: pulumi.Resource | None = None,
+                 hubs: dict[str, m.Hub] | None = None) -> None:
         self.stack = stack
         self.topo = topo
         self.parent = parent
+        self.all_hubs = hubs or {}
+        """Every hub of the organisation-wide plan, for this file's attachments to hubs of other files."""
         self.networks = {n.name: n for n in stack.networks}
         self.hubs = {h.name: h for h in stack.hubs}
         self.components: dict[Node, pulumi.ComponentResource] = {}
@@ -254,7 +296,7 @@ class _StackBuilder:
         return problems
 
     def build(self) -> dict[Node, pulumi.ComponentResource]:
-        refs = _Built(self.components)
+        refs = _Built(self.components, self.parent)
         renames = renamed_objects(self.stack)
         # every resource named after a renamed object gets its earlier names as aliases (see components/_renames)
         common = pulumi.ResourceOptions(
@@ -294,6 +336,12 @@ class _StackBuilder:
             else:
                 yield _Step(("hub", hub.name), hub.name, c.CloudWanCore,
                             lambda refs, hub=hub: self._cloud_wan_args(hub, refs)), needs
+
+        own_hubs = {h.name for h in stack.hubs}
+        for ha in stack.hub_attachments:
+            if ha.hub not in own_hubs:  # a hub of another file: attached from here
+                yield _Step(("hub_attachment", ha.name), f"{ha.hub}-{ha.name}", c.HubAttachment,
+                            lambda refs, ha=ha: self._hub_attachment_args(ha, refs)), [("network", ha.network)]
 
         for ic in stack.interconnects:
             needs = [("network", ic.gcp.network), *self._attaching_hubs("interconnect", ic.name)]
@@ -370,6 +418,23 @@ class _StackBuilder:
                 refs.attach_point(other, back) if back else None,  # type: ignore[arg-type]
             ))
         return c.TransitHubArgs(hub, vpcs, peers, self.stack.name)
+
+    def _hub_attachment_args(self, ha: m.HubAttachment, refs: _Refs) -> c.HubAttachmentArgs:
+        hub = self.all_hubs[ha.hub]
+        if ha.hub_stack is None:
+            raise c.ComponentArgsError(f"hub attachment '{ha.name}'", [
+                f"hub '{ha.hub}' is deployed by another stack: set hub_stack to it (org/project/stack), whose "
+                "outputs hubIds and routeTableIds give the ids to attach to"])
+        net = refs.aws_network(ha.network)
+        tables = refs.hub_outputs(ha.hub_stack, "routeTableIds")[ha.hub] if isinstance(hub, m.TransitGateway) else {}
+        return c.HubAttachmentArgs(
+            hub=hub, attachment=ha,
+            vpc=c.AttachedVpc(net.vpc_id, net.vpc_arn, net.subnet_ids, net.subnet_arns,
+                              _dual(self.networks[ha.network])),
+            hub_id=refs.hub_outputs(ha.hub_stack, "hubIds")[ha.hub],
+            route_table_ids={t: tables[t] for t in [*([ha.route_table] if ha.route_table else []), *ha.propagate_to]},
+            stack=self.stack.name,
+        )
 
     def _cloud_wan_args(self, core: m.CloudWanCore, refs: _Refs) -> c.CloudWanCoreArgs:
         vpcs = {}

@@ -36,7 +36,9 @@ class Report:
 
 
 def check(stack: m.Stack, rules: list[Rule] | None = None) -> Report:
-    """Every finding of `rules` (default: the whole catalogue) on a stack."""
+    """Every finding of `rules` (default: the whole catalogue) on a stack (its hub attachments joined to their
+    hubs: `Stack.organised`)."""
+    stack = stack.organised()
     with collector.paused():
         topo = build(stack)
         rules = all_rules() if rules is None else rules

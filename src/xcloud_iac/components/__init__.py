@@ -9,6 +9,7 @@ from ._common import ComponentArgsError, DnsTarget
 from .cloud_dns import CloudDnsForwarding, CloudDnsForwardingArgs, ForwardingZoneArgs, InboundPolicyArgs
 from .cloud_wan import CloudWanCore, CloudWanCoreArgs, WanVpcRef
 from .external_link import DirectConnectLink, DirectConnectLinkArgs
+from .hub_attachment import AttachedVpc, HubAttachment, HubAttachmentArgs
 from .interconnect import AwsGcpInterconnect, AwsGcpInterconnectArgs
 from .monitoring import FlowLogTarget, LinkMonitoring, LinkMonitoringArgs, ProbeArgs
 from .networks import AwsNetwork, AwsNetworkArgs, GcpNetwork, GcpNetworkArgs
@@ -24,6 +25,7 @@ from .transit_hub import PeerHub, TransitHub, TransitHubArgs, VpcRef
 from .workload_identity import GcpWorkloadIdentityForAws, GcpWorkloadIdentityForAwsArgs
 
 __all__ = [
+    "AttachedVpc",
     "AwsGcpInterconnect", "AwsGcpInterconnectArgs",
     "AwsNetwork", "AwsNetworkArgs",
     "CloudDnsForwarding", "CloudDnsForwardingArgs",
@@ -36,6 +38,7 @@ __all__ = [
     "ForwardingZoneArgs",
     "GcpNetwork", "GcpNetworkArgs",
     "GcpWorkloadIdentityForAws", "GcpWorkloadIdentityForAwsArgs",
+    "HubAttachment", "HubAttachmentArgs",
     "InboundPolicyArgs",
     "LinkMonitoring", "LinkMonitoringArgs",
     "OidcIssuer", "OidcIssuerArgs",

@@ -60,6 +60,44 @@ class WanAttachPoint:
 AttachPoint = TgwAttachPoint | WanAttachPoint
 
 
+def tgw_vpc_attachment(
+    parent: pulumi.Resource, prefix: str, *, hub: str, attachment: str, transit_gateway_id: pulumi.Input[str],
+    vpc_id: pulumi.Input[str], subnet_ids: Sequence[pulumi.Input[str]], ipv6: bool, region: str, stack: str,
+) -> aws.ec2transitgateway.VpcAttachment:
+    """A VPC attachment to a Transit Gateway, outside the default tables (wire it with `wire_tgw_attachment`).
+    The hub's own attachments and those another file declares for it (HubAttachment) are built alike."""
+    return aws.ec2transitgateway.VpcAttachment(
+        prefix,
+        transit_gateway_id=transit_gateway_id,
+        vpc_id=vpc_id,
+        subnet_ids=list(subnet_ids),
+        ipv6_support="enable" if ipv6 else "disable",
+        dns_support="enable",
+        transit_gateway_default_route_table_association=False,
+        transit_gateway_default_route_table_propagation=False,
+        region=region,
+        tags=aws_tags(stack, "attachment", hub, attachment, name=f"{hub}-{attachment}"),
+        opts=child_opts(parent),
+    )
+
+
+def wan_vpc_attachment(
+    parent: pulumi.Resource, prefix: str, *, hub: str, attachment: str, core_network_id: pulumi.Input[str],
+    vpc_arn: pulumi.Input[str], subnet_arns: Sequence[pulumi.Input[str]], ipv6: bool, segment: str, stack: str,
+) -> aws.networkmanager.VpcAttachment:
+    """A VPC attachment to a Cloud WAN core network; the policy's attachment-policies put it in `segment` (the
+    policy's spelling) by its tag."""
+    return aws.networkmanager.VpcAttachment(
+        prefix,
+        core_network_id=core_network_id,
+        vpc_arn=vpc_arn,
+        subnet_arns=list(subnet_arns),
+        options={"ipv6_support": ipv6},
+        tags={**aws_tags(stack, "attachment", hub, attachment, name=f"{hub}-{attachment}"), SEGMENT_TAG: segment},
+        opts=child_opts(parent),
+    )
+
+
 def wire_tgw_attachment(
     parent: pulumi.Resource,
     prefix: str,

@@ -19,7 +19,7 @@ import pulumi_aws as aws
 
 from ..spec import models as m
 from ..tags import aws_tags
-from ._attach import SEGMENT_TAG, WanAttachPoint
+from ._attach import SEGMENT_TAG, WanAttachPoint, wan_vpc_attachment
 from ._common import Problems, child_opts, stack_name
 
 POLICY_VERSION = "2021.12"
@@ -86,17 +86,10 @@ class CloudWanCore(pulumi.ComponentResource):
             if att.network is None:
                 continue
             vpc = args.vpcs[att.network]
-            self.attachment_ids[att.name] = aws.networkmanager.VpcAttachment(
-                f"{name}-att-{att.name}",
-                core_network_id=core_network.id,
-                vpc_arn=vpc.vpc_arn,
-                subnet_arns=[vpc.subnet_arns[s] for s in att.subnets],
-                options={"ipv6_support": vpc.ipv6},
-                tags={
-                    **aws_tags(stack, "attachment", core.name, att.name, name=f"{core.name}-{att.name}"),
-                    SEGMENT_TAG: segments[att.segment],
-                },
-                opts=child_opts(self),
+            self.attachment_ids[att.name] = wan_vpc_attachment(
+                self, f"{name}-att-{att.name}", hub=core.name, attachment=att.name, core_network_id=core_network.id,
+                vpc_arn=vpc.vpc_arn, subnet_arns=[vpc.subnet_arns[s] for s in att.subnets], ipv6=vpc.ipv6,
+                segment=segments[att.segment], stack=stack,
             ).id
 
         # Static routes to VPC attachments need the attachments' ids: the document is built once they are known.

@@ -17,7 +17,7 @@ import pulumi_aws as aws
 
 from ..spec import models as m
 from ..tags import aws_tags
-from ._attach import TgwAttachPoint, TgwRoute, wire_tgw_attachment
+from ._attach import TgwAttachPoint, TgwRoute, tgw_vpc_attachment, wire_tgw_attachment
 from ._common import Problems, child_opts, name_key, stack_name
 
 
@@ -113,18 +113,10 @@ class TransitHub(pulumi.ComponentResource):
             if att.network is None:
                 continue
             vpc = args.vpcs[att.network]
-            attachment = aws.ec2transitgateway.VpcAttachment(
-                f"{name}-att-{att.name}",
-                transit_gateway_id=tgw.id,
-                vpc_id=vpc.vpc_id,
-                subnet_ids=[vpc.subnet_ids[s] for s in att.subnets],
-                ipv6_support="enable" if vpc.ipv6 else "disable",
-                dns_support="enable",
-                transit_gateway_default_route_table_association=False,
-                transit_gateway_default_route_table_propagation=False,
-                region=hub.region,
-                tags=aws_tags(stack, "attachment", hub.name, att.name, name=f"{hub.name}-{att.name}"),
-                opts=child_opts(self),
+            attachment = tgw_vpc_attachment(
+                self, f"{name}-att-{att.name}", hub=hub.name, attachment=att.name, transit_gateway_id=tgw.id,
+                vpc_id=vpc.vpc_id, subnet_ids=[vpc.subnet_ids[s] for s in att.subnets], ipv6=vpc.ipv6,
+                region=hub.region, stack=stack,
             )
             wire_tgw_attachment(self, f"{name}-att-{att.name}", self._points[att.name], attachment.id)
             self.attachment_ids[att.name] = attachment.id

@@ -407,6 +407,37 @@ class CloudWanCore(Named):
 Hub = Annotated[Union[TransitGateway, CloudWanCore], Field(discriminator="kind")]
 
 
+class HubAttachment(Named):
+    """A network of this file attached to a hub that another file of the organisation declares. The hub's file
+    keeps creating the hub; this file's deployment creates the attachment and wires it into the hub's route
+    tables (Transit Gateway) or segment (Cloud WAN), with the hub's ids from the outputs of `hub_stack`."""
+
+    hub: Ref = Field(description="The hub, declared in another file checked together with this one.")
+    hub_stack: str | None = Field(
+        default=None, pattern=r"^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+){0,2}$",
+        description="The Pulumi stack that deploys the hub (org/project/stack); its outputs hubIds and "
+                    "routeTableIds give the ids this file's deployment attaches to. Required to deploy.",
+    )
+    network: Ref = Field(description="The aws network of this file to attach.")
+    subnets: list[Ref] = Field(min_length=1, description="Subnet names of the VPC, one per zone used.")
+    route_table: Ref | None = Field(default=None, description="Transit Gateway: the route table it is associated with.")
+    propagate_to: list[Ref] = Field(default_factory=list, description="Transit Gateway: tables it propagates into.")
+    segment: Ref | None = Field(default=None, description="Cloud WAN: the segment the attachment joins.")
+
+    def for_hub(self, hub: TransitGateway | CloudWanCore) -> TgwAttachment | WanAttachment:
+        """This attachment as one of the hub's own, still located in this file."""
+        common = {"name": self.name, "previous_names": self.previous_names, "ignore": self.ignore,
+                  "network": self.network, "subnets": self.subnets, "interconnect": None, "link": None}
+        att: TgwAttachment | WanAttachment
+        if isinstance(hub, TransitGateway):
+            att = TgwAttachment.model_construct(**common, peer=None, route_table=self.route_table,
+                                                propagate_to=self.propagate_to)
+        else:
+            att = WanAttachment.model_construct(**common, segment=self.segment)
+        att._file, att._path = self._file, self._path
+        return att
+
+
 # ---------------------------------------------------------------- links
 
 
@@ -670,9 +701,16 @@ class Stack(Model):
     links: list[ExternalLink] = Field(default_factory=list, description="Direct Connect links to external clouds.")
     dns: Dns = Field(default_factory=Dns, description="DNS forwarding in every direction.")
     trust: Trust = Field(default_factory=Trust, description="OIDC and Workload Identity trust.")
+    hub_attachments: list[HubAttachment] = Field(
+        default_factory=list,
+        description="Networks of this file attached to hubs that other files declare (an organisation-wide plan: "
+                    "check the files together).",
+    )
 
     # file -> SourceMap of the YAML each object came from (empty for stacks built in Python)
     _sources: dict[str, Any] = PrivateAttr(default_factory=dict)
+    # whether hub_attachments have joined their hubs (see merge)
+    _organised: bool = PrivateAttr(default=False)
 
     def locate(self, obj: Model, *fields: str | int) -> Location | None:
         """file:line:column of `obj` (or of one of its fields), when it was loaded from a file."""
@@ -694,15 +732,32 @@ class Stack(Model):
         """Every spec object with its path, in document order."""
         return _walk(self, ())
 
+    def organised(self) -> Stack:
+        """The stack with its `hub_attachments` among the attachments of their hubs (what the checks and
+        deploy() see); the stack itself when it has none."""
+        return Stack.merge([self], self.name) if self.hub_attachments and not self._organised else self
+
     @classmethod
     def merge(cls, stacks: list[Stack], name: str = "organisation") -> Stack:
-        """One organisation-wide stack from several, keeping each object's own file and path."""
+        """One organisation-wide stack from several, keeping each object's own file and path. A hub attachment
+        of one file joins the attachments of its hub (in a copy of the hub: the files' own objects stay as
+        loaded); one whose hub no file declares stays in `hub_attachments`, where XC101 reports it."""
+        hub_attachments = [a for s in stacks for a in s.hub_attachments]
+        hubs: list[Hub] = [h for s in stacks for h in s.hubs]
+        first = {h.name: h for h in reversed(hubs)}  # a duplicate name is XC102's; attach to the first
+        joining: dict[int, list] = {}
+        for att in hub_attachments:
+            if att.hub in first:
+                joining.setdefault(id(first[att.hub]), []).append(att.for_hub(first[att.hub]))
+        hubs = [h.model_copy(update={"attachments": [*h.attachments, *joining[id(h)]]}) if id(h) in joining else h
+                for h in hubs]
         merged = cls.model_construct(
             version=1,
             name=name,
             description=None,
             networks=[n for s in stacks for n in s.networks],
-            hubs=[h for s in stacks for h in s.hubs],
+            hubs=hubs,
+            hub_attachments=hub_attachments,
             interconnects=[i for s in stacks for i in s.interconnects],
             links=[link for s in stacks for link in s.links],
             dns=Dns.model_construct(
@@ -714,6 +769,7 @@ class Stack(Model):
         )
         for stack in stacks:
             merged._sources.update(stack._sources)
+        merged._organised = True
         return merged
 
 

@@ -225,6 +225,10 @@ def build(spec: m.Stack) -> Topology:
                 for j, region in enumerate(seg.edge_locations):
                     ref(seg, ("edge_locations", j), "edge", region, set(hub.regions))
 
+    # a hub attachment whose hub no file declares (the others joined their hub's attachments: Stack.merge)
+    for ha in spec.hub_attachments:
+        ref(ha, ("hub",), "hub", ha.hub, topo.hubs)
+
     for ic in spec.interconnects:
         g.add_node(("interconnect", ic.name), kind="interconnect", obj=ic)
         if ref(ic.gcp, ("network",), "network", ic.gcp.network, topo.networks):

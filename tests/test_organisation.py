@@ -1,0 +1,106 @@
+"""Organisation-wide plans across files: a team file attaches its network to a hub another file declares. The
+checks see the union; each file's deployment registers only what the file declares."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pulumi
+import pytest
+from components.mocks import install, run
+
+from xcloud_iac.checks import check, check_many
+from xcloud_iac.program import DeploymentBlocked, deploy
+from xcloud_iac.spec import load, load_text
+
+ROOT = Path(__file__).parents[1]
+PLATFORM = ROOT / "stacks" / "dr-pair.yaml"
+TEAM = ROOT / "examples" / "organisation" / "orders-team.yaml"
+HUB_STACK = "example-org/xcloud-iac/dr-pair"
+
+
+@pytest.fixture(scope="module")
+def platform_outputs() -> dict:
+    install()
+    return run(lambda: pulumi.Output.from_input(deploy(PLATFORM, export=False).outputs))
+
+
+def registered(program, **mocks) -> list:
+    _mocks, recorder = install(**mocks)
+    run(program)
+    return [r for r in recorder.registered if r.custom]
+
+
+def test_team_file_alone_names_an_undeclared_hub() -> None:
+    report = check(load(TEAM))
+    [finding] = report.errors
+    assert finding.rule == "XC101" and "hub 'tgw-use1' is not declared" in finding.message
+    assert finding.to_dict()["path"] == "hub_attachments[0].hub"
+
+
+def test_checks_see_the_union_with_findings_in_the_right_file() -> None:
+    platform, team = load(PLATFORM), load(TEAM)
+    report = check_many([platform, team])
+    assert not report.errors
+    attachment = report.topology.attachments["tgw-use1"]["aws-orders"]
+    assert attachment.obj.spec_file == str(TEAM) and attachment.obj.spec_path == ("hub_attachments", 0)
+    # the team's network reaches Google through the platform's hub, and nothing comes back: found across files
+    [one_way] = [f for f in report.findings if f.rule == "XC306" and "aws-orders" in f.message]
+    assert [r.location.file for r in one_way.related] == [str(TEAM)]
+    # the platform file's own hub is left as it was loaded
+    assert [a.name for a in platform.hubs[0].attachments] == ["aws-prod", "to-gcp"]
+
+
+def test_an_error_in_the_team_file_is_located_there() -> None:
+    team = load_text(TEAM.read_text().replace("route_table: prod", "route_table: shared"), "teams/orders.yaml")
+    [finding] = [f for f in check_many([load(PLATFORM), team]).errors]
+    assert finding.rule == "XC101" and finding.location.file == "teams/orders.yaml"
+    assert finding.to_dict()["path"] == "hub_attachments[0].route_table"
+
+
+def test_team_deploys_only_what_it_owns(platform_outputs: dict) -> None:
+    resources = registered(lambda: deploy(TEAM, export=False, organisation=[PLATFORM]),
+                           stack_references={HUB_STACK: platform_outputs})
+    types = {r.type for r in resources}
+    assert "aws:ec2transitgateway/transitGateway:TransitGateway" not in types
+    assert not any(t.startswith("gcp:") or t.startswith("aws-native:") for t in types)
+    [vpc] = [r for r in resources if r.type == "aws:ec2/vpc:Vpc"]
+    assert vpc.inputs["cidrBlock"] == "10.30.0.0/16"
+    [attachment] = [r for r in resources if r.type == "aws:ec2transitgateway/vpcAttachment:VpcAttachment"]
+    assert attachment.inputs["transitGatewayId"] == platform_outputs["hubIds"]["tgw-use1"]
+    assert attachment.inputs["tags"]["xcloud:key"] == "attachment/tgw-use1/aws-orders"
+    prod = platform_outputs["routeTableIds"]["tgw-use1"]["prod"]
+    [assoc] = [r for r in resources if r.type.endswith("routeTableAssociation:RouteTableAssociation")]
+    [prop] = [r for r in resources if r.type.endswith("routeTablePropagation:RouteTablePropagation")]
+    assert assoc.inputs["transitGatewayRouteTableId"] == prod == prop.inputs["transitGatewayRouteTableId"]
+    [reference] = [r for r in resources if r.type == "pulumi:pulumi:StackReference"]
+    assert reference.name == HUB_STACK
+
+
+def test_platform_deploys_the_same_with_or_without_the_team_file() -> None:
+    def key(resources: list) -> list:
+        return sorted((r.type, r.name, json.dumps(r.inputs, sort_keys=True)) for r in resources)
+
+    alone = registered(lambda: deploy(PLATFORM, export=False))
+    together = registered(lambda: deploy(PLATFORM, export=False, organisation=[TEAM]))
+    assert key(alone) == key(together)
+
+
+def test_a_hub_attachment_needs_the_hub_stack() -> None:
+    team = load_text(TEAM.read_text().replace(f"    hub_stack: {HUB_STACK}\n", ""), "teams/orders.yaml")
+    install()
+    with pytest.raises(DeploymentBlocked, match="set hub_stack"):
+        run(lambda: deploy(team, export=False, organisation=[PLATFORM]))
+
+
+def test_a_file_may_attach_to_its_own_hub() -> None:
+    text = PLATFORM.read_text() + (
+        "hub_attachments:\n"
+        "  - {name: extra, hub: tgw-use1, network: aws-prod, subnets: [tgw-a], route_table: prod}\n"
+    )
+    stack = load_text(text, "dr-pair.yaml")
+    report = check(stack)
+    assert "extra" in report.topology.attachments["tgw-use1"]
+    resources = registered(lambda: deploy(stack, export=False))
+    assert any(r.name == "tgw-use1-att-extra" for r in resources)
