@@ -104,3 +104,22 @@ def test_a_file_may_attach_to_its_own_hub() -> None:
     assert "extra" in report.topology.attachments["tgw-use1"]
     resources = registered(lambda: deploy(stack, export=False))
     assert any(r.name == "tgw-use1-att-extra" for r in resources)
+
+
+def test_plan_cli_with_the_organisation(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from xcloud_iac.cli import app
+
+    monkeypatch.chdir(ROOT)
+    team = str(TEAM.relative_to(ROOT))
+    alone = CliRunner().invoke(app, ["plan", team, "--format", "json"])
+    assert alone.exit_code == 2, alone.output  # the hub is in no file given: unusable input
+    result = CliRunner().invoke(app, ["plan", team, "--with", "stacks/dr-pair.yaml", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    types = {r["type"] for r in plan["resources"]}
+    assert "xcloud:aws:HubAttachment" in types
+    assert "aws:ec2transitgateway/transitGateway:TransitGateway" not in types
+    [attachment] = [r for r in plan["resources"] if r["type"].endswith("vpcAttachment:VpcAttachment")]
+    assert attachment["inputs"]["transitGatewayId"] == "tgw-use1-tgw-id"  # as the platform's plan exports it

@@ -154,6 +154,10 @@ def plan(
     spec: Annotated[Path, typer.Argument(help="The stack file to plan.")],
     format: Annotated[PlanFormat, typer.Option("--format", "-f", help="Output format.")] = PlanFormat.table,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the plan to a file.")] = None,
+    with_: Annotated[list[Path] | None, typer.Option(
+        "--with", help="Another file of the organisation-wide plan (repeatable): checked with SPEC; only what "
+                       "SPEC declares is planned (e.g. a team file attaching to a hub the platform file declares)."
+    )] = None,
 ) -> None:
     """List every resource `pulumi up` would register (type, name, parent, key inputs; secrets masked), offline
     under Pulumi mocks, with a summary by component and the findings. Exit 1: refused (error findings)."""
@@ -163,12 +167,16 @@ def plan(
     from .plan.runner import plan_source
     from .plan.sources import head_source
 
-    source = head_source(spec)
-    if source is None:
-        sys.stderr.write(f"error: {spec}: no such file\n")
-        raise typer.Exit(EXIT_INPUT)
+    sources = []
+    for path in [spec, *(with_ or [])]:
+        source = head_source(path)
+        if source is None:
+            sys.stderr.write(f"error: {path}: no such file\n")
+            raise typer.Exit(EXIT_INPUT)
+        sources.append(source)
     terminal = output is None and sys.stdout.isatty()
-    result = plan_source(source, progress=format is PlanFormat.table and sys.stdout.isatty())
+    result = plan_source(sources[0], progress=format is PlanFormat.table and sys.stdout.isatty(),
+                         organisation=sources[1:])
     if format is PlanFormat.json:
         text = render_plan_json(result)
     else:

@@ -19,12 +19,14 @@ import contextlib
 import io
 import logging
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import pulumi
+
 from .. import collector
-from ..checks import check
+from ..checks import check_many
 from ..spec import models as m
 
 SECRET = "[secret]"
@@ -177,18 +179,22 @@ class PlanRefused(Exception):
 
 
 def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None, *,
-               past_errors: bool = False) -> Inventory:
+               past_errors: bool = False, organisation: Sequence[m.Stack] = ()) -> Inventory:
     """Run deploy(stack) under fresh Pulumi mocks in this process and list what it registers. `on_register` is
     called with the running count. Raises PlanRefused when deploy() refuses (and so registers nothing).
 
     `past_errors` plans a stack whose error findings would stop deploy() as if each were waived on its object
     (waive_errors; changes `stack`) - for a diff, which must show what a change replaces even while it still has
-    findings to fix. Unusable stacks (XC101, XC102) and arguments a component rejects still refuse."""
+    findings to fix. Unusable stacks (XC101, XC102) and arguments a component rejects still refuse.
+
+    `organisation` holds the other files of an organisation-wide plan: checked with the stack, never registered.
+    The outputs of the stacks this file attaches to (`hub_stack`) are those their files plan to."""
     from ..program import DeploymentBlocked, deploy
     from .mocks import install, run
 
     if past_errors:
-        waive_errors(stack)
+        waive_errors(stack, organisation)
+    references = _hub_stack_outputs(stack, organisation)
 
     count = 0
 
@@ -201,23 +207,38 @@ def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None,
     quiet = logging.getLogger("xcloud_iac.plan.program")  # warnings are findings, which the plan lists itself
     quiet.addHandler(logging.NullHandler())
     quiet.propagate = False
-    _mocks, recorder = install(registered, logger=quiet)
+    _mocks, recorder = install(registered, logger=quiet, stack_references=references)
     # The collector is paused for the whole plan: the SDK allocates a few dozen objects per resource, and the
     # collections walking them were 60% of a plan's time.
     with collector.paused():
         try:
             with contextlib.redirect_stderr(io.StringIO()):  # deploy() prints why it refuses; the caller reports it
-                run(lambda: deploy(stack, export=False))
+                run(lambda: deploy(stack, export=False, organisation=organisation))
         except DeploymentBlocked as blocked:
             raise PlanRefused([f"{f.severity.value} {f}" for f in blocked.findings] + blocked.problems) from None
         return inventory_of(stack.name, recorder.registered)
 
 
-def waive_errors(stack: m.Stack) -> int:
+def _hub_stack_outputs(stack: m.Stack, organisation: Sequence[m.Stack]) -> dict[str, dict[str, Any]]:
+    """hub_stack -> the outputs the file declaring the hub plans to export, for this file's hub attachments."""
+    from ..program import deploy
+    from .mocks import install, run
+
+    declared = {h.name: other for other in organisation for h in other.hubs}
+    wanted = {a.hub_stack: declared[a.hub] for a in stack.hub_attachments if a.hub_stack and a.hub in declared}
+    outputs = {}
+    for name, other in sorted(wanted.items()):
+        install()
+        with contextlib.redirect_stderr(io.StringIO()):
+            outputs[name] = run(lambda other=other: pulumi.Output.from_input(deploy(other, export=False).outputs))
+    return outputs
+
+
+def waive_errors(stack: m.Stack, organisation: Sequence[m.Stack] = ()) -> int:
     """Waive, on the objects they are about, the error findings that would stop deploy(): the stack then plans as
     a pull request's author would deploy it once they are dealt with. Returns how many are left (unwaivable: not
     about an object, or the stack is unusable). Changes `stack` in place."""
-    report = check(stack)
+    report = check_many([stack, *organisation])
     if report.unusable:
         return len(report.errors)
     owners = {(obj.spec_file, path): obj for path, obj in stack.objects() if path}

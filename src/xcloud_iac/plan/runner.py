@@ -22,11 +22,12 @@ import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-from ..checks import Finding, Report, check
+from ..checks import Finding, Report, check_many
 from ..spec import Problem, SpecError, Stack, load_text
 from .inventory import Inventory, PlanRefused, Resource, plan_stack
 from .sources import SpecSource
@@ -44,6 +45,8 @@ class PlanJob:
     """The file name locations in the spec refer to."""
     past_errors: bool = False
     """Plan as if the error findings were waived (see inventory.plan_stack)."""
+    organisation: list[list[str]] = field(default_factory=list)
+    """[text, file] of the other files of an organisation-wide plan: checked with the spec, not registered."""
 
 
 @dataclass
@@ -64,6 +67,8 @@ class Checked:
     report: Report | None = None
     problems: list[Problem] = field(default_factory=list)
     """Why the spec cannot be loaded at all."""
+    organisation: list[SpecSource] = field(default_factory=list)
+    """The other files of an organisation-wide plan (checked together with the spec)."""
 
     @property
     def findings(self) -> list[Finding]:
@@ -80,15 +85,21 @@ class Checked:
         return self.report is not None and not self.report.unusable and not self.report.errors
 
     def job(self, *, past_errors: bool = False) -> PlanJob:
-        return PlanJob(self.source.label, self.source.text, self.source.file, past_errors)
+        return PlanJob(self.source.label, self.source.text, self.source.file, past_errors,
+                       [[o.text, o.file] for o in self.organisation])
 
 
-def check_source(source: SpecSource) -> Checked:
-    try:
-        stack = load_text(source.text, source.file)
-    except SpecError as exc:
-        return Checked(source, problems=sorted(exc.problems, key=Problem.sort_key))
-    return Checked(source, stack, check(stack))
+def check_source(source: SpecSource, organisation: Sequence[SpecSource] = ()) -> Checked:
+    """Load and check a spec; with `organisation`, as one plan with those files (findings in any of them)."""
+    stacks, problems = [], []
+    for each in (source, *organisation):
+        try:
+            stacks.append(load_text(each.text, each.file))
+        except SpecError as exc:
+            problems += exc.problems
+    if problems:
+        return Checked(source, problems=sorted(problems, key=Problem.sort_key), organisation=list(organisation))
+    return Checked(source, stacks[0], check_many(stacks), organisation=list(organisation))
 
 
 @dataclass
@@ -108,9 +119,11 @@ class PlanResult:
         return "planned" if self.inventory is not None else "refused"
 
 
-def plan_source(source: SpecSource, *, progress: bool = False) -> PlanResult:
-    """Check a spec, then plan it in a worker unless deploy() would refuse it."""
-    checked = check_source(source)
+def plan_source(source: SpecSource, *, progress: bool = False,
+                organisation: Sequence[SpecSource] = ()) -> PlanResult:
+    """Check a spec (with the other files of its organisation), then plan it in a worker unless deploy() would
+    refuse it. The plan lists what the spec's own file registers."""
+    checked = check_source(source, organisation)
     if not checked.plannable:
         return PlanResult(checked)
     outcome = run_plans([checked.job()], progress=progress)[0]
@@ -260,7 +273,8 @@ def _work() -> int:
                 last = time.monotonic()
 
         try:
-            inventory = plan_stack(load_text(job.text, job.file), tick, past_errors=job.past_errors)
+            inventory = plan_stack(load_text(job.text, job.file), tick, past_errors=job.past_errors,
+                                   organisation=[load_text(text, file) for text, file in job.organisation])
         except SpecError as exc:
             send({"refused": [str(p) for p in exc.problems]})
         except PlanRefused as refused:
