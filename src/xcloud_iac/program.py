@@ -36,7 +36,6 @@ _RANK = {"network": 0, "hub": 1, "hub_attachment": 2, "interconnect": 2, "link":
          "issuer": 4, "role": 5, "workload_identity": 5, "monitoring": 6}
 
 
-
 @dataclass(frozen=True)
 class StackOutput:
     """One output of the platform stack, as team stacks read it with `StackReference.get_output(name)`."""
@@ -91,6 +90,7 @@ def output_contract_markdown() -> str:
     ]
     return "\n".join(lines)
 
+
 class DeploymentBlocked(Exception):
     """deploy() refused to register anything: the stack has error findings, or a component rejects its arguments."""
 
@@ -123,8 +123,9 @@ def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True,
     included, with the hub's ids from the stack in its `hub_stack`). `parent` puts every component under one
     resource (the component provider's `Stack` does)."""
     stack = _loaded(stack_or_path)
+    own = stack.organised()  # this file's objects, with its attachments to its own hubs
     others = [_loaded(o) for o in organisation]
-    whole = m.Stack.merge([stack, *others], stack.name) if others else stack.organised()
+    whole = m.Stack.merge([stack, *others], stack.name) if others else own
     report = check(whole)
     if report.unusable or report.errors:
         raise _blocked(DeploymentBlocked(stack.name, findings=report.errors or report.findings))
@@ -132,7 +133,6 @@ def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True,
         pulumi.log.warn(f"{finding.severity.value} {finding}")
 
     assert report.topology is not None
-    own = stack.organised()  # this file's objects, with its attachments to its own hubs
     builder = _StackBuilder(own, report.topology if own is whole else build(own), parent,
                             {h.name: h for h in whole.hubs})
     problems = builder.preflight()
