@@ -51,7 +51,33 @@ def test_networks_are_created_protected_with_a_base_policy_for_every_edge(record
     assert global_network.protect and core.protect
     assert core.inputs["globalNetworkId"] == "core-global-id"
     assert core.inputs["createBasePolicy"] is True
-    assert core.inputs["basePolicyRegions"] == ["us-east-1", "eu-central-1"]
+    # base_policy_regions would let AWS pick the edges' ASNs from its default range: the document sets them
+    assert "basePolicyRegions" not in core.inputs
+    base = json.loads(core.inputs["basePolicyDocument"])
+    assert [e["location"] for e in base["core-network-configuration"]["edge-locations"]] == ["eu-central-1",
+                                                                                              "us-east-1"]
+
+
+@pulumi.runtime.test
+def test_base_policy_agrees_with_the_final_policy(recorder: Recorder) -> pulumi.Output:
+    """Edge ASNs are fixed when the core network is created: the final policy must find the same ones."""
+    core = CloudWanCore("core", CloudWanCoreArgs(core_spec(), VPCS, stack="test"))
+
+    def check(final_text: str) -> None:
+        base = json.loads(recorder.one("aws:networkmanager/coreNetwork:CoreNetwork").inputs["basePolicyDocument"])
+        final = json.loads(final_text)
+        assert base["core-network-configuration"] == final["core-network-configuration"]
+        assert base["core-network-configuration"]["asn-ranges"] == ["64520-64529"]
+        assert {"location": "us-east-1", "asn": 64520} in base["core-network-configuration"]["edge-locations"]
+        assert base["segments"] == final["segments"]
+        assert base["attachment-policies"] == final["attachment-policies"]
+        # only the route to an attachment (its id exists after the base policy) is left out; the blackhole stays
+        routes = [a for a in final["segment-actions"] if a["action"] == "create-route"]
+        assert [a for a in base["segment-actions"] if a["action"] == "create-route"] == [
+            a for a in routes if a["destinations"] == ["blackhole"]]
+        assert len(routes) == 2
+
+    return core.policy_document.apply(check)
 
 
 def test_vpc_attachments_carry_the_segment_tag(recorder: Recorder) -> None:

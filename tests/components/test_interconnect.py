@@ -3,6 +3,8 @@ Connect gateway attached to the hub with the AWS allow-list."""
 
 from __future__ import annotations
 
+import re
+
 import pulumi
 import pytest
 
@@ -81,8 +83,10 @@ def test_both_sides_spell_bandwidth_stack_type_and_routes_from_the_spec(recorder
     run(lambda: build(interconnect()))
     transport, connection = recorder.one(TRANSPORT), recorder.one(CONNECTION)
 
+    # Google creates without a key: bandwidth, remote account and profile together; AWS accepts the key alone
+    # (AWS::Interconnect::Connection: ActivationKey is exclusive with EnvironmentId and Bandwidth)
     assert transport.inputs["bandwidth"] == "BPS_10G"
-    assert connection.inputs["bandwidth"] == "10Gbps"
+    assert "bandwidth" not in connection.inputs
     assert transport.inputs["stackType"] == "IPV4_IPV6"
     # Google advertises its allow-list, including the Cloud DNS source range so AWS can answer Cloud DNS
     assert transport.inputs["advertisedRoutes"] == ["10.20.0.0/16", "35.199.192.0/19"]
@@ -141,6 +145,25 @@ def test_aws_generated_key_flows_from_the_connection_to_the_transport(recorder: 
     assert "activationKey" not in connection.inputs
     assert transport.inputs["providedActivationKey"] == "aws-generated-key-use1-gcp-connection"
     assert "providedActivationKey" in transport.secret_inputs
+    # Google: with a provided key, bandwidth and the remote account come from the key and are not sent
+    assert "bandwidth" not in transport.inputs and "remoteAccountId" not in transport.inputs
+
+
+@pytest.mark.parametrize("key_from", ["gcp", "aws"])
+def test_descriptions_fit_the_connection_pattern(recorder: Recorder, key_from: str) -> None:
+    changes = {"activation_key_from": key_from} | ({"aws": {"environment_id": "env-1"}} if key_from == "aws" else {})
+    run(lambda: build(interconnect(**changes)))
+    description = recorder.one(CONNECTION).inputs["description"]
+    # AWS::Interconnect::Connection Description: ^[-a-zA-Z0-9_ ]+$, at most 255 characters
+    assert re.fullmatch(r"[-a-zA-Z0-9_ ]{1,255}", description), description
+    assert description == "xcloud test use1-gcp us-east-1 to us-east4"
+    assert recorder.one(TRANSPORT).inputs["description"] == description
+
+
+def test_create_only_keys_and_echoed_profile_never_replace(recorder: Recorder) -> None:
+    run(lambda: build(interconnect()))
+    assert recorder.one(CONNECTION).ignore_changes == ["activationKey"]
+    assert sorted(recorder.one(TRANSPORT).ignore_changes) == ["providedActivationKey", "remoteProfile"]
 
 
 def test_connection_transport_and_gateway_are_protected_by_default(recorder: Recorder) -> None:
@@ -180,10 +203,12 @@ def test_cloud_wan_attach_point_gets_a_tagged_dx_gateway_attachment(recorder: Re
         ({"gcp": {"region": "europe-west3"}}, "pairs with Google us-east4, not europe-west3"),
         ({"activation_key_from": "aws"}, "set aws.environment_id"),
         ({"aws": {"environment_id": "env-1"}}, "used only when AWS generates the key"),
+        ({"aws": {"account": None}}, r"the transport needs the AWS account \(aws.account\)"),
         ({"bandwidth": "3Gbps"}, "is not offered"),
         ({"stack_type": "ipv4"}, "is IPv6 but the interconnect's stack_type is ipv4"),
     ],
-    ids=["region-pair", "aws-key-without-environment", "environment-with-google-key", "bandwidth", "stack-type"],
+    ids=["region-pair", "aws-key-without-environment", "environment-with-google-key", "google-key-without-account",
+         "bandwidth", "stack-type"],
 )
 def test_bad_arguments_are_refused_before_any_child(recorder: Recorder, changes: dict, message: str) -> None:
     with pytest.raises(ComponentArgsError, match=message):

@@ -70,8 +70,12 @@ class CloudWanCore(pulumi.ComponentResource):
         core_network = aws.networkmanager.CoreNetwork(
             f"{name}-core",
             global_network_id=global_network.id,
+            # The base policy lets attachments exist before the full policy. Edge ASNs are fixed when the core
+            # network is created, so the base policy is the full one minus the routes that need attachment ids:
+            # same ASN ranges, edges and segments (a base policy from base_policy_regions would allocate the
+            # edges' ASNs from the default range, and the full policy would then be refused).
             create_base_policy=True,
-            base_policy_regions=core.regions,
+            base_policy_document=json.dumps(policy(core, {}, routes_to_attachments=False), sort_keys=True),
             description=f"xcloud {stack}: {core.name}",
             tags=aws_tags(stack, "hub", core.name, name=core.name),
             opts=child_opts(self, protect=core.protect),
@@ -120,10 +124,12 @@ class CloudWanCore(pulumi.ComponentResource):
         return WanAttachPoint(self.core.name, att.name, self.core_network_id, self._segments[att.segment])
 
 
-def policy(core: m.CloudWanCore, attachment_ids: Mapping[str, str]) -> dict[str, Any]:
+def policy(core: m.CloudWanCore, attachment_ids: Mapping[str, str], *,
+           routes_to_attachments: bool = True) -> dict[str, Any]:
     """The core network policy document: edges, segments, sharing and static routes, and one attachment policy
     per segment that maps attachments tagged `xcloud:segment=<segment>` to it. Sorted by name, so reordering the
-    spec does not change the document."""
+    spec does not change the document. Without `routes_to_attachments` it is the base policy: the static routes
+    that target attachments (whose ids do not exist yet) are left out."""
     name = {s.name: segment_policy_name(s.name) for s in core.segments}
     segments = sorted(core.segments, key=lambda s: s.name)
 
@@ -153,6 +159,8 @@ def policy(core: m.CloudWanCore, attachment_ids: Mapping[str, str]) -> dict[str,
     ]
     for s in segments:
         for route in sorted(s.routes, key=lambda r: (r.prefix.version, r.prefix)):
+            if not route.blackhole and not routes_to_attachments:
+                continue
             actions.append({
                 "action": "create-route",
                 "segment": name[s.name],

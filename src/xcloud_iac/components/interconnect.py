@@ -19,6 +19,7 @@ MTU is not an argument of either; the networks carry it (`mtu` of the Google net
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,16 @@ from ._attach import AttachPoint, attach_direct_connect_gateway, direct_connect_
 from ._common import Problems, aws_native_tags, child_opts, gcp_labels, stack_name, to_strings
 
 STACK_TYPES = {m.StackType.ipv4: "IPV4_ONLY", m.StackType.dual: "IPV4_IPV6"}
+
+
+# AWS::Interconnect::Connection Description: ^[-a-zA-Z0-9_ ]+$, 1..255 characters (CloudFormation schema).
+_DESCRIPTION_REFUSED = re.compile(r"[^-a-zA-Z0-9_ ]+")
+
+
+def connection_description(stack: str, interconnect: m.Interconnect) -> str:
+    """The description both ends carry, in the characters the Connection's description allows."""
+    text = f"xcloud {stack} {interconnect.name} {interconnect.aws.region} to {interconnect.gcp.region}"
+    return _DESCRIPTION_REFUSED.sub(" ", text)[:255]
 
 
 def remote_profile(interconnect: m.Interconnect) -> str:
@@ -78,46 +89,61 @@ class AwsGcpInterconnect(pulumi.ComponentResource):
             aws_region=ic.aws.region, stack=stack, kind="interconnect", key=ic.name,
         )
 
-        description = f"xcloud {stack}: {ic.name} ({ic.aws.region} <-> {ic.gcp.region})"
+        description = connection_description(stack, ic)
 
         def transport(provided_key: pulumi.Input[str] | None) -> gcp.networkconnectivity.Transport:
+            # Google: without a key, bandwidth, remoteAccountId and remoteProfile are required together; with a
+            # provided key, bandwidth and the remote account come from the key and must not be sent.
+            creates = provided_key is None
             return gcp.networkconnectivity.Transport(
                 f"{name}-transport",
                 project=ic.gcp.project,
                 region=ic.gcp.region,
                 remote_profile=self.remote_profile,
                 network=args.gcp_network,
-                bandwidth=catalog.gcp_bandwidth(ic.bandwidth),
+                bandwidth=catalog.gcp_bandwidth(ic.bandwidth) if creates else None,
                 stack_type=STACK_TYPES[ic.stack_type],
                 advertised_routes=self.advertised_routes,
-                remote_account_id=ic.aws.account,
+                remote_account_id=ic.aws.account if creates else None,
                 provided_activation_key=provided_key,
                 description=description,
                 labels=gcp_labels(stack, "interconnect", ic.name),
-                # the key is a secret whichever side generates it (the provider marks neither field secret)
-                opts=child_opts(self, protect=ic.protect,
-                                secret_outputs=["generatedActivationKey", "providedActivationKey"]),
+                # The key is a secret whichever side generates it (the provider marks neither field secret).
+                # remoteProfile and providedActivationKey are immutable: the API may echo the profile in another
+                # form, and the provided key is the other side's output, valid only while PENDING_KEY. Their
+                # drift must never replace this protected resource; a change of the spec's profile still does.
+                opts=pulumi.ResourceOptions.merge(
+                    child_opts(self, protect=ic.protect,
+                               secret_outputs=["generatedActivationKey", "providedActivationKey"]),
+                    pulumi.ResourceOptions(ignore_changes=["remoteProfile", "providedActivationKey"],
+                                           replacement_trigger=self.remote_profile),
+                ),
             )
 
         def connection(**mode: pulumi.Input) -> aws_native.interconnect.Connection:
             return aws_native.interconnect.Connection(
                 f"{name}-connection",
                 attach_point={"direct_connect_gateway": gateway.id},
-                # required when AWS creates the connection; also given when accepting Google's key, as a guard
-                bandwidth=catalog.aws_bandwidth(ic.bandwidth),
                 description=description,
                 tags=aws_native_tags(stack, "interconnect", ic.name, name=ic.name),
-                opts=child_opts(self, protect=ic.protect, secret_outputs=["activationKey"]),
+                # activationKey is create-only and comes from Google's generatedActivationKey, which Google
+                # clears or changes once the key is accepted: its drift must not replace this protected resource
+                opts=pulumi.ResourceOptions.merge(
+                    child_opts(self, protect=ic.protect, secret_outputs=["activationKey"]),
+                    pulumi.ResourceOptions(ignore_changes=["activationKey"]),
+                ),
                 **mode,
             )
 
         if ic.activation_key_from == "gcp":
             google = transport(None)
             self.activation_key = pulumi.Output.secret(google.generated_activation_key)
+            # accepting a key: AWS takes ActivationKey alone (mutually exclusive with EnvironmentId and Bandwidth)
             amazon = connection(activation_key=self.activation_key)
         else:
             amazon = connection(
                 environment_id=ic.aws.environment_id,
+                bandwidth=catalog.aws_bandwidth(ic.bandwidth),
                 remote_account={"identifier": ic.gcp.project},
             )
             self.activation_key = pulumi.Output.secret(amazon.activation_key)
@@ -158,6 +184,8 @@ def _validate(name: str, ic: m.Interconnect) -> None:
         problems.require(ic.aws.environment_id,
                          "AWS generates the key (activation_key_from: aws): set aws.environment_id")
     else:
+        problems.require(ic.aws.account, "Google generates the key (activation_key_from: gcp): the transport needs "
+                                         "the AWS account (aws.account) as its remote account")
         problems.require(ic.aws.environment_id is None,
                          "aws.environment_id is used only when AWS generates the key (activation_key_from: aws)")
     if ic.stack_type is m.StackType.ipv4:

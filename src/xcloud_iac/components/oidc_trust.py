@@ -35,8 +35,8 @@ from ..spec import models as m
 from ..tags import aws_tags
 from ._common import Problems, checked_args, child_opts, policy_document, stack_name
 
-# IAM's bounds for a role's maximum session.
-IAM_MIN_SESSION, IAM_MAX_SESSION = 900, 43200
+# IAM's bounds for a role's maximum session (MaxSessionDuration).
+IAM_MIN_SESSION, IAM_MAX_SESSION = catalog.IAM_ROLE_MIN_SESSION, catalog.IAM_ROLE_MAX_SESSION
 
 
 def trust_policy(provider_arn: str, issuer_url: str, audience: str, subjects: Sequence[str]) -> str:

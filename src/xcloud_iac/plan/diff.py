@@ -310,11 +310,14 @@ def diff_inventories(base: Inventory, head: Inventory) -> tuple[list[ResourceCha
             InputChange(n, old.inputs.get(n), new.inputs.get(n), n in KEY_INPUTS.get(new.type, ()),
                         forces_replacement(new.type, n, old.inputs.get(n), new.inputs.get(n)))
             for n in sorted(set(old.inputs) | set(new.inputs))
-            if old.inputs.get(n) != new.inputs.get(n)
+            if old.inputs.get(n) != new.inputs.get(n) and n not in new.ignore_changes  # as the engine does
         )
         notes = tuple(f"{i.name}: {why}" for i in inputs if (why := refused_update(new.type, i.name)))
         if old.read != new.read:
             changes[key] = _change("replace", new, inputs, ("switches between created and read (existing id)",))
+        elif old.replacement_trigger != new.replacement_trigger:
+            changes[key] = _change("replace", new, inputs, (*notes, "its replacement trigger changed"),
+                                   protected=old.protect)
         elif any(i.replaces for i in inputs):
             changes[key] = _change("replace", new, inputs, notes, protected=old.protect)
         elif inputs:

@@ -57,7 +57,7 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter": (
         "transitGatewayAttachmentId", "region"),
     "aws:networkmanager/globalNetwork:GlobalNetwork": ("description",),
-    "aws:networkmanager/coreNetwork:CoreNetwork": ("globalNetworkId", "basePolicyRegions"),
+    "aws:networkmanager/coreNetwork:CoreNetwork": ("globalNetworkId", "basePolicyDocument"),
     "aws:networkmanager/coreNetworkPolicyAttachment:CoreNetworkPolicyAttachment": ("coreNetworkId", "policyDocument"),
     "aws:networkmanager/vpcAttachment:VpcAttachment": ("coreNetworkId", "vpcArn", "subnetArns"),
     "aws:networkmanager/dxGatewayAttachment:DxGatewayAttachment": (
@@ -119,6 +119,10 @@ class Resource:
     """input -> keys of the resources it takes its value from."""
     aliases: tuple[str, ...] = ()
     """Keys this resource had under earlier names (a renamed spec object's `previous_names`), oldest first."""
+    ignore_changes: tuple[str, ...] = ()
+    """Inputs whose changes `pulumi up` ignores once the resource exists (create-only values fed from outputs)."""
+    replacement_trigger: str = ""
+    """The `replacement_trigger` option (JSON): a change replaces the resource, whatever its inputs do."""
 
     def key_inputs(self) -> dict[str, Any]:
         """The curated inputs of this type that are set, in display order."""
@@ -144,6 +148,7 @@ class Resource:
     @classmethod
     def from_wire(cls, data: dict[str, Any]) -> Resource:
         return cls(**{**data, "secret_inputs": tuple(data["secret_inputs"]), "aliases": tuple(data["aliases"]),
+                      "ignore_changes": tuple(data["ignore_changes"]),
                       "depends_on": {k: tuple(v) for k, v in data["depends_on"].items()}})
 
 
@@ -278,6 +283,8 @@ def inventory_of(stack: str, registered: list) -> Inventory:
             depends_on={k: tuple(sorted(key(u) for u in urns if u in by_urn))
                         for k, urns in sorted(r.property_dependencies.items())},
             aliases=tuple(f"{key(r.urn).rsplit('::', 1)[0]}::{alias}" for alias in r.aliases),
+            ignore_changes=tuple(sorted(r.ignore_changes)),
+            replacement_trigger=r.replacement_trigger,
         ))
     live = {r.key for r in resources}
     clashes = sorted(f"{alias.rsplit('::', 1)[-1]} (an earlier name of {r.name}) is the name of another "

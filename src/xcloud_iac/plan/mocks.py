@@ -16,6 +16,7 @@ for every registration (and for the Output `program` returns, so assertions insi
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections import Counter
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
+from google.protobuf import json_format
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
@@ -54,6 +56,10 @@ class Registered:
     """The provider reference (`<provider URN>::<id>`) the engine receives; "" for the default provider."""
     aliases: list[str] = field(default_factory=list)
     """Logical names this resource had before (aliases with a name), oldest first."""
+    ignore_changes: list[str] = field(default_factory=list)
+    """Inputs whose changes the engine ignores after creation (`ignore_changes`)."""
+    replacement_trigger: str = ""
+    """The `replacement_trigger` option as JSON ("" when unset): when it changes, the engine replaces."""
 
     @property
     def parent_name(self) -> str:
@@ -71,6 +77,12 @@ def unwrap(value: Any) -> tuple[Any, bool]:
         items = [unwrap(v) for v in value]
         return [v for v, _s in items], any(s for _v, s in items)
     return value, False
+
+
+def _trigger(request: Any) -> str:
+    if not request.HasField("replacement_trigger"):
+        return ""
+    return json.dumps(json_format.MessageToDict(request.replacement_trigger), sort_keys=True)
 
 
 class Recorder(MockMonitor):
@@ -100,6 +112,8 @@ class Recorder(MockMonitor):
             provider=str(getattr(request, "provider", "") or ""),
             aliases=[a.spec.name for a in getattr(request, "aliases", []) or [] if a.HasField("spec") and a.spec.name]
             if not read else [],
+            ignore_changes=list(getattr(request, "ignoreChanges", []) or []),
+            replacement_trigger=_trigger(request) if not read else "",
         )
         self.registered.append(resource)
         if self.on_register is not None:

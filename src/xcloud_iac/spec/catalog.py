@@ -40,7 +40,9 @@ INTERCONNECT_REGION_PAIRS: dict[str, str] = {
 }
 
 # Offered bandwidths, in bits per second, with the spelling each side's API expects.
-_BANDWIDTHS_MBPS = (50, 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 20000, 25000, 50000, 100000)
+# Offered on both sides: Google's Transport bandwidth enum (networkconnectivity v1: BPS_50M..BPS_100G, no 25G) and
+# AWS Interconnect - multicloud's bandwidths.
+_BANDWIDTHS_MBPS = (50, 100, 200, 300, 400, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000)
 
 
 def aws_bandwidth(bps: int) -> str:
@@ -120,6 +122,9 @@ def is_private_asn(asn: int) -> bool:
 
 # Maximum AWS role session the checks allow without a waiver (XC504), in seconds.
 MAX_SESSION_SECONDS = 3600
+# IAM's bounds for a role's MaxSessionDuration (CreateRole; AWS::IAM::Role MaxSessionDuration 3600..43200).
+# 900 s is the shortest session a caller may request (AssumeRole DurationSeconds), not a role's maximum.
+IAM_ROLE_MIN_SESSION, IAM_ROLE_MAX_SESSION = 3600, 43200
 
 # Default MTU of a network by cloud when the spec does not set one (AWS VPC jumbo, Google VPC default).
 DEFAULT_MTU = {"aws": 9001, "gcp": 1460}

@@ -665,7 +665,10 @@ class TrustRole(Named):
     audience: str | None = Field(default=None, description="Required 'aud' claim.")
     subjects: list[str] = Field(default_factory=list, description="Exact 'sub' claims allowed.")
     permissions: list[Permission] = Field(default_factory=list, description="Inline permission statements.")
-    max_session_seconds: int = Field(default=3600, ge=900, le=43200, description="Maximum session (XC504 above 3600).")
+    max_session_seconds: int = Field(
+        default=3600, ge=catalog.IAM_ROLE_MIN_SESSION, le=catalog.IAM_ROLE_MAX_SESSION,
+        description="The role's maximum session, 3600..43200 seconds as IAM allows (XC504 above 3600).",
+    )
 
 
 class WorkloadIdentity(Named):
