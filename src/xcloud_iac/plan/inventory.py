@@ -115,6 +115,8 @@ class Resource:
     """An existing resource read by id, never created."""
     depends_on: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
     """input -> keys of the resources it takes its value from."""
+    provider: str = ""
+    """Key of the explicit provider resource it is created with ("" for the default provider)."""
 
     def key_inputs(self) -> dict[str, Any]:
         """The curated inputs of this type that are set, in display order."""
@@ -254,6 +256,7 @@ def inventory_of(stack: str, registered: list) -> Inventory:
             secret_inputs=tuple(sorted(r.secret_inputs)), protect=r.protect, read=r.read,
             depends_on={k: tuple(sorted(key(u) for u in urns if u in by_urn))
                         for k, urns in sorted(r.property_dependencies.items())},
+            provider=key(r.provider) if r.provider in by_urn else "",
         ))
     # a component first in its group, then its children by key
     resources.sort(key=lambda r: (r.component, r.component_type, r.custom, r.key))
