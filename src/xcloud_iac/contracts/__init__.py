@@ -14,10 +14,11 @@ from ..checks import Report, check
 from ..checks.contracts import Violation, contract_rule_classes
 from ..plan.inventory import Inventory
 from ..spec import models as m
+from .changes import create_only_changes
 from .provenance import Provenance
 from .verdict import check_inventory
 
-__all__ = ["Violation", "check_inventory", "contract_report", "locate"]
+__all__ = ["Violation", "check_inventory", "contract_report", "diff_contract_findings", "locate"]
 
 
 def locate(stack: m.Stack, inventory: Inventory, violations: list[Violation]) -> list[Violation]:
@@ -39,3 +40,17 @@ def contract_report(stack: m.Stack, inventory: Inventory, violations: list[Viola
     """The XC8xx findings of a planned stack (waivers applied, sorted)."""
     found = locate(stack, inventory, check_inventory(inventory) if violations is None else violations)
     return check(stack, [cls(found) for cls in contract_rule_classes()])
+
+
+def diff_contract_findings(base: tuple[m.Stack, Inventory] | None,
+                           head: tuple[m.Stack, Inventory] | None) -> tuple[list, list]:
+    """(base findings, head findings) of a diff's two plans: each side's contract findings; the head also gets
+    the create-only changes from base to head (XC808)."""
+    base_findings = contract_report(*base).findings if base else []
+    if head is None:
+        return base_findings, []
+    stack, inventory = head
+    violations = check_inventory(inventory)
+    if base is not None:
+        violations += create_only_changes(base[1], inventory)
+    return base_findings, contract_report(stack, inventory, violations).findings

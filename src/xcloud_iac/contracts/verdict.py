@@ -117,9 +117,9 @@ class Checker:
                 where = "name"
             out.append(_violation(resource, kind, where, message, f"{contract.source} {prop}: {rule}"))
 
-        if target.kind == "cfn" and (region := self.region_of(resource, target)):
-            if sources.cfn_available(target.ref, region) is False:
-                add("region", "", f"{target.ref} is not available in {region}", f"not in providers/{region}.json")
+        region = self.region_of(resource, target) if target.kind == "cfn" else None
+        if region and sources.cfn_available(target.ref, region) is False:
+            add("region", "", f"{target.ref} is not available in {region}", f"not in providers/{region}.json")
 
         for prop, value in request.values.items():
             if prop in request.secret:
@@ -191,8 +191,8 @@ def _validate(contract: sources.Contract, schema: dict[str, Any], value: Any,
             yield "pattern", path, f"'{value}' does not match {pattern}", f"pattern {pattern}"
         low, high = schema.get("minLength"), schema.get("maxLength")
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
-            yield ("length", path, f"'{value}' is {len(value)} characters, the API allows "
-                   f"{low if low is not None else 0}..{high if high is not None else 'any'}", f"length {low}..{high}")
+            allowed = f"{low if low is not None else 0}..{high if high is not None else 'any'}"
+            yield "length", path, f"'{value}' is {len(value)} characters, the API allows {allowed}", f"length {allowed}"
     number = _number(value) if schema.get("type") in ("integer", "number") or "minimum" in schema else None
     if number is not None:
         low, high = schema.get("minimum"), schema.get("maximum")

@@ -207,7 +207,7 @@ def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None,
     with collector.paused():
         try:
             with contextlib.redirect_stderr(io.StringIO()):  # deploy() prints why it refuses; the caller reports it
-                run(lambda: deploy(stack, export=False))
+                run(lambda: deploy(stack, export=False, contracts=False))
         except DeploymentBlocked as blocked:
             raise PlanRefused([f"{f.severity.value} {f}" for f in blocked.findings] + blocked.problems) from None
         return inventory_of(stack.name, recorder.registered)

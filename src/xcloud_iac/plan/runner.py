@@ -12,9 +12,11 @@ or `{"error": traceback}`. Anything else the worker prints goes to its stderr, w
 
 from __future__ import annotations
 
+import base64
 import gc
 import json
 import os
+import pickle
 import queue
 import subprocess
 import sys
@@ -44,6 +46,8 @@ class PlanJob:
     """The file name locations in the spec refer to."""
     past_errors: bool = False
     """Plan as if the error findings were waived (see inventory.plan_stack)."""
+    pickled: str = ""
+    """Instead of `text`: the Stack itself, pickled and base64-encoded (deploy() of a stack built in code)."""
 
 
 @dataclass
@@ -100,21 +104,37 @@ class PlanResult:
     refused: list[str] = field(default_factory=list)
     """Why deploy() would register nothing: component arguments it rejects (error findings are in `checked`)."""
     error: str | None = None
+    contracts: Report | None = None
+    """The contract check of the inventory (XC8xx): what the clouds' APIs would refuse."""
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The spec's findings and the contract findings, sorted."""
+        extra = self.contracts.findings if self.contracts else []
+        return sorted([*self.checked.findings, *extra], key=Finding.sort_key)
 
     @property
     def status(self) -> str:
         if self.checked.unusable or self.error:
             return "unusable"
+        if self.inventory is not None and self.contracts is not None and self.contracts.errors:
+            return "refused"  # deploy() checks the same plan against the contracts and registers nothing
         return "planned" if self.inventory is not None else "refused"
 
 
-def plan_source(source: SpecSource, *, progress: bool = False) -> PlanResult:
-    """Check a spec, then plan it in a worker unless deploy() would refuse it."""
+def plan_source(source: SpecSource, *, progress: bool = False, contracts: bool = True) -> PlanResult:
+    """Check a spec, then plan it in a worker unless deploy() would refuse it, and hold the planned resources
+    against the clouds' contracts (`contracts=False` leaves that stage out)."""
     checked = check_source(source)
     if not checked.plannable:
         return PlanResult(checked)
     outcome = run_plans([checked.job()], progress=progress)[0]
-    return PlanResult(checked, outcome.inventory, outcome.refused or [], outcome.error)
+    result = PlanResult(checked, outcome.inventory, outcome.refused or [], outcome.error)
+    if contracts and outcome.inventory is not None and checked.stack is not None:
+        from ..contracts import contract_report  # the stage after the plan (it imports this package)
+
+        result.contracts = contract_report(checked.stack, outcome.inventory)
+    return result
 
 
 def run_plans(jobs: list[PlanJob], *, progress: bool = False, timeout: float = DEFAULT_TIMEOUT) -> list[PlanOutcome]:
@@ -260,7 +280,8 @@ def _work() -> int:
                 last = time.monotonic()
 
         try:
-            inventory = plan_stack(load_text(job.text, job.file), tick, past_errors=job.past_errors)
+            stack = pickle.loads(base64.b64decode(job.pickled)) if job.pickled else load_text(job.text, job.file)
+            inventory = plan_stack(stack, tick, past_errors=job.past_errors)
         except SpecError as exc:
             send({"refused": [str(p) for p in exc.problems]})
         except PlanRefused as refused:

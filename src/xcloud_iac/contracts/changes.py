@@ -1,0 +1,47 @@
+"""Create-only changes in a diff: an input whose contract property is create-only (CloudFormation
+createOnlyProperties, a Google field marked Immutable) changes between two plans, so the resource is replaced.
+
+This is the cross-check of `xcloud diff`'s replace table (plan/immutable.py, written from the Terraform providers):
+a create-only change the table also lists is a replacement the diff already shows; one it does not list says so.
+"""
+
+from __future__ import annotations
+
+from ..checks.contracts import Violation
+from ..plan.immutable import replace_source
+from ..plan.inventory import Inventory
+from .mapping import TABLE, Prop
+from .verdict import contract_of
+
+
+def create_only_inputs(token: str) -> dict[str, str]:
+    """input -> the create-only property it maps to, for a type in the table."""
+    target = TABLE.get(token)
+    contract = contract_of(target) if target else None
+    if target is None or contract is None:
+        return {}
+    return {name: prop.path.split(".")[0] for name, prop in target.inputs.items()
+            if isinstance(prop, Prop) and prop.path.split(".")[0] in contract.create_only}
+
+
+def create_only_changes(before: Inventory, after: Inventory) -> list[Violation]:
+    old = before.by_key()
+    out = []
+    for new in after.resources:
+        prior = old.get(new.key)
+        if prior is None or new.read or prior.read or not new.custom:
+            continue
+        for name, prop in sorted(create_only_inputs(new.type).items()):
+            was, now = prior.inputs.get(name), new.inputs.get(name)
+            if was == now:
+                continue
+            source = contract_of(TABLE[new.type]).source  # type: ignore[union-attr]
+            listed = replace_source(new.type, name)
+            protected = " a protected resource:" if new.protect else ""
+            agrees = "" if listed else " (xcloud diff's replace table, plan/immutable.py, does not list it)"
+            out.append(Violation(
+                "create_only", new.key, new.type, new.name, name,
+                f"{prop} is create-only: changing it replaces{protected} the resource{agrees}",
+                f"{source} {prop}: createOnlyProperties / Immutable",
+            ))
+    return out
