@@ -238,7 +238,7 @@ TABLE: dict[str, Target] = {
             "network": Prop("network"), "remoteProfile": Prop("remoteProfile"), "bandwidth": Prop("bandwidth"),
             "stackType": Prop("stackType"), "advertisedRoutes": Prop("advertisedRoutes"),
             "remoteAccountId": Prop("remoteAccountId"), "providedActivationKey": Prop("providedActivationKey"),
-            "description": Prop("description"), "labels": LABELS, "adminEnabled": Prop("adminEnabled"),
+            "description": Prop("description"), "labels": LABELS,
         }, autoname="transportId", region_input=None, rules=(
             Stated("required", ("bandwidth", "remoteAccountId", "remoteProfile"),
                    "networkconnectivity.v1 Transport.bandwidth: 'must be set when no activation key is being "

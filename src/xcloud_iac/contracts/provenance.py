@@ -73,6 +73,7 @@ class Provenance:
             key=lambda o: -len(o.name),
         )
         self.networks = {n.name: n for n in stack.networks}
+        self.monitored = sorted([*stack.interconnects, *stack.links], key=lambda o: -len(o.name))
 
     def subject(self, resource: Resource, input_name: str) -> tuple[tuple, tuple[str | int, ...]]:
         """((spec file, spec path) of the object, field path) for an input of a resource; ((), ()) if unknown."""
@@ -84,6 +85,11 @@ class Provenance:
             obj = next((o for o in self.by_resource_name if o.name in resource.name), None)
             if obj is None and resource.component.endswith("-resolver"):
                 obj = self.networks.get(resource.component.removesuffix("-resolver"))
+        elif resource.component_type == "xcloud:monitoring:LinkMonitoring":
+            # probes and alarms carry the name of the interconnect or link they watch
+            obj = next((o for o in self.monitored if o.name in resource.name), None)
+            if obj is not None:
+                return (obj.spec_file, obj.spec_path), ("monitoring",)
         if obj is None:
             return (), ()
         top = input_name.split(".")[0].split("[")[0]

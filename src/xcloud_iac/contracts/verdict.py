@@ -135,6 +135,12 @@ class Checker:
         present = set(request.values) | set(target.provided)
         for prop in sorted(contract.required - present):
             add("required", prop, f"{prop} is required and not set", "required")
+        # an input the table does not map but that names a read-only property (an output fed back as an input)
+        for name in resource.inputs:
+            prop = name if target.kind != "cfn" else name[:1].upper() + name[1:]
+            if name not in target.inputs and prop in contract.read_only:
+                request.values.setdefault(prop, resource.inputs[name])
+                request.origin.setdefault(prop, name)
         for prop in sorted(set(request.values) & contract.read_only):
             add("read_only", prop, f"{prop} is read-only (computed by the API) and must not be set",
                 "readOnlyProperties")
