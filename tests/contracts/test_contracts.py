@@ -9,40 +9,11 @@ import pytest
 
 from xcloud_iac.contracts import contract_report, diff_contract_findings
 from xcloud_iac.contracts.mapping import TABLE
-from xcloud_iac.plan.inventory import Inventory, Resource
-from xcloud_iac.program import DeploymentBlocked, deploy
 from xcloud_iac.plan import mocks
+from xcloud_iac.plan.inventory import Inventory
+from xcloud_iac.program import DeploymentBlocked, deploy
 
-# The violations the example stacks plan with today, each a defect of issue 11 whose fix is pending on its own
-# branch: (stack, rule, resource name, input). When the fixes land this set becomes empty - flip it then.
-KNOWN = {
-    # 1: the Connection's description has characters outside ^[-a-zA-Z0-9_ ]+$
-    ("dr-pair", "XC801", "use1-gcp-connection", "description"),
-    ("cloud-wan", "XC801", "wan-use1-gcp-connection", "description"),
-    ("cloud-wan", "XC801", "wan-euc1-gcp-connection", "description"),
-    # 3: Google generates the key, and the Transport has no remoteAccountId
-    ("cloud-wan", "XC805", "wan-use1-gcp-transport", "remoteAccountId"),
-    ("cloud-wan", "XC805", "wan-euc1-gcp-transport", "remoteAccountId"),
-    # 4: the Connection accepts a key and sends a bandwidth too
-    ("dr-pair", "XC806", "use1-gcp-connection", "bandwidth"),
-    ("cloud-wan", "XC806", "wan-use1-gcp-connection", "bandwidth"),
-    ("cloud-wan", "XC806", "wan-euc1-gcp-connection", "bandwidth"),
-    # 8: MaxSessionDuration 1800
-    ("alibaba-tencent", "XC804", "tencent-report-writer-role", "maxSessionDuration"),
-    # 9: mock ids (`<name>-id`) where the APIs take ids of a fixed shape
-    ("dr-pair", "XC801", "use1-gcp-connection", "attachPoint.DirectConnectGateway"),
-    ("dr-pair", "XC801", "use1-gcp-tgw-use1-dxgw-assoc", "associatedGatewayId"),
-    ("dr-pair", "XC801", "use1-gcp-tgw-use1-dxgw-assoc", "dxGatewayId"),
-    ("cloud-wan", "XC801", "core-policy", "coreNetworkId"),
-    *(("cloud-wan", "XC801", f"core-att-{a}", i) for a in ("prod-euc1", "prod-use1", "shared-use1")
-      for i in ("coreNetworkId", "vpcArn", "subnetArns[0]", "subnetArns[1]")),
-    *(("cloud-wan", "XC801", f"wan-{r}-gcp-core-dx-attachment", i) for r in ("use1", "euc1")
-      for i in ("coreNetworkId", "directConnectGatewayArn")),
-    ("cloud-wan", "XC801", "wan-use1-gcp-connection", "attachPoint.DirectConnectGateway"),
-    ("cloud-wan", "XC801", "wan-euc1-gcp-connection", "attachPoint.DirectConnectGateway"),
-    *(("alibaba-tencent", "XC801", f"{x}-dx-tgw-apse1-dxgw-assoc", i) for x in ("ali", "tencent")
-      for i in ("associatedGatewayId", "dxGatewayId")),
-}
+from .known import KNOWN
 
 
 def violations_of(name: str, stack, inventory) -> set[tuple[str, str, str, str]]:
@@ -144,7 +115,7 @@ def test_a_create_only_change_is_reported_by_the_diff(example_plans) -> None:
     _base, head = diff_contract_findings((stack, inventory), (stack, changed))
     found = [f for f in head if f.rule == "XC808"]
     assert len(found) == 1
-    assert "AmazonSideAsn is create-only: changing it replaces a protected resource" in found[0].message
+    assert "AmazonSideAsn is create-only: changing it replaces the resource (protected" in found[0].message
     assert found[0].path == "interconnects[0].aws.dx_gateway_asn"
 
 
@@ -198,8 +169,8 @@ CREATE_ONLY_NOT_IN_THE_TABLE = {
 
 
 def test_deploy_registers_nothing_on_a_contract_violation() -> None:
-    from xcloud_iac.spec import load_text
     from tests.contracts.conftest import ROOT
+    from xcloud_iac.spec import load_text
 
     text = (ROOT / "stacks" / "alibaba-tencent.yaml").read_text(encoding="utf-8")
     stack = load_text(text, "stacks/alibaba-tencent.yaml")

@@ -37,11 +37,11 @@ def create_only_changes(before: Inventory, after: Inventory) -> list[Violation]:
                 continue
             source = contract_of(TABLE[new.type]).source  # type: ignore[union-attr]
             listed = replace_source(new.type, name)
-            protected = " a protected resource:" if new.protect else ""
-            agrees = "" if listed else " (xcloud diff's replace table, plan/immutable.py, does not list it)"
+            protected = " (protected: `pulumi up` stops)" if new.protect else ""
+            agrees = "; xcloud diff's replace table (plan/immutable.py) does not list it" if not listed else ""
             out.append(Violation(
                 "create_only", new.key, new.type, new.name, name,
-                f"{prop} is create-only: changing it replaces{protected} the resource{agrees}",
+                f"{prop} is create-only: changing it replaces the resource{protected}{agrees}",
                 f"{source} {prop}: createOnlyProperties / Immutable",
             ))
     return out
