@@ -15,12 +15,13 @@ create-only sets and where it came from. Each loader is cached, so a process rea
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
 
@@ -56,7 +57,15 @@ class Contract:
 
 # ---------------------------------------------------------------- CloudFormation (cfn-lint)
 
-_CFN = resources.files("cfnlint") / "data" / "schemas"
+def _package_dir(name: str) -> Path:
+    """Where an installed package lives, without importing it (`import cfnlint` alone takes most of a second)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{name} is not installed (a dependency of xcloud-iac)")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+_CFN = _package_dir("cfnlint") / "data" / "schemas"
 
 
 @cache
@@ -178,12 +187,12 @@ def botocore_contract(service: str, operation: str) -> Contract:
 
 # ---------------------------------------------------------------- Google discovery documents
 
-_DISCOVERY = "googleapiclient.discovery_cache.documents"
+_DISCOVERY = _package_dir("googleapiclient") / "discovery_cache" / "documents"
 
 
 @cache
 def _discovery(doc: str) -> dict[str, Any]:
-    return json.loads((resources.files(_DISCOVERY) / f"{doc}.json").read_text(encoding="utf-8"))
+    return json.loads((_DISCOVERY / f"{doc}.json").read_text(encoding="utf-8"))
 
 
 _OUTPUT_ONLY = re.compile(r"^\s*(\[Output Only\]|Output only)|\(output only\)|Output only\.\s*$", re.IGNORECASE)
@@ -231,8 +240,16 @@ def google_contract(doc: str, schema: str, create_method: str | None = None) -> 
     `projects.locations.workloadIdentityPools.create`), the method's query parameters (resource ids chosen by the
     caller) are properties too."""
     data = _discovery(doc)
-    definitions = {name: {**s, "properties": {k: _google_field(v) for k, v in s.get("properties", {}).items()}}
-                   for name, s in data["schemas"].items()}
+    # only the schema and those it refers to (compute.v1 has hundreds; reading every description costs a second)
+    definitions: dict[str, Any] = {}
+    todo = [schema]
+    while todo:
+        name = todo.pop()
+        if name in definitions or name not in data["schemas"]:
+            continue
+        raw = data["schemas"][name]
+        definitions[name] = {**raw, "properties": {k: _google_field(v) for k, v in raw.get("properties", {}).items()}}
+        todo += re.findall(r'"\$ref": "(\w+)"', json.dumps(raw))
     properties = dict(definitions[schema]["properties"])
     if create_method:
         node: dict[str, Any] = data
@@ -251,3 +268,22 @@ def google_contract(doc: str, schema: str, create_method: str | None = None) -> 
         create_only=frozenset(k for k, v in properties.items() if v.get("immutable")),
         definitions=definitions,
     )
+
+
+_CACHES = (cfn_region_types, cfn_contract, _botocore_model, botocore_contract, _discovery, google_contract)
+
+
+def loaded() -> dict[str, int]:
+    """How many files of each kind this process has read (the lazy loading at work)."""
+    return {
+        "cloudformation_region_tables": cfn_region_types.cache_info().currsize,
+        "cloudformation_schemas": cfn_contract.cache_info().currsize,
+        "botocore_service_models": _botocore_model.cache_info().currsize,
+        "google_discovery_documents": _discovery.cache_info().currsize,
+    }
+
+
+def clear() -> None:
+    """Forget every loaded file (a benchmark's cold run)."""
+    for cached in _CACHES:
+        cached.cache_clear()
