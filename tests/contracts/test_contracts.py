@@ -180,3 +180,25 @@ def test_deploy_registers_nothing_on_a_contract_violation() -> None:
     assert recorder.registered == []
     assert "XC804" in {f.rule for f in blocked.value.findings}
     assert any(f.path == "trust.roles[1].max_session_seconds" for f in blocked.value.findings)
+
+
+def test_deploy_registers_a_stack_that_passes_the_contracts() -> None:
+    """The same gate lets a stack through whose plan breaks no contract (the example's networks and trust)."""
+    import yaml
+
+    from tests.contracts.conftest import ROOT
+    from xcloud_iac.spec import load_text
+
+    data = yaml.safe_load((ROOT / "stacks" / "dr-pair.yaml").read_text(encoding="utf-8"))
+    text = yaml.safe_dump({k: data[k] for k in ("version", "name", "networks", "trust")}, sort_keys=False)
+    _m, recorder = mocks.install()
+    mocks.run(lambda: deploy(load_text(text, "small.yaml"), export=False, contracts=True))
+    assert len([r for r in recorder.registered if r.custom]) > 10
+
+
+def test_under_mocks_deploy_leaves_the_contract_check_to_the_caller(example_plans) -> None:
+    """Under mocks (tests, `xcloud plan`'s worker) deploy() does not plan again; the caller checks what it records."""
+    stack, _inventory = example_plans["alibaba-tencent"]
+    _m, recorder = mocks.install()
+    mocks.run(lambda: deploy(stack, export=False))
+    assert recorder.registered
