@@ -202,3 +202,15 @@ def test_under_mocks_deploy_leaves_the_contract_check_to_the_caller(example_plan
     _m, recorder = mocks.install()
     mocks.run(lambda: deploy(stack, export=False))
     assert recorder.registered
+
+
+def test_a_contract_finding_can_be_waived_on_its_spec_object(example_plans) -> None:
+    from xcloud_iac.spec import models as m
+
+    stack, inventory = example_plans["alibaba-tencent"]
+    waived = stack.model_copy(deep=True)
+    role = next(r for r in waived.trust.roles if r.name == "tencent-report-writer")
+    role.ignore.append(m.Waiver(rule="XC804", reason="the account's SCP caps sessions; accepted until the fix"))
+    report = contract_report(waived, inventory)
+    assert "XC804" not in {f.rule for f in report.findings}
+    assert [f.rule for f in report.waived] == ["XC804"]
