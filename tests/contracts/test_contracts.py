@@ -72,6 +72,9 @@ CASES = [
     ("range", "XC804", "dr-pair", "gke-orders-reader-role", {"maxSessionDuration": 900},
      "trust.roles[0].max_session_seconds"),
     ("required", "XC805", "dr-pair", "use1-gcp-transport", {"remoteAccountId": None}, "interconnects[0].aws.account"),
+    ("required", "XC805", "dr-pair", "aws-prod-vpc", {"cidrBlock": None}, "networks[0]"),  # requiredXor
+    ("required", "XC805", "dr-pair", "aws-prod-resolver-use1-inbound-sg", {"vpcId": None},  # dependentRequired
+     "dns.resolver_endpoints[0]"),
     ("exclusive", "XC806", "dr-pair", "use1-gcp-transport", {"providedActivationKey": "[secret]"},
      "interconnects[0].bandwidth"),
     ("read_only", "XC807", "dr-pair", "use1-gcp-transport", {"generatedActivationKey": "k", "mtuLimit": 1500},
@@ -85,7 +88,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("kind", "rule", "stack_name", "resource", "changes", "path"), CASES,
-                         ids=[c[0] for c in CASES])
+                         ids=[f"{c[0]}-{c[3]}" for c in CASES])
 def test_a_planted_violation_is_reported_with_its_rule(example_plans, kind, rule, stack_name, resource, changes,
                                                        path) -> None:
     stack, inventory = planted(example_plans, stack_name, resource, **changes)

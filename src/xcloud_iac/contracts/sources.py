@@ -38,6 +38,10 @@ class Contract:
     """Top-level property names fixed at creation: changing one replaces the resource."""
     exclusive: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
     """(one side, other side) pairs the contract states may not be set together."""
+    one_of: tuple[frozenset[str], ...] = ()
+    """Groups of which exactly one property must be set (cfn-lint's `requiredXor`)."""
+    dependent_required: tuple[tuple[str, frozenset[str]], ...] = ()
+    """(property, properties it needs): when the first is set, the others must be (`dependentRequired`)."""
     definitions: dict[str, Any] = field(default_factory=dict)
 
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -106,8 +110,11 @@ def cfn_contract(type_name: str) -> Contract | None:
             pair = (frozenset({name}), frozenset({other}))
             if (pair[1], pair[0]) not in exclusive:
                 exclusive.append(pair)
-    for group in data.get("oneOf", []):  # oneOf of required sets: at most one of them
-        pass
+    # cfn-lint's additions to the published schemas: dependentExcluded, requiredXor, dependentRequired
+    for name, others in data.get("dependentExcluded", {}).items():
+        for other in others:
+            if (frozenset({other}), frozenset({name})) not in exclusive:
+                exclusive.append((frozenset({name}), frozenset({other})))
     return Contract(
         source=f"{type_name} (cfn-lint {version('cfn-lint')})",
         schema={"properties": data.get("properties", {}),
@@ -116,6 +123,8 @@ def cfn_contract(type_name: str) -> Contract | None:
         read_only=names("readOnlyProperties"),
         create_only=names("createOnlyProperties"),
         exclusive=tuple(exclusive),
+        one_of=(frozenset(data["requiredXor"]),) if data.get("requiredXor") else (),
+        dependent_required=tuple((k, frozenset(v)) for k, v in sorted(data.get("dependentRequired", {}).items())),
         definitions=data.get("definitions", {}),
     )
 

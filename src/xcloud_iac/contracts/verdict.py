@@ -135,6 +135,17 @@ class Checker:
         present = set(request.values) | set(target.provided)
         for prop in sorted(contract.required - present):
             add("required", prop, f"{prop} is required and not set", "required")
+        for group in contract.one_of:
+            chosen = sorted(group & present)
+            if not chosen:
+                add("required", min(group), f"one of {', '.join(sorted(group))} is required", "requiredXor")
+            elif len(chosen) > 1:
+                add("exclusive", chosen[1], f"only one of {', '.join(sorted(group))} may be set, not "
+                    f"{' and '.join(chosen)}", "requiredXor")
+        for prop, needs in contract.dependent_required:
+            if prop in present:
+                for need in sorted(needs - present):
+                    add("required", need, f"{need} is required when {prop} is set", f"dependentRequired {prop}")
         # an input the table does not map but that names a read-only property (an output fed back as an input)
         for name in resource.inputs:
             prop = name if target.kind != "cfn" else name[:1].upper() + name[1:]
