@@ -122,6 +122,16 @@ def test_a_create_only_change_is_reported_by_the_diff(example_plans) -> None:
     assert found[0].path == "interconnects[0].aws.dx_gateway_asn"
 
 
+def test_a_create_only_change_the_replace_table_misses_says_so(example_plans) -> None:
+    """A Transit Gateway's ASN is create-only in CloudFormation; the Terraform provider updates it in place."""
+    stack, inventory = example_plans["dr-pair"]
+    _s, changed = planted(example_plans, "dr-pair", "tgw-use1-tgw", amazonSideAsn=64600)
+    _base, head = diff_contract_findings((stack, inventory), (stack, changed))
+    (found,) = [f for f in head if f.rule == "XC808"]
+    assert "does not list it: the provider may try an update the API refuses" in found.message
+    assert found.path == "hubs[0].asn"
+
+
 def test_the_replace_table_agrees_with_the_create_only_markers(example_plans) -> None:
     """Every input the diff's replace table says replaces is create-only in the contract, or written down here."""
     from xcloud_iac.contracts.changes import create_only_inputs

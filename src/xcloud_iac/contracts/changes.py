@@ -38,10 +38,13 @@ def create_only_changes(before: Inventory, after: Inventory) -> list[Violation]:
             source = contract_of(TABLE[new.type]).source  # type: ignore[union-attr]
             listed = replace_source(new.type, name)
             protected = " (protected: `pulumi up` stops)" if new.protect else ""
-            agrees = "; xcloud diff's replace table (plan/immutable.py) does not list it" if not listed else ""
+            if listed:
+                message = f"{prop} is create-only: changing it replaces the resource{protected}"
+            else:  # the provider updates it in place (or the table misses it): the API may refuse the update
+                message = (f"{prop} is create-only in the API, but xcloud diff's replace table (plan/immutable.py) "
+                           "does not list it: the provider may try an update the API refuses")
             out.append(Violation(
-                "create_only", new.key, new.type, new.name, name,
-                f"{prop} is create-only: changing it replaces the resource{protected}{agrees}",
+                "create_only", new.key, new.type, new.name, name, message,
                 f"{source} {prop}: createOnlyProperties / Immutable",
             ))
     return out
