@@ -67,6 +67,7 @@ def new_findings(example_plans, stack_name: str, stack, inventory) -> list:
 CASES = [
     # kind, rule, stack, resource, changes, expected located path
     ("pattern", "XC801", "dr-pair", "gke-orders-reader-role", {"name": "orders reader!"}, "trust.roles[0].name"),
+    ("pattern", "XC801", "dr-pair", "use1-gcp-transport", {"name": "Use1_GCP"}, "interconnects[0].name"),
     ("length", "XC802", "dr-pair", "gke-orders-reader-role", {"name": "r" * 65}, "trust.roles[0].name"),
     ("enum", "XC803", "dr-pair", "use1-gcp-transport", {"bandwidth": "BPS_25G"}, "interconnects[0].bandwidth"),
     ("range", "XC804", "dr-pair", "gke-orders-reader-role", {"maxSessionDuration": 900},
@@ -227,3 +228,17 @@ def test_a_contract_finding_can_be_waived_on_its_spec_object(example_plans) -> N
     report = contract_report(waived, inventory)
     assert "XC804" not in {f.rule for f in report.findings}
     assert [f.rule for f in report.waived] == ["XC804"]
+
+
+def test_what_a_discovery_description_states_is_read() -> None:
+    from xcloud_iac.contracts.sources import google_contract, stated
+
+    pool_id = google_contract("iam.v1", "WorkloadIdentityPool", "projects.locations.workloadIdentityPools.create") \
+        .property("workloadIdentityPoolId")
+    assert pool_id is not None
+    assert (pool_id["minLength"], pool_id["maxLength"], pool_id["pattern"], pool_id["required"]) == \
+        (4, 32, "^[a-z0-9-]+$", True)
+    assert stated("Output only. [Output Only] The unique identifier.") == {"readOnly": True}
+    assert stated("Optional. Immutable. The user supplied account id.") == {"immutable": True}
+    mtu = google_contract("compute.v1", "Network").property("mtu")
+    assert (mtu["minimum"], mtu["maximum"]) == (1300, 8896)  # the description narrows int32

@@ -60,6 +60,8 @@ def test_mapped_properties_exist_in_the_contract(token: str) -> None:
         assert head in props, f"{token}.{name} -> {prop.path}: no property {head} in {contract.source}"
     if target.autoname:
         assert target.autoname in props
+    for prop, keywords in target.stated.items():
+        assert prop in props and keywords.get("source"), f"{token}: stated {prop} needs a property and a source"
     for stated in target.rules:
         for p in (*stated.props, *stated.others, *stated.when_absent):
             assert p in props, f"{token}: stated rule names {p}, not a property of {contract.source}"

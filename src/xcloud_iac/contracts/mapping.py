@@ -66,6 +66,8 @@ class Target:
     rules: tuple[Stated, ...] = ()
     region_input: str | None = "region"
     """Which input holds the region (None: the provider's region, found in the resource's provider)."""
+    stated: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """property -> JSON-schema keywords a contract states in prose that the parsers do not read, with `source`."""
 
 
 def _tags(value: Any) -> Any:
@@ -74,6 +76,9 @@ def _tags(value: Any) -> Any:
 
 REGION = NONE("provider setting (the AWS region the request goes to); checked as region availability")
 PROJECT = NONE("the project in the request URL, not a field of the body")
+# AIP-122 resource ids, as networkconnectivity.v1 and dns.v1 state them for names chosen by the caller
+RFC1035 = {"pattern": "^[a-z]([-a-z0-9]*[a-z0-9])?$", "maxLength": 63,
+           "source": "Google resource ids: RFC 1035, 1-63 characters (AIP-122)"}
 TAGS = Prop("Tags", convert=_tags)
 LABELS = Prop("labels")
 
@@ -239,7 +244,7 @@ TABLE: dict[str, Target] = {
             "stackType": Prop("stackType"), "advertisedRoutes": Prop("advertisedRoutes"),
             "remoteAccountId": Prop("remoteAccountId"), "providedActivationKey": Prop("providedActivationKey"),
             "description": Prop("description"), "labels": LABELS,
-        }, autoname="transportId", region_input=None, rules=(
+        }, autoname="transportId", region_input=None, stated={"transportId": RFC1035}, rules=(
             Stated("required", ("bandwidth", "remoteAccountId", "remoteProfile"),
                    "networkconnectivity.v1 Transport.bandwidth: 'must be set when no activation key is being "
                    "provided'; with it the remote account id and profile (issue 11, item 3)",
@@ -274,7 +279,10 @@ TABLE: dict[str, Target] = {
         "privateVisibilityConfig": Prop("privateVisibilityConfig", {"networks": "networks",
                                                                     "networkUrl": "networkUrl"}),
         "forceDestroy": NONE("provider behaviour on delete"),
-    }, autoname="name", region_input=None),
+    }, autoname="name", region_input=None, stated={"name": {
+        "pattern": "^[a-z]([-a-z0-9]*[a-z0-9])?$",
+        "source": "dns.v1 ManagedZone.name: 'must begin with a letter, end with a letter or digit, and only contain "
+                  "lowercase letters, digits or dashes'"}}),
     "gcp:dns/policy:Policy": Target("google", "dns.v1:Policy", {
         "project": PROJECT, "enableInboundForwarding": Prop("enableInboundForwarding"), "name": Prop("name"),
         "description": Prop("description"), "enableLogging": Prop("enableLogging"),

@@ -211,6 +211,8 @@ _LENGTH = re.compile(r"(?:must be|should be|be) (\d+)-(\d+) characters")
 _AT_MOST = re.compile(r"(?:[Cc]annot exceed|at most) (\d+) characters")
 _REGEX = re.compile(r"regular\s+expression\s+`([^`]+)`")
 _MIN_MAX = re.compile(r"minimum value for this field is (\d+) and the maximum value is (\d+)")
+_CHARACTERS = re.compile(r"may contain the characters (\[[^\]]+\])")
+_FORMATS = {"int32": (-(2**31), 2**31 - 1), "uint32": (0, 2**32 - 1)}
 
 
 def stated(description: str) -> dict[str, Any]:
@@ -231,11 +233,15 @@ def stated(description: str) -> dict[str, Any]:
         out["pattern"] = f"^{m[1]}$"
     if m := _MIN_MAX.search(" ".join(description.split())):
         out["minimum"], out["maximum"] = int(m[1]), int(m[2])
+    if "pattern" not in out and (m := _CHARACTERS.search(description)):
+        out["pattern"] = f"^{m[1]}+$"
     return out
 
 
 def _google_field(prop: dict[str, Any]) -> dict[str, Any]:
     out = dict(prop)
+    if prop.get("format") in _FORMATS:  # the range of the wire format, unless the description narrows it
+        out["minimum"], out["maximum"] = _FORMATS[prop["format"]]
     out.update(stated(prop.get("description", "")))
     if "items" in out:
         out["items"] = _google_field(out["items"])

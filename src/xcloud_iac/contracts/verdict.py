@@ -125,12 +125,15 @@ class Checker:
             if prop in request.secret:
                 continue
             schema = contract.property(prop)
+            if schema is not None and prop in target.stated:
+                schema = {**schema, **{k: v for k, v in target.stated[prop].items() if k != "source"}}
             if schema is None:
                 if contract.schema.get("additionalProperties", True) is False:
                     add("unknown", prop, f"{prop} is not a property of {target.ref}", "additionalProperties false")
                 continue
+            source = f" ({target.stated[prop]['source']})" if prop in target.stated else ""
             for kind, path, message, rule in _validate(contract, schema, value, prop):
-                add(kind, path, message, rule)
+                add(kind, path, message, rule + source)
 
         present = set(request.values) | set(target.provided)
         for prop in sorted(contract.required - present):
