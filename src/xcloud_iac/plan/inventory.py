@@ -119,6 +119,8 @@ class Resource:
     """input -> keys of the resources it takes its value from."""
     aliases: tuple[str, ...] = ()
     """Keys this resource had under earlier names (a renamed spec object's `previous_names`), oldest first."""
+    provider: str = ""
+    """Key of the explicit provider resource it is created with ("" for the default provider)."""
 
     def key_inputs(self) -> dict[str, Any]:
         """The curated inputs of this type that are set, in display order."""
@@ -213,7 +215,7 @@ def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None,
     with collector.paused():
         try:
             with contextlib.redirect_stderr(io.StringIO()):  # deploy() prints why it refuses; the caller reports it
-                run(lambda: deploy(stack, export=False, organisation=organisation))
+                run(lambda: deploy(stack, export=False, organisation=organisation, contracts=False))
         except DeploymentBlocked as blocked:
             raise PlanRefused([f"{f.severity.value} {f}" for f in blocked.findings] + blocked.problems) from None
         return inventory_of(stack.name, recorder.registered)
@@ -278,6 +280,7 @@ def inventory_of(stack: str, registered: list) -> Inventory:
             depends_on={k: tuple(sorted(key(u) for u in urns if u in by_urn))
                         for k, urns in sorted(r.property_dependencies.items())},
             aliases=tuple(f"{key(r.urn).rsplit('::', 1)[0]}::{alias}" for alias in r.aliases),
+            provider=key(r.provider) if r.provider in by_urn else "",
         ))
     live = {r.key for r in resources}
     clashes = sorted(f"{alias.rsplit('::', 1)[-1]} (an earlier name of {r.name}) is the name of another "
