@@ -59,3 +59,18 @@ def test_a_floor_that_registers_something_else_is_caught() -> None:
     vpc = next(r for r in changed.resources if r.type == "aws:ec2/vpc:Vpc")
     vpc.inputs["cidrBlock"] = "10.99.0.0/16"
     assert floors.differences(plan, floors.record(floors.sdk(changed))) == [f"aws:ec2/vpc:Vpc {vpc.name}: inputs differs"]
+
+
+def test_the_contract_benchmark_times_the_plan_with_and_without_the_check(tmp_path: Path) -> None:
+    out = tmp_path / "contracts.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.contracts", "--sizes", "10", "--repeats", "1", "--no-examples",
+         "-o", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (row,) = json.loads(out.read_text())
+    assert row["stack"] == "synthetic 10 networks" and row["resources"] > 50
+    assert row["plan_with_contracts_s"] == pytest.approx(row["plan_s"] + row["contracts_cold_s"], abs=0.002)
+    assert 0 < row["files_read"]["cloudformation_schemas"] < 60  # lazily: only the types the plan registers
+    assert "| synthetic 10 networks |" in result.stdout

@@ -203,7 +203,7 @@ def policy_config(
     if source is None:
         sys.stderr.write(f"error: {spec}: no such file\n")
         raise typer.Exit(EXIT_INPUT)
-    result = plan_source(source)
+    result = plan_source(source, contracts=False)  # the config needs the resources' names, not their contracts
     if result.inventory is None or result.checked.stack is None:
         sys.stderr.write(render_plan_table(result))
         raise typer.Exit(EXIT_INPUT if result.status == "unusable" else EXIT_FINDINGS)

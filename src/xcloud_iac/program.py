@@ -114,14 +114,20 @@ class Deployment:
 
 def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True,
            parent: pulumi.Resource | None = None,
-           organisation: Sequence[m.Stack | str | Path] = ()) -> Deployment:
+           organisation: Sequence[m.Stack | str | Path] = (),
+           contracts: bool | None = None) -> Deployment:
     """Build a checked stack inside the running Pulumi program. Raises DeploymentBlocked (registering nothing)
-    on an error finding or an argument a component rejects; SpecError for a file that cannot be loaded.
+    on an error finding, an argument a component rejects, or a planned resource the clouds' APIs would refuse
+    (contract findings, XC8xx); SpecError for a file that cannot be loaded.
 
     `organisation` names the other files of an organisation-wide plan: the checks see all of them, and this
     stack registers only what its own file declares (a hub attachment of this file to another file's hub
     included, with the hub's ids from the stack in its `hub_stack`). `parent` puts every component under one
-    resource (the component provider's `Stack` does)."""
+    resource (the component provider's `Stack` does).
+
+    `contracts`: hold the planned resources against the API contracts first. By default on under a real engine
+    (`pulumi up`) and off under Pulumi mocks, where the caller (`xcloud plan`, the tests) records every
+    registration and checks it itself."""
     stack = _loaded(stack_or_path)
     own = stack.organised()  # this file's objects, with its attachments to its own hubs
     others = [_loaded(o) for o in organisation]
@@ -138,6 +144,10 @@ def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True,
     problems = builder.preflight()
     if problems:
         raise _blocked(DeploymentBlocked(stack.name, problems=problems))
+    if contracts if contracts is not None else not _under_mocks():
+        violations = _contract_errors(stack, others)
+        if violations:
+            raise _blocked(DeploymentBlocked(stack.name, findings=violations))
     deployment = Deployment(stack, builder.build(), builder.outputs())
     if export:
         for key, value in deployment.outputs.items():
@@ -147,6 +157,36 @@ def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True,
 
 def _loaded(stack_or_path: m.Stack | str | Path) -> m.Stack:
     return stack_or_path if isinstance(stack_or_path, m.Stack) else load(stack_or_path)
+
+
+def _under_mocks() -> bool:
+    from pulumi.runtime.mocks import MockMonitor
+
+    return isinstance(pulumi.runtime.settings.SETTINGS.monitor, MockMonitor)
+
+
+def _contract_errors(stack: m.Stack, organisation: Sequence[m.Stack] = ()) -> list[Finding]:
+    """The error findings of the contract check of this very stack's plan.
+
+    Checking resource by resource as they register (a transform) would stop a real `pulumi up` half-way, after
+    the first resources are created. So the whole program is first run under Pulumi mocks in a worker process
+    (plan.runner: a fresh interpreter, so the mocks never touch this program's engine connection), which gives
+    every input that will be sent; inputs built from other resources' outputs are placeholders there, the
+    values the spec gives are the real ones. Only when that plan passes the contracts is anything registered.
+    The contract stage comes after the plan, and both import this module: imported here, when needed."""
+    import base64
+    import pickle
+
+    from .contracts import contract_report
+    from .plan.runner import PlanJob, run_plans
+
+    pickled = base64.b64encode(pickle.dumps((stack, list(organisation)))).decode()
+    job = PlanJob(f"contract check of {stack.name}", "", "", pickled=pickled)
+    outcome = run_plans([job])[0]
+    if outcome.inventory is None:
+        why = outcome.error or "; ".join(outcome.refused or []) or "no inventory"
+        raise RuntimeError(f"the contract check could not plan stack '{stack.name}': {why}")
+    return contract_report(stack, outcome.inventory).errors
 
 
 def _blocked(blocked: DeploymentBlocked) -> DeploymentBlocked:

@@ -41,7 +41,7 @@ def test_children_inherit_providers(recorder: Recorder) -> None:
     run(program)
     provider = recorder.one("pulumi:providers:aws", "team-account")
     children = [r for r in recorder.registered if r.custom and r.type.startswith("aws:")]
-    assert children and all(r.provider.startswith(provider.urn + "::") for r in children)
+    assert children and all(r.provider == provider.urn for r in children)
 
 
 def test_spec_protect_overrides_component_option_on_critical_resources_only(recorder: Recorder) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .registry import rule_classes
 
-_AREAS = {"1": "Shape", "2": "Addressing", "3": "Routing", "4": "DNS", "5": "Identity", "6": "Interconnect", "7": "Live state"}
+_AREAS = {"1": "Shape", "2": "Addressing", "3": "Routing", "4": "DNS", "5": "Identity", "6": "Interconnect", "7": "Live state",
+          "8": "Provider contracts"}
 
 
 def render_rules_markdown() -> str:

@@ -14,7 +14,7 @@ from ..topology import Topology
 from .finding import Finding, Related, Severity
 
 _RULES: dict[str, type[Rule]] = {}
-AREAS = ("shape", "addressing", "routing", "dns", "identity", "interconnect", "live")
+AREAS = ("shape", "addressing", "routing", "dns", "identity", "interconnect", "live", "contracts")
 
 
 class DuplicateRuleError(RuntimeError):

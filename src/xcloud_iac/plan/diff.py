@@ -249,10 +249,23 @@ def diff_stack(base: Checked | None, head: Checked | None, base_plan: PlanOutcom
 
     out.changes = diff_topology(b_topo, h_topo)
     out.picture, out.highlight, out.edge_highlight = _pictures(b_topo, h_topo)
-    out.introduced, out.resolved = diff_findings(base.findings if base else [], head.findings if head else [])
+    b_contract, h_contract = _contract_findings(base, head, base_plan, head_plan)
+    out.introduced, out.resolved = diff_findings([*(base.findings if base else []), *b_contract],
+                                                 [*(head.findings if head else []), *h_contract])
     out.resources, out.unchanged = _resources(base, head, base_plan, head_plan, out.notes)
     out.risks = risks(b_stack, h_stack, out.introduced, out.resources, out.changes)
     return out
+
+
+def _contract_findings(base: Checked | None, head: Checked | None, base_plan: PlanOutcome | None,
+                       head_plan: PlanOutcome | None) -> tuple[list[Finding], list[Finding]]:
+    """Each side's contract findings (XC8xx), and the create-only changes between the plans."""
+    from ..contracts import diff_contract_findings  # the stage after the plan (it imports this package)
+
+    def side(c: Checked | None, p: PlanOutcome | None):
+        return (c.stack, p.inventory) if c and c.stack and p and p.inventory else None
+
+    return diff_contract_findings(side(base, base_plan), side(head, head_plan))
 
 
 def diff_findings(base: Iterable[Finding], head: Iterable[Finding]) -> tuple[list[Finding], list[Finding]]:

@@ -123,6 +123,8 @@ class Resource:
     """Inputs whose changes `pulumi up` ignores once the resource exists (create-only values fed from outputs)."""
     replacement_trigger: str = ""
     """The `replacement_trigger` option (JSON): a change replaces the resource, whatever its inputs do."""
+    provider: str = ""
+    """Key of the explicit provider resource it is created with ("" for the default provider)."""
 
     def key_inputs(self) -> dict[str, Any]:
         """The curated inputs of this type that are set, in display order."""
@@ -218,7 +220,7 @@ def plan_stack(stack: m.Stack, on_register: Callable[[int], None] | None = None,
     with collector.paused():
         try:
             with contextlib.redirect_stderr(io.StringIO()):  # deploy() prints why it refuses; the caller reports it
-                run(lambda: deploy(stack, export=False, organisation=organisation))
+                run(lambda: deploy(stack, export=False, organisation=organisation, contracts=False))
         except DeploymentBlocked as blocked:
             raise PlanRefused([f"{f.severity.value} {f}" for f in blocked.findings] + blocked.problems) from None
         return inventory_of(stack.name, recorder.registered)
@@ -285,6 +287,7 @@ def inventory_of(stack: str, registered: list) -> Inventory:
             aliases=tuple(f"{key(r.urn).rsplit('::', 1)[0]}::{alias}" for alias in r.aliases),
             ignore_changes=tuple(sorted(r.ignore_changes)),
             replacement_trigger=r.replacement_trigger,
+            provider=key(r.provider) if r.provider in by_urn else "",
         ))
     live = {r.key for r in resources}
     clashes = sorted(f"{alias.rsplit('::', 1)[-1]} (an earlier name of {r.name}) is the name of another "

@@ -53,7 +53,7 @@ class Registered:
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     """input name -> URNs of the resources whose outputs the input is built from."""
     provider: str = ""
-    """The provider reference (`<provider URN>::<id>`) the engine receives; "" for the default provider."""
+    """URN of the explicit provider resource the resource is created with ("" for the default provider)."""
     aliases: list[str] = field(default_factory=list)
     """Logical names this resource had before (aliases with a name), oldest first."""
     ignore_changes: list[str] = field(default_factory=list)
@@ -109,7 +109,7 @@ class Recorder(MockMonitor):
             dependencies=list(getattr(request, "dependencies", []) or []),
             custom=read or bool(request.custom), read=read,
             property_dependencies={k: sorted(v.urns) for k, v in deps.items() if v.urns},
-            provider=str(getattr(request, "provider", "") or ""),
+            provider=(getattr(request, "provider", "") or "").rsplit("::", 1)[0],  # a reference is "<urn>::<id>"
             aliases=[a.spec.name for a in getattr(request, "aliases", []) or [] if a.HasField("spec") and a.spec.name]
             if not read else [],
             ignore_changes=list(getattr(request, "ignoreChanges", []) or []),

@@ -41,7 +41,7 @@ def render_plan_json(result: PlanResult) -> str:
         "status": result.status,
         "summary": _plan_summary(inventory) if inventory else None,
         "resources": [r.to_dict() for r in inventory.resources] if inventory else [],
-        "findings": [f.to_dict() for f in checked.findings],
+        "findings": [f.to_dict() for f in result.findings],
         "refused": result.refused,
         "errors": [p.to_dict() for p in checked.problems] + ([{"message": result.error}] if result.error else []),
     }
@@ -111,7 +111,10 @@ def render_plan_table(result: PlanResult, *, width: int = TABLE_WIDTH, color: bo
     if result.error:
         console.print(Text(f"error: {result.error}", style="red"), soft_wrap=True)
     console.print(Text("Findings", style="bold"))
-    console.print(render_text(checked.findings, checked.problems).rstrip("\n"), markup=False, soft_wrap=True)
+    if inventory is not None and result.status == "refused":
+        console.print(Text("deploy() would register nothing: the planned resources break the clouds' API contracts "
+                           "(XC8xx below).", style="bold red"), soft_wrap=True)
+    console.print(render_text(result.findings, checked.problems).rstrip("\n"), markup=False, soft_wrap=True)
     return "".join(line.rstrip() + "\n" for line in out.getvalue().splitlines())  # rich pads lines to the width
 
 

@@ -12,9 +12,11 @@ or `{"error": traceback}`. Anything else the worker prints goes to its stderr, w
 
 from __future__ import annotations
 
+import base64
 import gc
 import json
 import os
+import pickle
 import queue
 import subprocess
 import sys
@@ -47,6 +49,9 @@ class PlanJob:
     """Plan as if the error findings were waived (see inventory.plan_stack)."""
     organisation: list[list[str]] = field(default_factory=list)
     """[text, file] of the other files of an organisation-wide plan: checked with the spec, not registered."""
+    pickled: str = ""
+    """Instead of `text` and `organisation`: (the Stack, the other Stacks of its organisation), pickled and
+    base64-encoded (deploy() of a stack built in code)."""
 
 
 @dataclass
@@ -111,23 +116,39 @@ class PlanResult:
     refused: list[str] = field(default_factory=list)
     """Why deploy() would register nothing: component arguments it rejects (error findings are in `checked`)."""
     error: str | None = None
+    contracts: Report | None = None
+    """The contract check of the inventory (XC8xx): what the clouds' APIs would refuse."""
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The spec's findings and the contract findings, sorted."""
+        extra = self.contracts.findings if self.contracts else []
+        return sorted([*self.checked.findings, *extra], key=Finding.sort_key)
 
     @property
     def status(self) -> str:
         if self.checked.unusable or self.error:
             return "unusable"
+        if self.inventory is not None and self.contracts is not None and self.contracts.errors:
+            return "refused"  # deploy() checks the same plan against the contracts and registers nothing
         return "planned" if self.inventory is not None else "refused"
 
 
-def plan_source(source: SpecSource, *, progress: bool = False,
+def plan_source(source: SpecSource, *, progress: bool = False, contracts: bool = True,
                 organisation: Sequence[SpecSource] = ()) -> PlanResult:
     """Check a spec (with the other files of its organisation), then plan it in a worker unless deploy() would
-    refuse it. The plan lists what the spec's own file registers."""
+    refuse it, and hold the planned resources against the clouds' contracts (`contracts=False` leaves that stage
+    out). The plan lists what the spec's own file registers."""
     checked = check_source(source, organisation)
     if not checked.plannable:
         return PlanResult(checked)
     outcome = run_plans([checked.job()], progress=progress)[0]
-    return PlanResult(checked, outcome.inventory, outcome.refused or [], outcome.error)
+    result = PlanResult(checked, outcome.inventory, outcome.refused or [], outcome.error)
+    if contracts and outcome.inventory is not None and checked.stack is not None:
+        from ..contracts import contract_report  # the stage after the plan (it imports this package)
+
+        result.contracts = contract_report(checked.stack, outcome.inventory)
+    return result
 
 
 def run_plans(jobs: list[PlanJob], *, progress: bool = False, timeout: float = DEFAULT_TIMEOUT) -> list[PlanOutcome]:
@@ -273,8 +294,12 @@ def _work() -> int:
                 last = time.monotonic()
 
         try:
-            inventory = plan_stack(load_text(job.text, job.file), tick, past_errors=job.past_errors,
-                                   organisation=[load_text(text, file) for text, file in job.organisation])
+            if job.pickled:
+                stack, organisation = pickle.loads(base64.b64decode(job.pickled))
+            else:
+                stack = load_text(job.text, job.file)
+                organisation = [load_text(text, file) for text, file in job.organisation]
+            inventory = plan_stack(stack, tick, past_errors=job.past_errors, organisation=organisation)
         except SpecError as exc:
             send({"refused": [str(p) for p in exc.problems]})
         except PlanRefused as refused:
