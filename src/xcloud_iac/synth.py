@@ -333,7 +333,8 @@ class _Org:
             "activation_key_from": key_from,
             "aws": {"region": cell.region, "dx_gateway_asn": self._next_asn(),
                     "allowed_prefixes": self._aws_side(cell),
-                    **({"environment_id": f"env-{cell.region}-{k:03d}"} if key_from == "aws" else {})},
+                    **({"environment_id": f"env-{cell.region}-{k:03d}"} if key_from == "aws"
+                       else {"account": f"{100_000_000_000 + cell.index * 1000:012d}"})},
             "gcp": {"region": region, "project": project, "network": name,
                     "allowed_prefixes": [*net["cidrs"], _CLOUD_DNS]},
             "monitoring": {"source_network": cell.shared["name"], "source_subnet": "dns-a",
@@ -499,7 +500,7 @@ class _Org:
             doc["trust"]["roles"].append({
                 "name": name, "issuer": issuer["name"], "account": f"{100_000_000_000 + k % 50:012d}",
                 "audience": "sts.amazonaws.com", "subjects": subjects,
-                "max_session_seconds": self.rng.choice((900, 1800, 3600)),
+                "max_session_seconds": 3600,  # IAM allows a role 3600..43200; above 3600 is XC504
                 "permissions": [
                     {"actions": ["s3:GetObject", "s3:PutObject"], "resources": [f"arn:aws:s3:::example-{k}/*"]},
                     {"actions": ["s3:ListBucket"], "resources": [f"arn:aws:s3:::example-{k}"]},

@@ -16,9 +16,12 @@ for every registration (and for the Output `program` returns, so assertions insi
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import re
 import threading
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +33,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor
 
 ACCOUNT = "123456789012"
+PROJECT_ID = "example-project"  # the Google project of resources that name none
 PROJECT_NUMBER = "987654321098"
 PROJECT, STACK = "xcloud-iac", "test"
 # how the SDK serializes a secret: {_SECRET_SIG: _SECRET_VALUE, "value": ...}
@@ -192,12 +196,72 @@ class Mocks(pulumi.runtime.Mocks):
             return stack, {"name": stack, "outputs": outputs,
                            "secretOutputNames": sorted(k for k in outputs if k in self.secret)}
         name = getattr(self.identity, "name", None) or args.name
-        resource_id = args.resource_id or f"{name}-id"
         state = dict(args.inputs)
         plain = {k: unwrap(v)[0] for k, v in state.items()}
+        resource_id = args.resource_id or mock_id(args.typ, name, plain)
         extra = _computed(args.typ, name, resource_id, plain)
         state.update({k: v for k, v in extra.items() if k not in state})
         return resource_id, state
+
+
+def _hex(seed: str, length: int = 17) -> str:
+    return hashlib.sha256(seed.encode()).hexdigest()[:length]
+
+
+def _uuid(seed: str) -> str:
+    return str(uuid.UUID(hashlib.sha256(seed.encode()).hexdigest()[:32]))
+
+
+# Ids in the shapes the clouds give them (AWS "<prefix>-<17 hex>", Direct Connect gateway UUIDs, Google resource
+# names), derived from the logical name so plans stay the same from run to run. A reference to another resource
+# then reads as the cloud would send it, and the contract check holds references to the APIs' patterns.
+_AWS_ID_PREFIX = {
+    "aws:ec2/vpc:Vpc": "vpc-",
+    "aws:ec2/subnet:Subnet": "subnet-",
+    "aws:ec2/securityGroup:SecurityGroup": "sg-",
+    "aws:ec2/flowLog:FlowLog": "fl-",
+    "aws:ec2/routeTable:RouteTable": "rtb-",
+    "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": "vpc-cidr-assoc-",
+    "aws:ec2transitgateway/transitGateway:TransitGateway": "tgw-",
+    "aws:ec2transitgateway/routeTable:RouteTable": "tgw-rtb-",
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "tgw-attach-",
+    "aws:ec2transitgateway/peeringAttachment:PeeringAttachment": "tgw-attach-",
+    "aws:networkmanager/globalNetwork:GlobalNetwork": "global-network-",
+    "aws:networkmanager/coreNetwork:CoreNetwork": "core-network-",
+    "aws:networkmanager/vpcAttachment:VpcAttachment": "attachment-",
+    "aws:networkmanager/dxGatewayAttachment:DxGatewayAttachment": "attachment-",
+    "aws:route53/resolverRule:ResolverRule": "rslvr-rr-",
+    "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": "rslvr-rrassoc-",
+    "aws:directconnect/transitVirtualInterface:TransitVirtualInterface": "dxvif-",
+}
+
+
+def mock_id(token: str, name: str, inputs: dict[str, Any] | None = None) -> str:
+    """The id the mocks give a resource of type `token` named `name` (its oldest name, when renamed)."""
+    inputs = inputs or {}
+    seed = f"{token}::{name}"
+    if token in _AWS_ID_PREFIX:
+        return _AWS_ID_PREFIX[token] + _hex(seed, 8 if token.endswith("TransitVirtualInterface") else 17)
+    if token == "aws:route53/resolverEndpoint:ResolverEndpoint":
+        return f"rslvr-{'in' if inputs.get('direction') == 'INBOUND' else 'out'}-{_hex(seed)}"
+    if token in ("aws:directconnect/gateway:Gateway", "aws:directconnect/gatewayAssociation:GatewayAssociation"):
+        return _uuid(seed)
+    if token == "aws:iam/role:Role":
+        return inputs.get("name") or name
+    if token == "aws-native:interconnect:Connection":
+        return f"mcc-{_hex(seed, 8)}"
+    project = inputs.get("project") or PROJECT_ID
+    if token == "gcp:compute/network:Network":
+        return f"projects/{project}/global/networks/{inputs.get('name') or name}"
+    if token == "gcp:compute/subnetwork:Subnetwork":
+        return f"projects/{project}/regions/{inputs.get('region')}/subnetworks/{inputs.get('name') or name}"
+    if token == "gcp:networkconnectivity/transport:Transport":
+        return f"projects/{project}/locations/{inputs.get('region')}/transports/{inputs.get('name') or name}"
+    if token == "gcp:dns/managedZone:ManagedZone":
+        return f"projects/{project}/managedZones/{inputs.get('name') or name}"
+    if token == "gcp:dns/policy:Policy":
+        return f"projects/{project}/policies/{inputs.get('name') or name}"
+    return f"{name}-id"
 
 
 def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -212,16 +276,21 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
         group = inputs.get("name") or name
         return {"name": group, "arn": f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{group}"}
     if token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
-        return {"transitGatewayAttachmentId": f"tgw-attach-{name}"}
+        return {"transitGatewayAttachmentId": f"tgw-attach-{_hex(f'{token}::{name}::attachment')}"}
+    if token == "aws:directconnect/gateway:Gateway":  # global: no region in the ARN
+        return {"arn": f"arn:aws:directconnect::{ACCOUNT}:dx-gateway/{resource_id}"}
+    if token.startswith("aws:networkmanager/") and token.split(":")[-1] in _NETWORKMANAGER_ARN:
+        return {"arn": f"arn:aws:networkmanager::{ACCOUNT}:{_NETWORKMANAGER_ARN[token.split(':')[-1]]}/{resource_id}"}
     if token == "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter":
         return {"transitGatewayAttachmentId": inputs.get("transitGatewayAttachmentId")}
     if token == "aws:networkmonitor/probe:Probe":
-        return {"probeId": f"probe-{name}", "arn": f"arn:aws:networkmonitor:{region}:{ACCOUNT}:probe/{name}"}
+        probe = f"probe-{_hex(f'{token}::{name}', 26)}"
+        return {"probeId": probe, "arn": f"arn:aws:networkmonitor:{region}:{ACCOUNT}:probe/{probe}"}
     if token == "gcp:networkconnectivity/transport:Transport":
         return {"generatedActivationKey": f"gcp-generated-key-{name}", "mtuLimit": 1500}
     if token == "aws-native:interconnect:Connection":
-        return {"activationKey": f"aws-generated-key-{name}", "connectionId": f"mcc-{name}",
-                "arn": f"arn:aws:interconnect:{region}:{ACCOUNT}:connection/{name}"}
+        return {"activationKey": f"aws-generated-key-{name}", "connectionId": resource_id,
+                "arn": f"arn:aws:interconnect:{region}:{ACCOUNT}:connection/{resource_id}"}
     if token == "gcp:iam/workloadIdentityPool:WorkloadIdentityPool":
         pool = inputs["workloadIdentityPoolId"]
         return {"name": f"projects/{PROJECT_NUMBER}/locations/global/workloadIdentityPools/{pool}"}
@@ -233,9 +302,21 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
     if token.startswith("gcp:"):
         return {"name": inputs.get("name") or name}
     if token.startswith("aws:"):
-        service, kind = token.split(":")[1].split("/")[0], token.split(":")[-1].lower()
+        service, kind = token.split(":")[1].split("/")[0], token.split(":")[-1]
+        kind = _ARN_KIND.get(token, re.sub(r"(?<!^)(?=[A-Z])", "-", kind).lower())
         return {"arn": f"arn:aws:{service}:{region}:{ACCOUNT}:{kind}/{resource_id}"}
     return {}
+
+
+_NETWORKMANAGER_ARN = {"GlobalNetwork": "global-network", "CoreNetwork": "core-network",
+                       "VpcAttachment": "attachment", "DxGatewayAttachment": "attachment"}
+_ARN_KIND = {
+    "aws:ec2transitgateway/routeTable:RouteTable": "transit-gateway-route-table",
+    "aws:ec2transitgateway/vpcAttachment:VpcAttachment": "transit-gateway-attachment",
+    "aws:ec2transitgateway/peeringAttachment:PeeringAttachment": "transit-gateway-attachment",
+    "aws:route53/resolverEndpoint:ResolverEndpoint": "resolver-endpoint",
+    "aws:route53/resolverRule:ResolverRule": "resolver-rule",
+}
 
 
 def install(
