@@ -202,7 +202,7 @@ def test_trust_roles_pin_audience_and_subjects(mocked) -> None:
     host = "oidc-ack.ap-southeast-1.aliyuncs.com/c4b1e2d3f4a5b6c7d8e9f0a1b2c3d4e5f"
     assert ali == {f"{host}:aud": "sts.amazonaws.com", f"{host}:sub": ["system:serviceaccount:payments:ledger-sync"]}
     tencent = recorder.one("aws:iam/role:Role", "tencent-report-writer-role")
-    assert tencent.inputs["maxSessionDuration"] == 1800
+    assert tencent.inputs["maxSessionDuration"] == 3600
 
 
 def test_dr_pair_wiring_end_to_end(mocked) -> None:
@@ -220,9 +220,9 @@ def test_dr_pair_wiring_end_to_end(mocked) -> None:
     assert transport.protect and connection.protect
     assert recorder.one("aws:directconnect/gateway:Gateway").protect
     # the transport runs in the Google network the spec names; AWS advertises its allow-list only
-    assert transport.inputs["network"] == "gcp-dr-network-id"
+    assert transport.inputs["network"] == recorder.id_of("gcp-dr-network")
     assert association.inputs["allowedPrefixes"] == ["10.10.0.0/16"]
-    assert association.inputs["associatedGatewayId"] == "tgw-use1-tgw-id"
+    assert association.inputs["associatedGatewayId"] == recorder.id_of("tgw-use1-tgw")
     # Cloud DNS forwards privately to the inbound endpoint; its source range is advertised back and admitted
     assert [t["ipv4Address"] for t in zone.inputs["forwardingConfig"]["targetNameServers"]] == [
         "10.10.1.10", "10.10.2.10"]
@@ -231,7 +231,7 @@ def test_dr_pair_wiring_end_to_end(mocked) -> None:
     # MTU of the Google network, and the transit gateway's VPC attachment uses the declared subnets
     assert recorder.one("gcp:compute/network:Network").inputs["mtu"] == 1500
     assert recorder.one("aws:ec2transitgateway/vpcAttachment:VpcAttachment").inputs["subnetIds"] == [
-        "aws-prod-subnet-tgw-a-id", "aws-prod-subnet-tgw-b-id"]
+        recorder.id_of("aws-prod-subnet-tgw-a"), recorder.id_of("aws-prod-subnet-tgw-b")]
 
 
 def test_cloud_wan_interconnects_join_their_segment(mocked) -> None:
@@ -254,21 +254,22 @@ def test_a_network_can_opt_out_of_flow_logs(mocked) -> None:
     data["networks"][0]["flow_logs"] = False  # aws-prod
     run(lambda: deploy(load_text(yaml.safe_dump(data), "dr-pair.yaml")))
     [flow_log] = recorder.of_type("aws:ec2/flowLog:FlowLog")
-    assert flow_log.inputs["transitGatewayId"] == "tgw-use1-tgw-id"
+    assert flow_log.inputs["transitGatewayId"] == recorder.id_of("tgw-use1-tgw")
 
 
 def test_stack_outputs_for_team_stacks(mocked, monkeypatch: pytest.MonkeyPatch) -> None:
     exported: dict[str, object] = {}
     monkeypatch.setattr(pulumi, "export", lambda key, value: exported.__setitem__(key, value))
     outputs = run(lambda: pulumi.Output.from_input(deploy(STACKS / "dr-pair.yaml").outputs))
+    _mocks, recorder = mocked
 
     assert list(exported) == list(OUTPUT_KEYS) == sorted(OUTPUT_KEYS)
-    assert outputs["hubIds"] == {"tgw-use1": "tgw-use1-tgw-id"}
-    assert outputs["routeTableIds"] == {"tgw-use1": {"prod": "tgw-use1-rt-prod-id"}}
-    assert outputs["resolverRuleIds"] == {"gcp-internal": "aws-prod-resolver-rule-gcp-internal-id"}
+    assert outputs["hubIds"] == {"tgw-use1": recorder.id_of("tgw-use1-tgw")}
+    assert outputs["routeTableIds"] == {"tgw-use1": {"prod": recorder.id_of("tgw-use1-rt-prod")}}
+    assert outputs["resolverRuleIds"] == {"gcp-internal": recorder.id_of("aws-prod-resolver-rule-gcp-internal")}
     assert outputs["roleArns"] == {"gke-orders-reader": "arn:aws:iam::123456789012:role/gke-orders-reader-role"}
-    assert outputs["networkIds"] == {"aws-prod": "aws-prod-vpc-id", "gcp-dr": "gcp-dr-network-id"}
-    assert outputs["dxGatewayIds"] == {"use1-gcp": "use1-gcp-dxgw-id"}
+    assert outputs["networkIds"] == {"aws-prod": recorder.id_of("aws-prod-vpc"), "gcp-dr": recorder.id_of("gcp-dr-network")}
+    assert outputs["dxGatewayIds"] == {"use1-gcp": recorder.id_of("use1-gcp-dxgw")}
     assert list(outputs["workloadIdentityProviders"]) == ["aws-to-gcp"]
     # what a team stack needs to reuse, not recreate: the issuer's provider, subnets, the inbound resolver
     [issuer] = load(STACKS / "dr-pair.yaml").trust.issuers
@@ -330,7 +331,7 @@ def test_peered_hubs_peer_once_from_the_later_hub(mocked) -> None:
     assert accepter.inputs["region"] == "us-east-1"
     routes = {r.inputs["transitGatewayRouteTableId"]: r.inputs["destinationCidrBlock"]
               for r in recorder.of_type("aws:ec2transitgateway/route:Route")}
-    assert routes == {"tgw-east-rt-main-id": "10.2.0.0/16", "tgw-west-rt-main-id": "10.1.0.0/16"}
+    assert routes == {recorder.id_of("tgw-east-rt-main"): "10.2.0.0/16", recorder.id_of("tgw-west-rt-main"): "10.1.0.0/16"}
     # built in graph order (the mocks may register concurrently, so the order of registration can differ)
     assert [key for kind, key in deployment.components if kind == "hub"] == ["tgw-east", "tgw-west"]
 

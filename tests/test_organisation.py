@@ -11,6 +11,7 @@ import pytest
 from components.mocks import install, run
 
 from xcloud_iac.checks import check, check_many
+from xcloud_iac.plan.mocks import mock_id
 from xcloud_iac.program import DeploymentBlocked, deploy
 from xcloud_iac.spec import load, load_text
 
@@ -122,4 +123,6 @@ def test_plan_cli_with_the_organisation(monkeypatch: pytest.MonkeyPatch) -> None
     assert "xcloud:aws:HubAttachment" in types
     assert "aws:ec2transitgateway/transitGateway:TransitGateway" not in types
     [attachment] = [r for r in plan["resources"] if r["type"].endswith("vpcAttachment:VpcAttachment")]
-    assert attachment["inputs"]["transitGatewayId"] == "tgw-use1-tgw-id"  # as the platform's plan exports it
+    # the hub's id as the platform's plan exports it
+    assert attachment["inputs"]["transitGatewayId"] == mock_id("aws:ec2transitgateway/transitGateway:TransitGateway",
+                                                               "tgw-use1-tgw")

@@ -49,7 +49,7 @@ def test_networks_are_created_protected_with_a_base_policy_for_every_edge(record
     global_network = recorder.one("aws:networkmanager/globalNetwork:GlobalNetwork")
     core = recorder.one("aws:networkmanager/coreNetwork:CoreNetwork")
     assert global_network.protect and core.protect
-    assert core.inputs["globalNetworkId"] == "core-global-id"
+    assert core.inputs["globalNetworkId"] == recorder.id_of("core-global")
     assert core.inputs["createBasePolicy"] is True
     # base_policy_regions would let AWS pick the edges' ASNs from its default range: the document sets them
     assert "basePolicyRegions" not in core.inputs
@@ -87,7 +87,7 @@ def test_vpc_attachments_carry_the_segment_tag(recorder: Recorder) -> None:
     assert attachments["core-att-prod-use1"]["tags"]["xcloud:segment"] == "prod"
     assert attachments["core-att-shared-use1"]["tags"]["xcloud:segment"] == "sharedsvc"
     assert attachments["core-att-prod-use1"]["subnetArns"] == ["arn:sa", "arn:sb"]
-    assert attachments["core-att-prod-use1"]["coreNetworkId"] == "core-core-id"
+    assert attachments["core-att-prod-use1"]["coreNetworkId"] == recorder.id_of("core-core")
 
 
 def test_policy_document_is_built_in_python(pulumi_mocks: tuple[Mocks, Recorder]) -> None:
@@ -97,7 +97,7 @@ def test_policy_document_is_built_in_python(pulumi_mocks: tuple[Mocks, Recorder]
     document = json.loads(attachment.inputs["policyDocument"])
 
     assert mocks.calls == []  # no invoke (get_policy_document returns nothing under mocks)
-    assert attachment.inputs["coreNetworkId"] == "core-core-id"
+    assert attachment.inputs["coreNetworkId"] == recorder.id_of("core-core")
     assert document["version"] == "2021.12"
     assert document["core-network-configuration"] == {
         "asn-ranges": ["64520-64529"],
@@ -113,7 +113,7 @@ def test_policy_document_is_built_in_python(pulumi_mocks: tuple[Mocks, Recorder]
     routes = [a for a in document["segment-actions"] if a["action"] == "create-route"]
     assert routes == [
         {"action": "create-route", "segment": "prod", "destination-cidr-blocks": ["10.98.0.0/16"],
-         "destinations": ["core-att-shared-use1-id"]},
+         "destinations": [recorder.id_of("core-att-shared-use1")]},
         {"action": "create-route", "segment": "prod", "destination-cidr-blocks": ["10.99.0.0/16"],
          "destinations": ["blackhole"]},
     ]

@@ -79,14 +79,14 @@ def test_endpoints_rules_and_associations(recorder: Recorder) -> None:
     assert inbound.inputs["direction"] == "INBOUND"
     assert inbound.inputs["ipAddresses"] == [{"subnetId": "subnet-a", "ip": "10.10.1.10"},
                                              {"subnetId": "subnet-b", "ip": "10.10.2.10"}]
-    assert inbound.inputs["securityGroupIds"] == ["aws-prod-resolver-inbound-sg-id"]
+    assert inbound.inputs["securityGroupIds"] == [recorder.id_of("aws-prod-resolver-inbound-sg")]
     outbound = recorder.one(ENDPOINT, "aws-prod-resolver-outbound")
     assert outbound.inputs["ipAddresses"] == [{"subnetId": "subnet-a"}, {"subnetId": "subnet-b"}]
 
     rule = recorder.one("aws:route53/resolverRule:ResolverRule", "aws-prod-resolver-rule-gcp")
     assert rule.inputs["domainName"] == "gcp.example.internal"
     assert rule.inputs["ruleType"] == "FORWARD"
-    assert rule.inputs["resolverEndpointId"] == "aws-prod-resolver-outbound-id"
+    assert rule.inputs["resolverEndpointId"] == recorder.id_of("aws-prod-resolver-outbound")
     assert rule.inputs["targetIps"] == [{"ip": "10.20.0.2", "port": 53}]
     associations = {r.name: r.inputs["vpcId"]
                     for r in recorder.of_type("aws:route53/resolverRuleAssociation:ResolverRuleAssociation")}

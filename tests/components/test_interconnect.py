@@ -18,6 +18,8 @@ from xcloud_iac.components import (
 )
 from xcloud_iac.spec import models as m
 
+from xcloud_iac.plan.mocks import association_attachment_id
+
 from .mocks import Recorder, run
 
 TRANSPORT = "gcp:networkconnectivity/transport:Transport"
@@ -112,14 +114,14 @@ def test_dx_gateway_association_carries_exactly_the_aws_allow_list(recorder: Rec
 
     assert gateway.inputs["amazonSideAsn"] == "64513"
     assert association.inputs["allowedPrefixes"] == ["10.10.0.0/16", "2600:1f18::/56"]
-    assert association.inputs["dxGatewayId"] == "use1-gcp-dxgw-id"
+    assert association.inputs["dxGatewayId"] == recorder.id_of("use1-gcp-dxgw")
     assert association.inputs["associatedGatewayId"] == "tgw-0123"
-    assert recorder.one(CONNECTION).inputs["attachPoint"] == {"directConnectGateway": "use1-gcp-dxgw-id"}
+    assert recorder.one(CONNECTION).inputs["attachPoint"] == {"directConnectGateway": recorder.id_of("use1-gcp-dxgw")}
 
 
 def test_gateway_attachment_is_wired_into_the_hub_route_tables(recorder: Recorder) -> None:
     run(lambda: build(interconnect()))
-    attachment = "tgw-attach-use1-gcp-tgw-use1-dxgw-assoc"
+    attachment = association_attachment_id("use1-gcp-tgw-use1-dxgw-assoc")
     assoc = recorder.one("aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation")
     props = recorder.of_type("aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation")
     route = recorder.one("aws:ec2transitgateway/route:Route")

@@ -9,6 +9,8 @@ import pytest
 from xcloud_iac.components import ComponentArgsError, FlowLogTarget, LinkMonitoring, LinkMonitoringArgs, ProbeArgs
 
 from . import lint
+from xcloud_iac.plan.mocks import probe_id
+
 from .mocks import Recorder, run
 
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -49,7 +51,7 @@ def test_latency_and_loss_alarms_watch_the_probe(recorder: Recorder) -> None:
     for alarm in (latency, loss):
         assert alarm["namespace"] == "AWS/NetworkMonitor"
         assert alarm["dimensions"] == {"Monitor": "xcloud-dr-pair-use1-gcp",
-                                       "Probe": "probe-monitoring-us-east-1-use1-gcp-probe"}
+                                       "Probe": probe_id("monitoring-us-east-1-use1-gcp-probe")}
         assert alarm["comparisonOperator"] == "GreaterThanThreshold"
         assert alarm["treatMissingData"] == "breaching"
     assert (latency["metricName"], latency["threshold"]) == ("RTT", 20_000)  # microseconds

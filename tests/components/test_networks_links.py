@@ -16,6 +16,8 @@ from xcloud_iac.components import (
 )
 from xcloud_iac.spec import models as m
 
+from xcloud_iac.plan.mocks import association_attachment_id
+
 from .mocks import Recorder, run
 
 
@@ -117,10 +119,10 @@ def test_link_builds_gateway_association_and_virtual_interface(recorder: Recorde
     assert vif.inputs["vlan"] == 101
     assert vif.inputs["bgpAsn"] == 65101
     assert vif.inputs["mtu"] == 8500
-    assert vif.inputs["dxGatewayId"] == "ali-dx-dxgw-id"
+    assert vif.inputs["dxGatewayId"] == recorder.id_of("ali-dx-dxgw")
     assert recorder.of_type("aws:directconnect/bgpPeer:BgpPeer") == []
     assert recorder.one("aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation").inputs[
-        "transitGatewayAttachmentId"] == "tgw-attach-ali-dx-tgw-apse1-dxgw-assoc"
+        "transitGatewayAttachmentId"] == association_attachment_id("ali-dx-tgw-apse1-dxgw-assoc")
 
 
 def test_dual_stack_link_adds_an_ipv6_bgp_peer(recorder: Recorder) -> None:

@@ -72,17 +72,17 @@ def test_route_tables_attachments_and_wiring_follow_the_spec(recorder: Recorder)
 
     assocs = {r.name: r.inputs for r in recorder.of_type(ASSOC)}
     assert assocs == {
-        "tgw-use1-att-prod-assoc": {"transitGatewayAttachmentId": "tgw-use1-att-prod-id",
-                                    "transitGatewayRouteTableId": "tgw-use1-rt-prod-id", "region": "us-east-1"},
-        "tgw-use1-att-shared-assoc": {"transitGatewayAttachmentId": "tgw-use1-att-shared-id",
-                                      "transitGatewayRouteTableId": "tgw-use1-rt-shared-id", "region": "us-east-1"},
+        "tgw-use1-att-prod-assoc": {"transitGatewayAttachmentId": recorder.id_of("tgw-use1-att-prod"),
+                                    "transitGatewayRouteTableId": recorder.id_of("tgw-use1-rt-prod"), "region": "us-east-1"},
+        "tgw-use1-att-shared-assoc": {"transitGatewayAttachmentId": recorder.id_of("tgw-use1-att-shared"),
+                                      "transitGatewayRouteTableId": recorder.id_of("tgw-use1-rt-shared"), "region": "us-east-1"},
     }
     props = {(r.inputs["transitGatewayAttachmentId"], r.inputs["transitGatewayRouteTableId"])
              for r in recorder.of_type(PROP)}
     assert props == {
-        ("tgw-use1-att-prod-id", "tgw-use1-rt-prod-id"),
-        ("tgw-use1-att-prod-id", "tgw-use1-rt-shared-id"),
-        ("tgw-use1-att-shared-id", "tgw-use1-rt-prod-id"),
+        (recorder.id_of("tgw-use1-att-prod"), recorder.id_of("tgw-use1-rt-prod")),
+        (recorder.id_of("tgw-use1-att-prod"), recorder.id_of("tgw-use1-rt-shared")),
+        (recorder.id_of("tgw-use1-att-shared"), recorder.id_of("tgw-use1-rt-prod")),
     }
 
 
@@ -92,8 +92,8 @@ def test_static_and_blackhole_routes(recorder: Recorder) -> None:
     assert routes["tgw-use1-rt-prod-blackhole-10-99-0-0-16"]["blackhole"] is True
     assert routes["tgw-use1-rt-prod-blackhole-10-99-0-0-16"]["destinationCidrBlock"] == "10.99.0.0/16"
     to_shared = routes["tgw-use1-att-shared-route-prod-10-50-0-0-16"]
-    assert to_shared["transitGatewayAttachmentId"] == "tgw-use1-att-shared-id"
-    assert to_shared["transitGatewayRouteTableId"] == "tgw-use1-rt-prod-id"
+    assert to_shared["transitGatewayAttachmentId"] == recorder.id_of("tgw-use1-att-shared")
+    assert to_shared["transitGatewayRouteTableId"] == recorder.id_of("tgw-use1-rt-prod")
     assert len(routes) == 2
 
 
@@ -147,19 +147,19 @@ def test_peering_is_requested_accepted_and_wired_on_both_sides(recorder: Recorde
     peering = recorder.one("aws:ec2transitgateway/peeringAttachment:PeeringAttachment")
     accepter = recorder.one("aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter")
     assert peering.name == "tgw-west-peer-tgw-east"
-    assert peering.inputs["transitGatewayId"] == "tgw-west-tgw-id"
-    assert peering.inputs["peerTransitGatewayId"] == "tgw-east-tgw-id"
+    assert peering.inputs["transitGatewayId"] == recorder.id_of("tgw-west-tgw")
+    assert peering.inputs["peerTransitGatewayId"] == recorder.id_of("tgw-east-tgw")
     assert (peering.inputs["region"], peering.inputs["peerRegion"]) == ("us-west-2", "us-east-1")
-    assert accepter.inputs == {"transitGatewayAttachmentId": "tgw-west-peer-tgw-east-id", "region": "us-east-1",
+    assert accepter.inputs == {"transitGatewayAttachmentId": recorder.id_of("tgw-west-peer-tgw-east"), "region": "us-east-1",
                                "tags": accepter.inputs["tags"]}
 
     routes = {r.inputs["transitGatewayRouteTableId"]: r for r in recorder.of_type(ROUTE)}
-    assert routes["tgw-west-rt-main-id"].inputs["destinationCidrBlock"] == "10.10.0.0/16"
-    assert routes["tgw-east-rt-main-id"].inputs["destinationCidrBlock"] == "10.60.0.0/16"
-    assert routes["tgw-east-rt-main-id"].inputs["region"] == "us-east-1"
-    assert {r.inputs["transitGatewayAttachmentId"] for r in recorder.of_type(ROUTE)} == {"tgw-west-peer-tgw-east-id"}
+    assert routes[recorder.id_of("tgw-west-rt-main")].inputs["destinationCidrBlock"] == "10.10.0.0/16"
+    assert routes[recorder.id_of("tgw-east-rt-main")].inputs["destinationCidrBlock"] == "10.60.0.0/16"
+    assert routes[recorder.id_of("tgw-east-rt-main")].inputs["region"] == "us-east-1"
+    assert {r.inputs["transitGatewayAttachmentId"] for r in recorder.of_type(ROUTE)} == {recorder.id_of("tgw-west-peer-tgw-east")}
     assert {r.inputs["transitGatewayRouteTableId"] for r in recorder.of_type(ASSOC)} == {
-        "tgw-west-rt-main-id", "tgw-east-rt-main-id"}
+        recorder.id_of("tgw-west-rt-main"), recorder.id_of("tgw-east-rt-main")}
     # routes and associations on a peering wait for the accepter
     assert all(accepter.urn in r.dependencies for r in [*recorder.of_type(ROUTE), *recorder.of_type(ASSOC)])
     assert recorder.of_type(PROP) == []

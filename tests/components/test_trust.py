@@ -75,7 +75,7 @@ def test_used_alone_it_creates_provider_role_and_least_privilege_policy(recorder
     assert provider.inputs["clientIdLists"] == ["sts.amazonaws.com"]
     assert role.inputs["maxSessionDuration"] == 3600
     assert {r.parent for r in (provider, role, policy)} == {component.urn}
-    assert policy.inputs["role"] == "reader-role-id"
+    assert policy.inputs["role"] == recorder.id_of("reader-role")
     document = json.loads(policy.inputs["policy"])
     assert document["Statement"] == [
         {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::example-orders-exports/*"]},

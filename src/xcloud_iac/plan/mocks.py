@@ -56,6 +56,8 @@ class Registered:
     read: bool = False
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     """input name -> URNs of the resources whose outputs the input is built from."""
+    id: str = ""
+    """The id the mocks gave it."""
     provider: str = ""
     """URN of the explicit provider resource the resource is created with ("" for the default provider)."""
     aliases: list[str] = field(default_factory=list)
@@ -97,7 +99,7 @@ class Recorder(MockMonitor):
         """component URN -> the outputs it registered (`register_outputs`), secrets unwrapped."""
         self.on_register = on_register
 
-    def _record(self, request: Any, urn: str, *, read: bool) -> None:
+    def _record(self, request: Any, urn: str, *, read: bool, resource_id: str = "") -> None:
         raw = rpc.deserialize_properties(request.properties if read else request.object)
         inputs, secret = {}, set()
         for key, value in raw.items():
@@ -111,7 +113,7 @@ class Recorder(MockMonitor):
             protect=bool(getattr(request, "protect", False)) if not read else False,
             secret_outputs=list(getattr(request, "additionalSecretOutputs", []) or []),
             dependencies=list(getattr(request, "dependencies", []) or []),
-            custom=read or bool(request.custom), read=read,
+            custom=read or bool(request.custom), read=read, id=resource_id,
             property_dependencies={k: sorted(v.urns) for k, v in deps.items() if v.urns},
             provider=(getattr(request, "provider", "") or "").rsplit("::", 1)[0],  # a reference is "<urn>::<id>"
             aliases=[a.spec.name for a in getattr(request, "aliases", []) or [] if a.HasField("spec") and a.spec.name]
@@ -132,7 +134,7 @@ class Recorder(MockMonitor):
             identity.name = aliases[0] if aliases else None
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            self._record(request, response.urn, read=False)
+            self._record(request, response.urn, read=False, resource_id=response.id)
         return response
 
     def RegisterResourceOutputs(self, request):
@@ -141,7 +143,7 @@ class Recorder(MockMonitor):
 
     def ReadResource(self, request):
         response = super().ReadResource(request)
-        self._record(request, response.urn, read=True)
+        self._record(request, response.urn, read=True, resource_id=request.id)
         return response
 
     # ------------------------------------------------------------ queries
@@ -158,6 +160,10 @@ class Recorder(MockMonitor):
         found = [r for r in self.registered if r.name == name]
         assert len(found) == 1, f"expected one resource named {name}, found {len(found)}"
         return found[0]
+
+    def id_of(self, name: str) -> str:
+        """The id of the resource named `name` (as another resource's input refers to it)."""
+        return self.named(name).id
 
     def counts(self) -> Counter[str]:
         return Counter(r.type for r in self.registered)
@@ -264,6 +270,16 @@ def mock_id(token: str, name: str, inputs: dict[str, Any] | None = None) -> str:
     return f"{name}-id"
 
 
+def association_attachment_id(name: str) -> str:
+    """The Transit Gateway attachment a Direct Connect gateway association named `name` creates."""
+    return f"tgw-attach-{_hex(f'dx-association::{name}')}"
+
+
+def probe_id(name: str) -> str:
+    """The id of the Network Monitor probe named `name`."""
+    return f"probe-{_hex(f'probe::{name}', 26)}"
+
+
 def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
     region = inputs.get("region") or "us-east-1"
     if token == "aws:iam/role:Role":
@@ -276,7 +292,7 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
         group = inputs.get("name") or name
         return {"name": group, "arn": f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{group}"}
     if token == "aws:directconnect/gatewayAssociation:GatewayAssociation":
-        return {"transitGatewayAttachmentId": f"tgw-attach-{_hex(f'{token}::{name}::attachment')}"}
+        return {"transitGatewayAttachmentId": association_attachment_id(name)}
     if token == "aws:directconnect/gateway:Gateway":  # global: no region in the ARN
         return {"arn": f"arn:aws:directconnect::{ACCOUNT}:dx-gateway/{resource_id}"}
     if token.startswith("aws:networkmanager/") and token.split(":")[-1] in _NETWORKMANAGER_ARN:
@@ -284,7 +300,7 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
     if token == "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter":
         return {"transitGatewayAttachmentId": inputs.get("transitGatewayAttachmentId")}
     if token == "aws:networkmonitor/probe:Probe":
-        probe = f"probe-{_hex(f'{token}::{name}', 26)}"
+        probe = probe_id(name)
         return {"probeId": probe, "arn": f"arn:aws:networkmonitor:{region}:{ACCOUNT}:probe/{probe}"}
     if token == "gcp:networkconnectivity/transport:Transport":
         return {"generatedActivationKey": f"gcp-generated-key-{name}", "mtuLimit": 1500}
