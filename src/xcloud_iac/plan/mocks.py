@@ -171,7 +171,8 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
     if token == "aws:networkmonitor/probe:Probe":
         return {"probeId": f"probe-{name}", "arn": f"arn:aws:networkmonitor:{region}:{ACCOUNT}:probe/{name}"}
     if token == "gcp:networkconnectivity/transport:Transport":
-        return {"generatedActivationKey": f"gcp-generated-key-{name}", "mtuLimit": 1500}
+        return {"generatedActivationKey": f"gcp-generated-key-{name}", "mtuLimit": 1500,
+                "peeringNetwork": f"projects/transport-tenant/global/networks/{name}-peering-network"}
     if token == "aws-native:interconnect:Connection":
         return {"activationKey": f"aws-generated-key-{name}", "connectionId": f"mcc-{name}",
                 "arn": f"arn:aws:interconnect:{region}:{ACCOUNT}:connection/{name}"}

@@ -1,0 +1,83 @@
+"""The data plane the routing model asks for: routes inside the AWS networks towards their hubs, and which peer
+ranges each Google network admits. One answer, read by the program (which builds the resources) and by the tests
+that hold the plan against the model.
+
+- An AWS VPC sends to a hub what the hub's domain (its attachment's route table or segment) routes somewhere: each
+  non-local route of the domain whose walk reaches another network, or arrives at the network that advertised it
+  over a link and is answered there (35.199.192.0/19, where Cloud DNS forwarding comes from, is one: Google answers
+  it inside the network). Prefixes inside the VPC's own ranges stay local (AWS refuses a route that shadows the
+  local one), blackholed and unrouted prefixes get no route (the VPC does not send what the hub drops). A VPC
+  attached to two hubs sends a prefix that both route to the first one (attachment order), as `reachable_from`
+  reads the model.
+- A Google network admits, on its declared `peer_ingress` ports, the ranges of every network that reaches it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ..spec import models as m
+from .build import Topology
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class VpcRoute:
+    """A route in the route tables of an AWS network: `prefix` goes to `hub` (whose domain is `domain`)."""
+
+    network: str
+    prefix: IPNetwork
+    hub: str
+    domain: str
+
+
+def hub_of(domain: str) -> str:
+    """The hub of a hub domain id: 'rt:<hub>/<table>', 'seg:<core>/<segment>', 'seg-isolated:<core>/<segment>'."""
+    return domain.split(":", 1)[1].split("/", 1)[0]
+
+
+def vpc_routes(topo: Topology, network: str) -> list[VpcRoute]:
+    """The routes an AWS network's route tables need towards its hubs, sorted by (version, prefix)."""
+    net = topo.networks.get(network)
+    if net is None or net.cloud is not m.Cloud.aws:
+        return []
+    routing = topo.routing
+    out: dict[IPNetwork, VpcRoute] = {}
+    for dom in routing.source_domains(network):
+        for route in routing.domains[dom].routes:
+            prefix = route.prefix
+            if route.origin == "local" or prefix in out or _inside(prefix, net.cidrs):
+                continue
+            walk = routing.walk(dom, prefix)
+            if any(dest != network for dest in walk.reached) or any(d.startswith("net:") for d in walk.unrouted):
+                out[prefix] = VpcRoute(network, prefix, hub_of(dom), dom)
+    return [out[p] for p in sorted(out, key=lambda p: (p.version, p))]
+
+
+def reaching(topo: Topology) -> dict[str, set[str]]:
+    """Network -> the other networks whose traffic the routing model delivers to it. Asked per source domain (a
+    route table, a segment, a Google or external network), so each domain's reach is computed once."""
+    routing = topo.routing
+    sources: dict[str, list[str]] = defaultdict(list)
+    for name in topo.networks:
+        for dom in routing.source_domains(name):
+            sources[dom].append(name)
+    out: dict[str, set[str]] = defaultdict(set)
+    for dom, names in sources.items():
+        for dest in routing.reached_names(dom):
+            out[dest].update(n for n in names if n != dest)
+    return out
+
+
+def peer_ranges(topo: Topology, network: str, reached_by: dict[str, set[str]] | None = None) -> list[IPNetwork]:
+    """The ranges of the networks that reach `network`, sorted by (version, prefix), without duplicates."""
+    by = reaching(topo) if reached_by is None else reached_by
+    ranges = {c for peer in by.get(network, ()) for c in topo.networks[peer].cidrs}
+    return sorted(ranges, key=lambda p: (p.version, p))
+
+
+def _inside(prefix: IPNetwork, cidrs: list[IPNetwork]) -> bool:
+    return any(prefix.version == c.version and prefix.subnet_of(c) for c in cidrs)  # type: ignore[arg-type]
