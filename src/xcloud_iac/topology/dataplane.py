@@ -73,9 +73,21 @@ def reaching(topo: Topology) -> dict[str, set[str]]:
 
 
 def peer_ranges(topo: Topology, network: str, reached_by: dict[str, set[str]] | None = None) -> list[IPNetwork]:
-    """The ranges of the networks that reach `network`, sorted by (version, prefix), without duplicates."""
+    """The ranges of the networks that reach `network`, sorted by (version, prefix), without duplicates: of each
+    such peer, its ranges of the IP versions in which it reaches the network (a VPC that reaches a Google network
+    over IPv4 only sends it nothing from its IPv6 range)."""
     by = reaching(topo) if reached_by is None else reached_by
-    ranges = {c for peer in by.get(network, ()) for c in topo.networks[peer].cidrs}
+    routing = topo.routing
+    own = topo.networks[network].cidrs
+    ranges: set[IPNetwork] = set()
+    for peer in by.get(network, ()):
+        domains = routing.source_domains(peer)
+        versions = {c.version for c in own if any(network in routing.walk(d, c).reached for d in domains)}
+        if not versions:  # reached through a part of its ranges only (a longer allow-list prefix)
+            versions = {p.version for d in domains for r in routing.domains[d].routes
+                        if r.origin != "local" for p in own if r.prefix.version == p.version
+                        and r.prefix.subnet_of(p) and network in routing.walk(d, r.prefix).reached}  # type: ignore[arg-type]
+        ranges.update(c for c in topo.networks[peer].cidrs if c.version in versions)
     return sorted(ranges, key=lambda p: (p.version, p))
 
 
