@@ -24,6 +24,7 @@ import pulumi_aws_native as aws_native
 
 from . import components as c
 from .checks import Finding, check
+from .components.networks import CREATED_ROUTE_TABLE
 from .spec import load
 from .spec import models as m
 from .topology import Topology, dataplane
@@ -117,7 +118,7 @@ class _Placeholders:
     def aws_network(self, name: str) -> Any:
         net = self._network(name, m.Cloud.aws)
         subnets = {s.name: f"<subnet {name}/{s.name}>" for s in net.subnets}
-        tables = {t: t for t in net.route_table_ids} | {c.CREATED_ROUTE_TABLE: f"<route table {name}>"}
+        tables = {t: t for t in net.route_table_ids} | {CREATED_ROUTE_TABLE: f"<route table {name}>"}
         return _Stub(vpc_id=f"<vpc {name}>", vpc_arn=f"<vpc {name}>", subnet_ids=subnets, subnet_arns=subnets,
                      route_table_ids=tables)
 

@@ -11,7 +11,7 @@ from .cloud_wan import CloudWanCore, CloudWanCoreArgs, WanVpcRef
 from .external_link import DirectConnectLink, DirectConnectLinkArgs
 from .interconnect import AwsGcpInterconnect, AwsGcpInterconnectArgs
 from .monitoring import FlowLogTarget, LinkMonitoring, LinkMonitoringArgs, ProbeArgs
-from .networks import CREATED_ROUTE_TABLE, AwsNetwork, AwsNetworkArgs, GcpNetwork, GcpNetworkArgs
+from .networks import AwsNetwork, AwsNetworkArgs, GcpNetwork, GcpNetworkArgs
 from .oidc_trust import OidcIssuer, OidcIssuerArgs, OidcTrustRole, OidcTrustRoleArgs
 from .resolver import (
     EndpointAddress,
@@ -25,7 +25,7 @@ from .workload_identity import GcpWorkloadIdentityForAws, GcpWorkloadIdentityFor
 
 __all__ = [
     "AwsGcpInterconnect", "AwsGcpInterconnectArgs",
-    "CREATED_ROUTE_TABLE", "AwsNetwork", "AwsNetworkArgs",
+    "AwsNetwork", "AwsNetworkArgs",
     "CloudDnsForwarding", "CloudDnsForwardingArgs",
     "CloudWanCore", "CloudWanCoreArgs",
     "ComponentArgsError",
