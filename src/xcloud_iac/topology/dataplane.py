@@ -17,9 +17,11 @@ from __future__ import annotations
 import ipaddress
 from collections import defaultdict
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from ..spec import models as m
 from .build import Topology
+from .routing import Routing
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -45,16 +47,68 @@ def vpc_routes(topo: Topology, network: str) -> list[VpcRoute]:
     if net is None or net.cloud is not m.Cloud.aws:
         return []
     routing = topo.routing
+    own = [_span(c) for c in net.cidrs]
     out: dict[IPNetwork, VpcRoute] = {}
     for dom in routing.source_domains(network):
+        hub = hub_of(dom)
+        for prefix, (version, start, end), reached, answered in _carried(routing, dom):
+            if prefix in out or any(v == version and s <= start and end <= e for v, s, e in own):
+                continue  # a prefix inside the VPC's own ranges stays local
+            if answered or len(reached) > 1 or (reached and network not in reached):
+                out[prefix] = VpcRoute(network, prefix, hub, dom)
+    return [out[p] for p in sorted(out, key=_span)]
+
+
+def vpc_route_count(topo: Topology, network: str) -> int:
+    """len(vpc_routes(topo, network)), without building them: for a network behind one hub domain (the usual
+    case) the domain's carried prefixes, less those inside the network's own ranges and those that only reach the
+    network itself (rules ask for every network of an organisation)."""
+    net = topo.networks.get(network)
+    if net is None or net.cloud is not m.Cloud.aws:
+        return 0
+    routing = topo.routing
+    domains = routing.source_domains(network)
+    if len(domains) != 1:
+        return len(vpc_routes(topo, network))
+    carried = _carried(routing, domains[0])
+    index = routing.domains[domains[0]].index
+    inside = {p for c in net.cidrs for p, _route in index.within(c)}
+    count = 0
+    for prefix, _span_, reached, answered in carried:
+        if prefix in inside:
+            continue
+        if answered or len(reached) > 1 or (reached and network not in reached):
+            count += 1
+    return count
+
+
+# per routing model: domain -> (prefix, networks its walk reaches, whether it arrives at a network that answers it)
+_Carried = tuple[IPNetwork, tuple[int, int, int], frozenset[str], bool]
+_CARRIED: WeakKeyDictionary[Routing, dict[str, list[_Carried]]] = WeakKeyDictionary()
+
+
+def _span(prefix: IPNetwork) -> tuple[int, int, int]:
+    """(version, first, last address) as integers: containment without ipaddress's slow comparisons."""
+    start = int(prefix.network_address)
+    return prefix.version, start, start | ((1 << (prefix.max_prefixlen - prefix.prefixlen)) - 1)
+
+
+def _carried(routing: Routing, dom: str) -> list[_Carried]:
+    """The non-local route prefixes of a domain with where their walks end: computed once per domain, shared by the
+    VPCs attached to it (a Transit Gateway table serves hundreds)."""
+    memo = _CARRIED.setdefault(routing, {})
+    found = memo.get(dom)
+    if found is None:
+        found, seen = [], set()
         for route in routing.domains[dom].routes:
-            prefix = route.prefix
-            if route.origin == "local" or prefix in out or _inside(prefix, net.cidrs):
+            if route.origin == "local" or route.prefix in seen:
                 continue
-            walk = routing.walk(dom, prefix)
-            if any(dest != network for dest in walk.reached) or any(d.startswith("net:") for d in walk.unrouted):
-                out[prefix] = VpcRoute(network, prefix, hub_of(dom), dom)
-    return [out[p] for p in sorted(out, key=lambda p: (p.version, p))]
+            seen.add(route.prefix)
+            walk = routing.walk(dom, route.prefix)
+            answered = any(d.startswith("net:") for d in walk.unrouted)
+            found.append((route.prefix, _span(route.prefix), frozenset(walk.reached), answered))
+        memo[dom] = found
+    return found
 
 
 def reaching(topo: Topology) -> dict[str, set[str]]:
@@ -90,6 +144,3 @@ def peer_ranges(topo: Topology, network: str, reached_by: dict[str, set[str]] | 
         ranges.update(c for c in topo.networks[peer].cidrs if c.version in versions)
     return sorted(ranges, key=lambda p: (p.version, p))
 
-
-def _inside(prefix: IPNetwork, cidrs: list[IPNetwork]) -> bool:
-    return any(prefix.version == c.version and prefix.subnet_of(c) for c in cidrs)  # type: ignore[arg-type]
