@@ -49,6 +49,8 @@ class Registered:
     read: bool = False
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     """input name -> URNs of the resources whose outputs the input is built from."""
+    read_id: str | None = None
+    """The id an existing resource is read by (`Resource.get`)."""
 
     @property
     def parent_name(self) -> str:
@@ -92,6 +94,7 @@ class Recorder(MockMonitor):
             dependencies=list(getattr(request, "dependencies", []) or []),
             custom=read or bool(request.custom), read=read,
             property_dependencies={k: sorted(v.urns) for k, v in deps.items() if v.urns},
+            read_id=request.id if read else None,
         )
         self.registered.append(resource)
         if self.on_register is not None:
