@@ -74,8 +74,6 @@ def flat(recorded: Recorded) -> Callable[[], None]:
 def sdk(recorded: Recorded) -> Callable[[], None]:
     """The hand-written program's floor: provider SDK classes, same graph."""
     for r in recorded.resources:
-        if r.read:
-            raise ValueError(f"{r.type} {r.name}: the floor registers created resources only, not reads")
         if r.custom:
             _sdk_class(r.type)  # import the provider modules before any clock starts
     states = {r.urn: _state(r) for r in recorded.resources if r.custom}
@@ -103,7 +101,10 @@ def sdk(recorded: Recorded) -> Callable[[], None]:
                 if key in r.secret_inputs:
                     value = pulumi.Output.secret(value)
                 kwargs[py_names.get(key, key)] = value
-            made[r.urn] = cls(r.name, opts=opts, **kwargs)
+            if r.read:  # an existing resource, read by id with the state it was given (e.g. its region)
+                made[r.urn] = cls.get(r.name, r.read_id, opts=opts, **kwargs)
+            else:
+                made[r.urn] = cls(r.name, opts=opts, **kwargs)
         for urn, outputs in recorded.outputs.items():
             if not _is_root(urn):  # the SDK registers the root stack's own
                 made[urn].register_outputs(outputs)

@@ -53,12 +53,16 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:networkmonitor/monitor:Monitor": 1, "aws:networkmonitor/probe:Probe": 1,  # use1-gcp
         "aws:cloudwatch/metricAlarm:MetricAlarm": 2,  # latency, loss
         "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-prod VPC, tgw-use1
+        # the data plane: aws-prod's route table for its 4 subnets, routes to the hub for 10.20.0.0/16 and
+        # 35.199.192.0/19; gcp-dr admits 10.10.0.0/16; the network's side of the transport's peering
+        "aws:ec2/routeTable:RouteTable": 1, "aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
+        "aws:ec2/route:Route": 2, "gcp:compute/firewall:Firewall": 1, "gcp:compute/networkPeering:NetworkPeering": 1,
     },
     "cloud-wan": {
         "xcloud:aws:Network": 3, "xcloud:gcp:Network": 1, "xcloud:aws:CloudWanCore": 1,
         "xcloud:interconnect:AwsGcpInterconnect": 2, "xcloud:monitoring:LinkMonitoring": 2,  # us-east-1, eu-central-1
         "pulumi:providers:aws-native": 2,  # one per interconnect region
-        "aws:ec2/vpc:Vpc": 3, "aws:ec2/subnet:Subnet": 6,  # a, b in each
+        "aws:ec2/vpc:Vpc": 3, "aws:ec2/subnet:Subnet": 6,  # a, b in each (shared-use1's are read)
         "gcp:compute/network:Network": 1, "gcp:compute/subnetwork:Subnetwork": 2,  # use4, euw3
         "aws:networkmanager/globalNetwork:GlobalNetwork": 1, "aws:networkmanager/coreNetwork:CoreNetwork": 1,
         "aws:networkmanager/coreNetworkPolicyAttachment:CoreNetworkPolicyAttachment": 1,
@@ -70,6 +74,11 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
         "aws:cloudwatch/logGroup:LogGroup": 2, "aws:iam/role:Role": 2, "aws:iam/rolePolicy:RolePolicy": 2,
         "aws:ec2/flowLog:FlowLog": 3,  # the three attached VPCs (Cloud WAN has no Transit Gateway to log)
+        # each VPC: routes to the core for the other two VPCs and gcp-prod, in a route table created for its 2
+        # subnets (prod-use1, prod-euc1) or in the existing table the spec names (shared-use1, brownfield)
+        "aws:ec2/routeTable:RouteTable": 2, "aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
+        "aws:ec2/route:Route": 9, "gcp:compute/firewall:Firewall": 1,  # gcp-prod admits the three VPCs
+        "gcp:compute/networkPeering:NetworkPeering": 2,  # one per interconnect
     },
     "alibaba-tencent": {
         "xcloud:aws:Network": 1, "xcloud:aws:TransitHub": 1, "xcloud:aws:DirectConnectLink": 2,
@@ -91,6 +100,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:networkmonitor/monitor:Monitor": 2, "aws:networkmonitor/probe:Probe": 2,  # ali-dx, tencent-dx
         "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
         "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-hub VPC, tgw-apse1
+        # aws-hub's route table for its 4 subnets, routes to the hub for the Alibaba and Tencent ranges
+        "aws:ec2/routeTable:RouteTable": 1, "aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
+        "aws:ec2/route:Route": 2,
     },
 }
 

@@ -25,9 +25,10 @@ import pulumi_aws_native as aws_native
 from . import components as c
 from .checks import Finding, check
 from .components._renames import alias_transformation, renamed_objects
+from .components.networks import CREATED_ROUTE_TABLE
 from .spec import load
 from .spec import models as m
-from .topology import Topology, build
+from .topology import Topology, build, dataplane
 
 Node = tuple[str, str]  # (kind, key), e.g. ("hub", "tgw-use1")
 
@@ -226,7 +227,9 @@ class _Placeholders:
     def aws_network(self, name: str) -> Any:
         net = self._network(name, m.Cloud.aws)
         subnets = {s.name: f"<subnet {name}/{s.name}>" for s in net.subnets}
-        return _Stub(vpc_id=f"<vpc {name}>", vpc_arn=f"<vpc {name}>", subnet_ids=subnets, subnet_arns=subnets)
+        tables = {t: t for t in net.route_table_ids} | {CREATED_ROUTE_TABLE: f"<route table {name}>"}
+        return _Stub(vpc_id=f"<vpc {name}>", vpc_arn=f"<vpc {name}>", subnet_ids=subnets, subnet_arns=subnets,
+                     route_table_ids=tables)
 
     def gcp_network_id(self, name: str) -> str:
         self._network(name, m.Cloud.gcp)
@@ -265,6 +268,7 @@ class _Stub:
     vpc_arn: str
     subnet_ids: dict[str, str]
     subnet_arns: dict[str, str]
+    route_table_ids: dict[str, str]
 
 
 class _Built:
@@ -321,6 +325,7 @@ class _StackBuilder:
         self.hubs = {h.name: h for h in stack.hubs}
         self.components: dict[Node, pulumi.ComponentResource] = {}
         self._aws_native: dict[str, aws_native.Provider] = {}
+        self._reached_by: dict[str, set[str]] | None = None
         self.steps = self._steps()
 
     # ------------------------------------------------------------ driving
@@ -362,10 +367,15 @@ class _StackBuilder:
         for net in stack.networks:
             if net.cloud is m.Cloud.aws:
                 yield _Step(("network", net.name), net.name, c.AwsNetwork,
-                            lambda refs, net=net: c.AwsNetworkArgs(net, stack.name)), []
+                            lambda refs, net=net: c.AwsNetworkArgs(
+                                net, stack.name, route_table=bool(self.topo.attachments_of("network", net.name)),
+                            )), []
             elif net.cloud is m.Cloud.gcp:
                 yield _Step(("network", net.name), net.name, c.GcpNetwork,
-                            lambda refs, net=net: c.GcpNetworkArgs(net, stack.name)), []
+                            lambda refs, net=net: c.GcpNetworkArgs(
+                                net, stack.name,
+                                [str(p) for p in dataplane.peer_ranges(self.topo, net.name, self._reaching())],
+                            )), []
 
         for hub in stack.hubs:
             needs = [("network", a.network) for a in hub.attachments if a.network]
@@ -447,7 +457,8 @@ class _StackBuilder:
         for att in hub.attachments:
             if att.network and att.network in self.networks:
                 net = refs.aws_network(att.network)
-                vpcs[att.network] = c.VpcRef(net.vpc_id, net.subnet_ids, _dual(self.networks[att.network]))
+                vpcs[att.network] = c.VpcRef(net.vpc_id, net.subnet_ids, _dual(self.networks[att.network]),
+                                             net.route_table_ids)
         peers = []
         for other in self._peers_requested_by(hub.name):
             peer = self.hubs[other]
@@ -457,7 +468,7 @@ class _StackBuilder:
                 other, refs.transit_gateway_id(other), peer.region, peer.account,
                 refs.attach_point(other, back) if back else None,  # type: ignore[arg-type]
             ))
-        return c.TransitHubArgs(hub, vpcs, peers, self.stack.name)
+        return c.TransitHubArgs(hub, vpcs, peers, self.stack.name, self._vpc_routes(hub.name, vpcs))
 
     def _hub_attachment_args(self, ha: m.HubAttachment, refs: _Refs) -> c.HubAttachmentArgs:
         hub = self.all_hubs[ha.hub]
@@ -481,8 +492,23 @@ class _StackBuilder:
         for att in core.attachments:
             if att.network and att.network in self.networks:
                 net = refs.aws_network(att.network)
-                vpcs[att.network] = c.WanVpcRef(net.vpc_arn, net.subnet_arns, _dual(self.networks[att.network]))
-        return c.CloudWanCoreArgs(core, vpcs, self.stack.name)
+                vpcs[att.network] = c.WanVpcRef(net.vpc_arn, net.subnet_arns, _dual(self.networks[att.network]),
+                                                net.route_table_ids, self.networks[att.network].region)
+        return c.CloudWanCoreArgs(core, vpcs, self.stack.name, self._vpc_routes(core.name, vpcs))
+
+    def _vpc_routes(self, hub: str, vpcs: dict[str, Any]) -> dict[str, list[str]]:
+        """Network -> the prefixes its route tables send to `hub`, as the routing model says (topology.dataplane)."""
+        out = {}
+        for network in sorted(vpcs):
+            prefixes = [str(r.prefix) for r in dataplane.vpc_routes(self.topo, network) if r.hub == hub]
+            if prefixes:
+                out[network] = prefixes
+        return out
+
+    def _reaching(self) -> dict[str, set[str]]:
+        if self._reached_by is None:
+            self._reached_by = dataplane.reaching(self.topo)
+        return self._reached_by
 
     def _resolver_args(self, network: str, refs: _Refs) -> c.ResolverForwardingArgs:
         net = self.networks[network]

@@ -142,6 +142,9 @@ def test_the_replace_table_agrees_with_the_create_only_markers(example_plans) ->
 # botocore request shapes have no such notion, compute.v1 / dns.v1 / iam.v1 descriptions do not say "Immutable",
 # and a Subnetwork or Transport region is a URL parameter.
 REPLACED_WITHOUT_A_MARKER = {
+    ("gcp:compute/firewall:Firewall", "network"), ("gcp:compute/firewall:Firewall", "direction"),
+    ("gcp:compute/networkPeering:NetworkPeering", "network"),
+    ("gcp:compute/networkPeering:NetworkPeering", "peerNetwork"),
     ("aws:directconnect/bgpPeer:BgpPeer", "addressFamily"), ("aws:directconnect/bgpPeer:BgpPeer", "bgpAsn"),
     ("aws:directconnect/bgpPeer:BgpPeer", "virtualInterfaceId"),
     ("aws:directconnect/transitVirtualInterface:TransitVirtualInterface", "addressFamily"),
@@ -165,6 +168,9 @@ REPLACED_WITHOUT_A_MARKER = {
 # CloudFormation replaces (TransitGateway.amazonSideAsn: REFUSED_UPDATES; VpcAttachment.subnetIds: modified in
 # place); the others are gaps the table should close (XC808 says so in a diff until it does).
 CREATE_ONLY_NOT_IN_THE_TABLE = {
+    # CloudFormation recreates the association; the Terraform provider moves the subnet with
+    # ReplaceRouteTableAssociation, in place
+    ("aws:ec2/routeTableAssociation:RouteTableAssociation", "routeTableId"),
     ("aws:cloudwatch/metricAlarm:MetricAlarm", "name"), ("aws:ec2/flowLog:FlowLog", "logFormat"),
     ("aws:ec2/securityGroup:SecurityGroup", "name"),
     ("aws:ec2transitgateway/transitGateway:TransitGateway", "amazonSideAsn"),

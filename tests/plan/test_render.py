@@ -43,7 +43,7 @@ def test_plan_json_from_a_real_run(at_root) -> None:
     assert result.exit_code == 0, result.output
     assert_golden(GOLDEN / "plan-dr-pair.json", result.output)
     doc = json.loads(result.output)
-    assert doc["status"] == "planned" and doc["summary"]["resources"] == 52
+    assert doc["status"] == "planned" and doc["summary"]["resources"] == 61
     assert [f for f in doc["findings"] if f["rule"].startswith("XC8")] == []  # no contract violation
     order = [(r["component"], r["custom"], r["key"]) for r in doc["resources"]]
     assert order == sorted(order)  # by component, the component itself first

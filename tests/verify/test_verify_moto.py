@@ -61,7 +61,7 @@ def test_a_deleted_route_is_missing(spec, session, deployed: Deployed) -> None:
     [finding] = run(spec, session, deployed).findings
     assert (finding.rule, finding.path) == ("XC703", f"{TABLE}.routes[0]")
     assert finding.message == in_table(deployed, "has no blackhole route 10.30.0.0/16")
-    assert (finding.location.file, finding.location.line) == ("dr-pair-moto.yaml", 48)
+    assert (finding.location.file, finding.location.line) == ("dr-pair-moto.yaml", 53)
 
 
 def test_an_undeclared_blackhole(spec, session, deployed: Deployed) -> None:
@@ -292,7 +292,7 @@ def test_watch_reports_only_changes(spec, session, deployed: Deployed) -> None:
     assert last.findings == []
     text = render_change(changes[1], "text")
     assert text.splitlines()[0].endswith("round 2: 1 new, 0 resolved")
-    assert text.splitlines()[1].startswith("+ dr-pair-moto.yaml:46:5: error XC704 route table 'prod'")
+    assert text.splitlines()[1].startswith("+ dr-pair-moto.yaml:51:5: error XC704 route table 'prod'")
     line = json.loads(render_change(changes[2], "json"))
     assert (line["iteration"], line["new"], line["resolved"][0]["rule"]) == (4, [], "XC704")
 

@@ -9,6 +9,7 @@ of a component built after it, and the route tables stay the hub's: the attach p
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -197,3 +198,35 @@ def attach_direct_connect_gateway(
             )
             attachment_ids[point.hub] = attachment.id
     return attachment_ids
+
+
+def vpc_routes(
+    parent: pulumi.Resource,
+    prefix: str,
+    route_table_ids: Mapping[str, pulumi.Input[str]],
+    prefixes: Sequence[str],
+    *,
+    region: str | None,
+    depends_on: Sequence[pulumi.Resource],
+    transit_gateway_id: pulumi.Input[str] | None = None,
+    core_network_arn: pulumi.Input[str] | None = None,
+) -> list[aws.ec2.Route]:
+    """Routes for `prefixes` towards a hub in each of a VPC's route tables (key -> id), named from the table key
+    and the prefix. They wait for the hub attachment (`depends_on`): AWS refuses a route to a hub the VPC is not
+    attached to yet."""
+    created = []
+    for key in sorted(route_table_ids):
+        for cidr in prefixes:
+            v6 = ipaddress.ip_network(cidr).version == 6
+            created.append(aws.ec2.Route(
+                f"{prefix}-{key}-{name_key(cidr)}",
+                route_table_id=route_table_ids[key],
+                destination_cidr_block=None if v6 else cidr,
+                destination_ipv6_cidr_block=cidr if v6 else None,
+                transit_gateway_id=transit_gateway_id,
+                core_network_arn=core_network_arn,
+                region=region,
+                opts=child_opts(parent, depends_on=depends_on),
+            ))
+    return created
+

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ import pulumi_aws as aws
 
 from ..spec import models as m
 from ..tags import aws_tags
-from ._attach import SEGMENT_TAG, WanAttachPoint, wan_vpc_attachment
+from ._attach import SEGMENT_TAG, WanAttachPoint, vpc_routes, wan_vpc_attachment
 from ._common import Problems, child_opts, stack_name
 
 POLICY_VERSION = "2021.12"
@@ -37,6 +37,10 @@ class WanVpcRef:
     vpc_arn: pulumi.Input[str]
     subnet_arns: Mapping[str, pulumi.Input[str]]
     ipv6: bool = False
+    route_table_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """The VPC route tables (key -> id) that get `vpc_routes` towards the core network."""
+    region: str | None = None
+    """Region of the VPC (its routes are created there)."""
 
 
 @dataclass
@@ -45,6 +49,8 @@ class CloudWanCoreArgs:
     vpcs: Mapping[str, WanVpcRef] = field(default_factory=dict)
     """The VPC of every `network` attachment, by network name."""
     stack: str | None = None
+    vpc_routes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Network name -> the prefixes its VPC route tables send to the core network (see topology.dataplane)."""
 
 
 class CloudWanCore(pulumi.ComponentResource):
@@ -86,26 +92,35 @@ class CloudWanCore(pulumi.ComponentResource):
 
         segments = {s.name: segment_policy_name(s.name) for s in core.segments}
         self.attachment_ids = {}
+        vpc_attachments: dict[str, list[pulumi.Resource]] = {}
         for att in core.attachments:
             if att.network is None:
                 continue
             vpc = args.vpcs[att.network]
-            self.attachment_ids[att.name] = wan_vpc_attachment(
+            vpc_attachment = wan_vpc_attachment(
                 self, f"{name}-att-{att.name}", hub=core.name, attachment=att.name, core_network_id=core_network.id,
                 vpc_arn=vpc.vpc_arn, subnet_arns=[vpc.subnet_arns[s] for s in att.subnets], ipv6=vpc.ipv6,
                 segment=segments[att.segment], stack=stack,
-            ).id
+            )
+            self.attachment_ids[att.name] = vpc_attachment.id
+            vpc_attachments.setdefault(att.network, []).append(vpc_attachment)
 
         # Static routes to VPC attachments need the attachments' ids: the document is built once they are known.
         self.policy_document = pulumi.Output.all(**self.attachment_ids).apply(
             lambda ids: json.dumps(policy(core, ids), sort_keys=True)
         )
-        aws.networkmanager.CoreNetworkPolicyAttachment(
+        policy_attachment = aws.networkmanager.CoreNetworkPolicyAttachment(
             f"{name}-policy",
             core_network_id=core_network.id,
             policy_document=self.policy_document,
             opts=child_opts(self),
         )
+        # a VPC's routes to the core wait for its attachment and for the policy that puts it in its segment
+        for network in sorted(vpc_attachments):
+            vpc_routes(self, f"{name}-vpc-{network}", args.vpcs[network].route_table_ids,
+                       args.vpc_routes.get(network, ()), region=args.vpcs[network].region,
+                       depends_on=[*vpc_attachments[network], policy_attachment],
+                       core_network_arn=core_network.arn)
         self._segments = segments
         self.register_outputs({
             "global_network_id": self.global_network_id,
@@ -220,4 +235,7 @@ def _validate(name: str, args: CloudWanCoreArgs) -> None:
                     f"segment '{s.name}' route {route.prefix}: a static route targets a VPC attachment of this core "
                     f"or is a blackhole ('{route.attachment}' is not one); Direct Connect routes come over BGP",
                 )
+    attached = {a.network for a in core.attachments if a.network}
+    for network in sorted(args.vpc_routes):
+        problems.require(network in attached, f"routes given for network '{network}', which is not attached here")
     problems.raise_if_any()

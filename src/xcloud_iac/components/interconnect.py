@@ -13,6 +13,10 @@ The activation key goes one way, inside the program, and is a secret in state:
 - `activation_key_from: aws` - the Connection is created from `environment_id` + bandwidth + the Google project as
   remote account, and its `activation_key` is given to the Transport (`provided_activation_key`).
 
+Routes on the Google side: the Transport peers the network with a peering network of its own (`peering_network`),
+and this component creates the network's side of that peering with custom route import and export, so the routes
+learned from AWS reach the network's route table.
+
 MTU: the Transport's `mtu_limit` is output-only in the Google API and the AWS Connection has no MTU, so the link's
 MTU is not an argument of either; the networks carry it (`mtu` of the Google network) and XC204 checks both sides.
 """
@@ -148,6 +152,20 @@ class AwsGcpInterconnect(pulumi.ComponentResource):
             )
             self.activation_key = pulumi.Output.secret(amazon.activation_key)
             google = transport(self.activation_key)
+
+        # The Transport proposes a VPC peering between the network and its own peering network; it is not
+        # auto-accepted: this side of it is created here, importing the routes learned from AWS (custom dynamic
+        # routes of the peering network) and exporting the network's custom routes (what it learns elsewhere).
+        # Subnet routes are always exchanged; what AWS learns is still only the Transport's advertised_routes.
+        self.peering = gcp.compute.NetworkPeering(
+            f"{name}-peering",
+            network=args.gcp_network,
+            peer_network=google.peering_network,
+            import_custom_routes=True,
+            export_custom_routes=True,
+            stack_type=STACK_TYPES[ic.stack_type],
+            opts=child_opts(self),
+        )
 
         self.dx_gateway_id = gateway.id
         self.dx_gateway_arn = gateway.arn

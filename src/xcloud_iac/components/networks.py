@@ -6,6 +6,8 @@ outputs (id, ARN, self link) as a created one, so later components do not care w
 
 from __future__ import annotations
 
+import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
@@ -24,6 +26,13 @@ class AwsNetworkArgs:
     """The spec of an `aws` network."""
     stack: str | None = None
     """Stack name for tags; defaults to the Pulumi stack."""
+    route_table: bool = False
+    """Give the subnets the stack creates a route table of their own (the hubs add their routes to it); deploy()
+    sets it for networks attached to a hub."""
+
+
+# key of the route table AwsNetwork creates, in `route_table_ids` (existing tables are keyed by their id)
+CREATED_ROUTE_TABLE = "created"
 
 
 class AwsNetwork(pulumi.ComponentResource):
@@ -33,6 +42,9 @@ class AwsNetwork(pulumi.ComponentResource):
     vpc_arn: pulumi.Output[str]
     subnet_ids: dict[str, pulumi.Output[str]]
     subnet_arns: dict[str, pulumi.Output[str]]
+    route_table_ids: dict[str, pulumi.Input[str]]
+    """Route tables that carry the routes towards the hubs: the created one (key `created`) and the existing ones
+    the spec names (`route_table_ids`), keyed by their id."""
 
     def __init__(self, name: str, args: AwsNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.validate(name, args)
@@ -88,9 +100,31 @@ class AwsNetwork(pulumi.ComponentResource):
             self.subnet_ids[subnet.name] = resource.id
             self.subnet_arns[subnet.name] = resource.arn
 
+        self.route_table_ids = {rtb: rtb for rtb in net.route_table_ids}
+        created = [s for s in net.subnets if s.id is None]
+        if args.route_table and created:
+            # one table for the created subnets: the VPC's main table stays as it is, so nothing else changes route
+            table = aws.ec2.RouteTable(
+                f"{name}-rt",
+                vpc_id=vpc.id,
+                region=net.region,
+                tags=aws_tags(stack, "vpc_route_table", net.name, name=net.name),
+                opts=child_opts(self),
+            )
+            for subnet in created:
+                aws.ec2.RouteTableAssociation(
+                    f"{name}-rt-{subnet.name}",
+                    subnet_id=self.subnet_ids[subnet.name],
+                    route_table_id=table.id,
+                    region=net.region,
+                    opts=child_opts(self),
+                )
+            self.route_table_ids[CREATED_ROUTE_TABLE] = table.id
+
         self.vpc_id = vpc.id
         self.vpc_arn = vpc.arn
-        self.register_outputs({"vpc_id": self.vpc_id, "vpc_arn": self.vpc_arn, "subnet_ids": self.subnet_ids})
+        self.register_outputs({"vpc_id": self.vpc_id, "vpc_arn": self.vpc_arn, "subnet_ids": self.subnet_ids,
+                               "route_table_ids": self.route_table_ids})
 
     @staticmethod
     def validate(name: str, args: AwsNetworkArgs) -> None:
@@ -109,8 +143,11 @@ class AwsNetwork(pulumi.ComponentResource):
 @dataclass
 class GcpNetworkArgs:
     network: m.Network
-    """The spec of a `gcp` network; `account` is its project."""
+    """The spec of a `gcp` network; `account` is its project. Its `peer_ingress` says what peers may reach."""
     stack: str | None = None
+    peer_ranges: Sequence[str] = ()
+    """The ranges of the networks that reach this one (deploy() gives what the routing model says): an ingress
+    firewall rule admits exactly them on `peer_ingress`, with logging. Empty: no rule."""
 
 
 class GcpNetwork(pulumi.ComponentResource):
@@ -120,6 +157,8 @@ class GcpNetwork(pulumi.ComponentResource):
     network_id: pulumi.Output[str]
     self_link: pulumi.Output[str]
     subnet_ids: dict[str, pulumi.Output[str]]
+    firewall_ids: dict[str, pulumi.Output[str]]
+    """The ingress rules for peers: `peers` (IPv4 sources) and `peers-v6`."""
 
     def __init__(self, name: str, args: GcpNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.validate(name, args)
@@ -167,6 +206,25 @@ class GcpNetwork(pulumi.ComponentResource):
                 )
             self.subnet_ids[subnet.name] = resource.id
 
+        self.firewall_ids = {}
+        for version, suffix in ((4, ""), (6, "-v6")):
+            ranges = sorted((r for r in args.peer_ranges if ipaddress.ip_network(r).version == version),
+                            key=ipaddress.ip_network)
+            if not ranges:
+                continue  # Google takes the IPv4 and IPv6 sources of one rule apart: one rule per version
+            self.firewall_ids[f"peers{suffix}"] = gcp.compute.Firewall(
+                f"{name}-fw-peers{suffix}",
+                network=network.id,
+                project=project,
+                direction="INGRESS",
+                priority=PEER_RULE_PRIORITY,
+                source_ranges=ranges,
+                allows=firewall_allows(net.peer_ingress, version),
+                log_config={"metadata": "INCLUDE_ALL_METADATA"},
+                description=f"xcloud {stack}: networks that reach {net.name} over its hubs and links",
+                opts=child_opts(self),
+            ).id
+
         self.network_id = network.id
         self.self_link = network.self_link
         self.register_outputs({"network_id": self.network_id, "self_link": self.self_link,
@@ -187,7 +245,29 @@ class GcpNetwork(pulumi.ComponentResource):
                     subnet.id is None,
                     f"subnet '{subnet.name}' has an id but the network is created; set the network's existing_id too",
                 )
+        for cidr in args.peer_ranges:
+            try:
+                source = ipaddress.ip_network(cidr)
+            except ValueError:
+                problems.add(f"peer range {cidr!r} is not a CIDR")
+                continue
+            problems.require(source.prefixlen > 0, f"peer range {cidr} admits every address; a peer is a network")
+        problems.require(net.peer_ingress or not args.peer_ranges,
+                         "peer_ingress is empty: say what the peers may reach (e.g. tcp 443)")
         problems.raise_if_any()
+
+
+# below Google's default priority (1000), so a team's broader deny rules at 1000 do not cut the peers off
+PEER_RULE_PRIORITY = 900
+
+
+def firewall_allows(rules: Sequence[m.PortRule], version: int) -> list[dict]:
+    """`allows` of a Google firewall rule from the spec's port rules; icmp is protocol 58 (ICMPv6) for IPv6."""
+    out = []
+    for rule in rules:
+        protocol = "58" if rule.protocol == "icmp" and version == 6 else rule.protocol
+        out.append({"protocol": protocol, **({"ports": list(rule.ports)} if rule.ports else {})})
+    return out
 
 
 def _network_path(project: str | None, existing_id: str) -> str:

@@ -9,6 +9,7 @@ points (see `_attach`); the owner creates them and wires them into this hub's ta
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ import pulumi_aws as aws
 
 from ..spec import models as m
 from ..tags import aws_tags
-from ._attach import TgwAttachPoint, TgwRoute, tgw_vpc_attachment, wire_tgw_attachment
+from ._attach import TgwAttachPoint, TgwRoute, tgw_vpc_attachment, vpc_routes, wire_tgw_attachment
 from ._common import Problems, child_opts, name_key, stack_name
 
 
@@ -28,6 +29,8 @@ class VpcRef:
     vpc_id: pulumi.Input[str]
     subnet_ids: Mapping[str, pulumi.Input[str]]
     ipv6: bool = False
+    route_table_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """The VPC route tables (key -> id) that get `vpc_routes` towards this hub."""
 
 
 @dataclass
@@ -51,6 +54,9 @@ class TransitHubArgs:
     peers: Sequence[PeerHub] = ()
     """Peerings this hub requests."""
     stack: str | None = None
+    vpc_routes: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    """Network name -> the prefixes its VPC route tables send to this hub (deploy() gives what the routing model
+    says, see topology.dataplane)."""
 
 
 class TransitHub(pulumi.ComponentResource):
@@ -109,6 +115,7 @@ class TransitHub(pulumi.ComponentResource):
 
         self._points = {att.name: self._attach_point(att) for att in hub.attachments}
         self.attachment_ids = {}
+        routed: set[str] = set()
         for att in hub.attachments:
             if att.network is None:
                 continue
@@ -120,6 +127,11 @@ class TransitHub(pulumi.ComponentResource):
             )
             wire_tgw_attachment(self, f"{name}-att-{att.name}", self._points[att.name], attachment.id)
             self.attachment_ids[att.name] = attachment.id
+            if att.network not in routed:
+                routed.add(att.network)
+                vpc_routes(self, f"{name}-vpc-{att.network}", vpc.route_table_ids,
+                           args.vpc_routes.get(att.network, ()), region=hub.region, depends_on=[attachment],
+                           transit_gateway_id=tgw.id)
 
         for peer in sorted(args.peers, key=lambda p: p.hub):
             peering = aws.ec2transitgateway.PeeringAttachment(
@@ -213,4 +225,16 @@ def _validate(name: str, args: TransitHubArgs) -> None:
                 )
     for peer in args.peers:
         problems.require(peer.hub != hub.name, "a hub cannot peer with itself")
+    _validate_vpc_routes(problems, {a.network for a in hub.attachments if a.network}, args.vpc_routes)
     problems.raise_if_any()
+
+
+def _validate_vpc_routes(problems: Problems, attached: set[str], routes: Mapping[str, Sequence[str]]) -> None:
+    for network, prefixes in sorted(routes.items()):
+        problems.require(network in attached, f"routes given for network '{network}', which is not attached here")
+        for cidr in prefixes:
+            try:
+                ipaddress.ip_network(cidr)
+            except ValueError:
+                problems.add(f"network '{network}': route {cidr!r} is not a CIDR")
+

@@ -102,6 +102,15 @@ TABLE: dict[str, Target] = {
     "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": _cfn("AWS::EC2::VPCCidrBlock", {
         "cidrBlock": Prop("CidrBlock"), "vpcId": Prop("VpcId"),
     }),
+    "aws:ec2/routeTable:RouteTable": _cfn("AWS::EC2::RouteTable", {"vpcId": Prop("VpcId"), "tags": TAGS}),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": _cfn("AWS::EC2::SubnetRouteTableAssociation", {
+        "routeTableId": Prop("RouteTableId"), "subnetId": Prop("SubnetId"),
+    }),
+    "aws:ec2/route:Route": _cfn("AWS::EC2::Route", {
+        "routeTableId": Prop("RouteTableId"), "destinationCidrBlock": Prop("DestinationCidrBlock"),
+        "destinationIpv6CidrBlock": Prop("DestinationIpv6CidrBlock"), "transitGatewayId": Prop("TransitGatewayId"),
+        "coreNetworkArn": Prop("CoreNetworkArn"),
+    }),
     "aws:ec2/subnet:Subnet": _cfn("AWS::EC2::Subnet", {
         "cidrBlock": Prop("CidrBlock"), "availabilityZone": Prop("AvailabilityZone"), "vpcId": Prop("VpcId"),
         "ipv6CidrBlock": Prop("Ipv6CidrBlock"), "assignIpv6AddressOnCreation": Prop("AssignIpv6AddressOnCreation"),
@@ -124,6 +133,24 @@ TABLE: dict[str, Target] = {
         "project": PROJECT, "mtu": Prop("mtu"), "description": Prop("description"), "name": Prop("name"),
         "autoCreateSubnetworks": Prop("autoCreateSubnetworks"), "routingMode": Prop("routingConfig.routingMode"),
         "deleteDefaultRoutesOnCreate": NONE("the provider deletes the default routes after creation"),
+    }, autoname="name", region_input=None),
+    "gcp:compute/firewall:Firewall": Target("google", "compute.v1:Firewall", {
+        "project": PROJECT, "network": Prop("network"), "description": Prop("description"), "name": Prop("name"),
+        "direction": Prop("direction"), "priority": Prop("priority"), "sourceRanges": Prop("sourceRanges"),
+        "destinationRanges": Prop("destinationRanges"),
+        "allows": Prop("allowed", {"protocol": "IPProtocol", "ports": "ports"}),
+        "denies": Prop("denied", {"protocol": "IPProtocol", "ports": "ports"}),
+        "logConfig": Prop("logConfig", {"metadata": "metadata"}),
+        "disabled": Prop("disabled"), "targetTags": Prop("targetTags"), "sourceTags": Prop("sourceTags"),
+    }, autoname="name", region_input=None),
+    # addPeering: the network is the request's path; the peering itself is the body's `networkPeering`
+    "gcp:compute/networkPeering:NetworkPeering": Target("google", "compute.v1:NetworkPeering", {
+        "network": NONE("the network in the request URL (networks.addPeering)"), "name": Prop("name"),
+        # NetworkPeering.network is the URL of the peer network
+        "peerNetwork": Prop("network"), "exportCustomRoutes": Prop("exportCustomRoutes"),
+        "importCustomRoutes": Prop("importCustomRoutes"), "stackType": Prop("stackType"),
+        "exportSubnetRoutesWithPublicIp": Prop("exportSubnetRoutesWithPublicIp"),
+        "importSubnetRoutesWithPublicIp": Prop("importSubnetRoutesWithPublicIp"),
     }, autoname="name", region_input=None),
     "gcp:compute/subnetwork:Subnetwork": Target("google", "compute.v1:Subnetwork", {
         "project": PROJECT, "region": Prop("region"), "ipCidrRange": Prop("ipCidrRange"), "network": Prop("network"),

@@ -44,6 +44,25 @@ REPLACE_ON_CHANGE: dict[str, dict[str, str]] = {
         "vpcId": _TF_AWS + "ec2/vpc_security_group.go (vpc_id ForceNew)",
         "description": _TF_AWS + "ec2/vpc_security_group.go (description ForceNew)",
     },
+    "aws:ec2/routeTable:RouteTable": {"vpcId": _TF_AWS + "ec2/vpc_route_table.go (vpc_id ForceNew)"},
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": {
+        "subnetId": _TF_AWS + "ec2/vpc_route_table_association.go (subnet_id ForceNew)",
+    },
+    "aws:ec2/route:Route": {
+        "routeTableId": _TF_AWS + "ec2/vpc_route.go (route_table_id ForceNew)",
+        "destinationCidrBlock": _TF_AWS + "ec2/vpc_route.go (destination_cidr_block ForceNew)",
+        "destinationIpv6CidrBlock": _TF_AWS + "ec2/vpc_route.go (destination_ipv6_cidr_block ForceNew)",
+    },
+    "gcp:compute/firewall:Firewall": {
+        "network": _MM + "compute/Firewall.yaml (immutable)",
+        "direction": _MM + "compute/Firewall.yaml (immutable)",
+    },
+    "gcp:compute/networkPeering:NetworkPeering": {
+        "network": "magic-modules mmv1/third_party/terraform/services/compute/"
+                   "resource_compute_network_peering.go.tmpl (ForceNew)",
+        "peerNetwork": "magic-modules mmv1/third_party/terraform/services/compute/"
+                       "resource_compute_network_peering.go.tmpl (ForceNew)",
+    },
     "gcp:compute/network:Network": {
         "autoCreateSubnetworks": _MM + "compute/Network.yaml (immutable)",
     },

@@ -39,6 +39,15 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:ec2/vpc:Vpc": ("cidrBlock", "region"),
     "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": ("cidrBlock", "vpcId", "region"),
     "aws:ec2/subnet:Subnet": ("cidrBlock", "availabilityZone", "vpcId", "region"),
+    "aws:ec2/routeTable:RouteTable": ("vpcId", "region"),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": ("subnetId", "routeTableId", "region"),
+    "aws:ec2/route:Route": (
+        "routeTableId", "destinationCidrBlock", "destinationIpv6CidrBlock", "transitGatewayId", "coreNetworkArn",
+        "region"),
+    "gcp:compute/firewall:Firewall": (
+        "network", "direction", "sourceRanges", "allows", "priority", "logConfig", "project"),
+    "gcp:compute/networkPeering:NetworkPeering": (
+        "network", "peerNetwork", "importCustomRoutes", "exportCustomRoutes", "stackType"),
     "aws:ec2/securityGroup:SecurityGroup": ("vpcId", "ingress", "egress", "description", "region"),
     "gcp:compute/network:Network": ("project", "mtu", "routingMode", "autoCreateSubnetworks"),
     "gcp:compute/subnetwork:Subnetwork": ("ipCidrRange", "region", "network", "stackType", "project"),

@@ -66,6 +66,8 @@ class Registered:
     """Inputs whose changes the engine ignores after creation (`ignore_changes`)."""
     replacement_trigger: str = ""
     """The `replacement_trigger` option as JSON ("" when unset): when it changes, the engine replaces."""
+    read_id: str | None = None
+    """The id an existing resource is read by (`Resource.get`)."""
 
     @property
     def parent_name(self) -> str:
@@ -120,6 +122,7 @@ class Recorder(MockMonitor):
             if not read else [],
             ignore_changes=list(getattr(request, "ignoreChanges", []) or []),
             replacement_trigger=_trigger(request) if not read else "",
+            read_id=request.id if read else None,
         )
         self.registered.append(resource)
         if self.on_register is not None:
@@ -303,7 +306,8 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
         probe = probe_id(name)
         return {"probeId": probe, "arn": f"arn:aws:networkmonitor:{region}:{ACCOUNT}:probe/{probe}"}
     if token == "gcp:networkconnectivity/transport:Transport":
-        return {"generatedActivationKey": f"gcp-generated-key-{name}", "mtuLimit": 1500}
+        return {"generatedActivationKey": f"gcp-generated-key-{name}", "mtuLimit": 1500,
+                "peeringNetwork": f"projects/transport-tenant/global/networks/{name}-peering-network"}
     if token == "aws-native:interconnect:Connection":
         return {"activationKey": f"aws-generated-key-{name}", "connectionId": resource_id,
                 "arn": f"arn:aws:interconnect:{region}:{ACCOUNT}:connection/{resource_id}"}

@@ -233,6 +233,33 @@ class Subnet(Model):
     id: str | None = Field(default=None, description="Existing subnet id (subnet-...), if the subnet is not created.")
 
 
+class PortRule(Model):
+    """One protocol (and, for tcp and udp, ports) that peer networks may reach a Google network on."""
+
+    protocol: Literal["tcp", "udp", "icmp", "esp", "ah", "sctp"] = Field(
+        description="IP protocol; icmp also admits ICMPv6 in the IPv6 rule of a dual-stack network."
+    )
+    ports: list[Annotated[str, Field(pattern=r"^\d{1,5}(-\d{1,5})?$")]] = Field(
+        default_factory=list,
+        description="Ports or port ranges ('443', '8000-8080'), tcp, udp and sctp only. Empty means every port "
+        "of the protocol.",
+    )
+
+    @model_validator(mode="after")
+    def _ports(self) -> PortRule:
+        if self.ports and self.protocol not in ("tcp", "udp", "sctp"):
+            raise ValueError(f"protocol {self.protocol} has no ports; ports are for tcp, udp and sctp")
+        for text in self.ports:
+            low, _, high = text.partition("-")
+            if not 1 <= int(low) <= int(high or low) <= 65535:
+                raise ValueError(f"port range {text!r} is not within 1-65535, low to high")
+        return self
+
+
+def _default_peer_ingress() -> list[PortRule]:
+    return [PortRule(protocol="tcp", ports=["443"]), PortRule(protocol="icmp")]
+
+
 class Network(Named):
     """One VPC or VNet. Networks in external clouds are declared, not managed: their ranges, DNS and issuers."""
 
@@ -250,6 +277,17 @@ class Network(Named):
         default_factory=list, description="Private DNS zones (Route 53 private hosted zones / Cloud DNS) attached here."
     )
     flow_logs: bool = Field(default=True, description="Enable flow logs on this network when it is attached to a hub.")
+    route_table_ids: list[Annotated[str, Field(pattern=r"^rtb-[0-9a-f]{8,17}$")]] = Field(
+        default_factory=list,
+        description="aws, existing VPC (existing_id) only: ids of existing route tables (rtb-...) that get the "
+        "routes towards the hubs, for the subnets the stack does not create. Subnets the stack creates get a route "
+        "table of their own.",
+    )
+    peer_ingress: list[PortRule] = Field(
+        default_factory=_default_peer_ingress,
+        description="gcp only: what the networks that reach this one (by the routing model) may reach it on; an "
+        "ingress firewall rule admits exactly their ranges, with logging. Default: tcp 443 and icmp.",
+    )
 
     @field_validator("region")
     @classmethod
@@ -271,6 +309,10 @@ class Network(Named):
         for subnet in self.subnets:
             if not any(subnet.cidr.version == c.version and subnet.cidr.subnet_of(c) for c in self.cidrs):
                 raise ValueError(f"subnet '{subnet.name}' {subnet.cidr} is outside the network's CIDRs")
+        if self.route_table_ids and (self.cloud is not Cloud.aws or self.existing_id is None):
+            raise ValueError("route_table_ids names route tables of an existing AWS VPC: set cloud aws and existing_id")
+        if len(set(self.route_table_ids)) != len(self.route_table_ids):
+            raise ValueError("route_table_ids lists a route table twice")
         return self
 
     @property

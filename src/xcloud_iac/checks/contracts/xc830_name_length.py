@@ -18,6 +18,7 @@ NAME_LIMITS = {
     "gcp:compute/network:Network": 63,
     "gcp:compute/subnetwork:Subnetwork": 63,
     "gcp:compute/firewall:Firewall": 63,
+    "gcp:compute/networkPeering:NetworkPeering": 63,
     "gcp:compute/route:Route": 63,
     "gcp:dns/managedZone:ManagedZone": 63,
     "gcp:dns/policy:Policy": 63,
@@ -51,12 +52,16 @@ def auto_names(stack: m.Stack) -> Iterator[AutoName]:
             continue
         if net.existing_id is None:
             yield AutoName(net, ("name",), "gcp:compute/network:Network", f"{net.name}-network")
+        # the peers' ingress rules, one per IP version (the IPv6 one only when IPv6 peers reach the network)
+        for suffix in ("", "-v6"):
+            yield AutoName(net, ("name",), "gcp:compute/firewall:Firewall", f"{net.name}-fw-peers{suffix}")
         for i, subnet in enumerate(net.subnets):
             if subnet.id is None:
                 yield AutoName(net, ("subnets", i, "name"), "gcp:compute/subnetwork:Subnetwork",
                                f"{net.name}-subnet-{subnet.name}")
     for ic in stack.interconnects:
         yield AutoName(ic, ("name",), "gcp:networkconnectivity/transport:Transport", f"{ic.name}-transport")
+        yield AutoName(ic, ("name",), "gcp:compute/networkPeering:NetworkPeering", f"{ic.name}-peering")
     for role in stack.trust.roles:
         yield AutoName(role, ("name",), "aws:iam/role:Role", f"{role.name}-role")
         if role.permissions:

@@ -1,0 +1,146 @@
+"""The data plane the routing model asks for: routes inside the AWS networks towards their hubs, and which peer
+ranges each Google network admits. One answer, read by the program (which builds the resources) and by the tests
+that hold the plan against the model.
+
+- An AWS VPC sends to a hub what the hub's domain (its attachment's route table or segment) routes somewhere: each
+  non-local route of the domain whose walk reaches another network, or arrives at the network that advertised it
+  over a link and is answered there (35.199.192.0/19, where Cloud DNS forwarding comes from, is one: Google answers
+  it inside the network). Prefixes inside the VPC's own ranges stay local (AWS refuses a route that shadows the
+  local one), blackholed and unrouted prefixes get no route (the VPC does not send what the hub drops). A VPC
+  attached to two hubs sends a prefix that both route to the first one (attachment order), as `reachable_from`
+  reads the model.
+- A Google network admits, on its declared `peer_ingress` ports, the ranges of every network that reaches it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import defaultdict
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
+
+from ..spec import models as m
+from .build import Topology
+from .routing import Routing
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@dataclass(frozen=True)
+class VpcRoute:
+    """A route in the route tables of an AWS network: `prefix` goes to `hub` (whose domain is `domain`)."""
+
+    network: str
+    prefix: IPNetwork
+    hub: str
+    domain: str
+
+
+def hub_of(domain: str) -> str:
+    """The hub of a hub domain id: 'rt:<hub>/<table>', 'seg:<core>/<segment>', 'seg-isolated:<core>/<segment>'."""
+    return domain.split(":", 1)[1].split("/", 1)[0]
+
+
+def vpc_routes(topo: Topology, network: str) -> list[VpcRoute]:
+    """The routes an AWS network's route tables need towards its hubs, sorted by (version, prefix)."""
+    net = topo.networks.get(network)
+    if net is None or net.cloud is not m.Cloud.aws:
+        return []
+    routing = topo.routing
+    own = [_span(c) for c in net.cidrs]
+    out: dict[IPNetwork, VpcRoute] = {}
+    for dom in routing.source_domains(network):
+        hub = hub_of(dom)
+        for prefix, (version, start, end), reached, answered in _carried(routing, dom):
+            if prefix in out or any(v == version and s <= start and end <= e for v, s, e in own):
+                continue  # a prefix inside the VPC's own ranges stays local
+            if answered or len(reached) > 1 or (reached and network not in reached):
+                out[prefix] = VpcRoute(network, prefix, hub, dom)
+    return [out[p] for p in sorted(out, key=_span)]
+
+
+def vpc_route_count(topo: Topology, network: str) -> int:
+    """len(vpc_routes(topo, network)), without building them: for a network behind one hub domain (the usual
+    case) the domain's carried prefixes, less those inside the network's own ranges and those that only reach the
+    network itself (rules ask for every network of an organisation)."""
+    net = topo.networks.get(network)
+    if net is None or net.cloud is not m.Cloud.aws:
+        return 0
+    routing = topo.routing
+    domains = routing.source_domains(network)
+    if len(domains) != 1:
+        return len(vpc_routes(topo, network))
+    carried = _carried(routing, domains[0])
+    index = routing.domains[domains[0]].index
+    inside = {p for c in net.cidrs for p, _route in index.within(c)}
+    count = 0
+    for prefix, _span_, reached, answered in carried:
+        if prefix in inside:
+            continue
+        if answered or len(reached) > 1 or (reached and network not in reached):
+            count += 1
+    return count
+
+
+# per routing model: domain -> (prefix, networks its walk reaches, whether it arrives at a network that answers it)
+_Carried = tuple[IPNetwork, tuple[int, int, int], frozenset[str], bool]
+_CARRIED: WeakKeyDictionary[Routing, dict[str, list[_Carried]]] = WeakKeyDictionary()
+
+
+def _span(prefix: IPNetwork) -> tuple[int, int, int]:
+    """(version, first, last address) as integers: containment without ipaddress's slow comparisons."""
+    start = int(prefix.network_address)
+    return prefix.version, start, start | ((1 << (prefix.max_prefixlen - prefix.prefixlen)) - 1)
+
+
+def _carried(routing: Routing, dom: str) -> list[_Carried]:
+    """The non-local route prefixes of a domain with where their walks end: computed once per domain, shared by the
+    VPCs attached to it (a Transit Gateway table serves hundreds)."""
+    memo = _CARRIED.setdefault(routing, {})
+    found = memo.get(dom)
+    if found is None:
+        found, seen = [], set()
+        for route in routing.domains[dom].routes:
+            if route.origin == "local" or route.prefix in seen:
+                continue
+            seen.add(route.prefix)
+            walk = routing.walk(dom, route.prefix)
+            answered = any(d.startswith("net:") for d in walk.unrouted)
+            found.append((route.prefix, _span(route.prefix), frozenset(walk.reached), answered))
+        memo[dom] = found
+    return found
+
+
+def reaching(topo: Topology) -> dict[str, set[str]]:
+    """Network -> the other networks whose traffic the routing model delivers to it. Asked per source domain (a
+    route table, a segment, a Google or external network), so each domain's reach is computed once."""
+    routing = topo.routing
+    sources: dict[str, list[str]] = defaultdict(list)
+    for name in topo.networks:
+        for dom in routing.source_domains(name):
+            sources[dom].append(name)
+    out: dict[str, set[str]] = defaultdict(set)
+    for dom, names in sources.items():
+        for dest in routing.reached_names(dom):
+            out[dest].update(n for n in names if n != dest)
+    return out
+
+
+def peer_ranges(topo: Topology, network: str, reached_by: dict[str, set[str]] | None = None) -> list[IPNetwork]:
+    """The ranges of the networks that reach `network`, sorted by (version, prefix), without duplicates: of each
+    such peer, its ranges of the IP versions in which it reaches the network (a VPC that reaches a Google network
+    over IPv4 only sends it nothing from its IPv6 range)."""
+    by = reaching(topo) if reached_by is None else reached_by
+    routing = topo.routing
+    own = topo.networks[network].cidrs
+    ranges: set[IPNetwork] = set()
+    for peer in by.get(network, ()):
+        domains = routing.source_domains(peer)
+        versions = {c.version for c in own if any(network in routing.walk(d, c).reached for d in domains)}
+        if not versions:  # reached through a part of its ranges only (a longer allow-list prefix)
+            versions = {p.version for d in domains for r in routing.domains[d].routes
+                        if r.origin != "local" for p in own if r.prefix.version == p.version
+                        and r.prefix.subnet_of(p) and network in routing.walk(d, r.prefix).reached}  # type: ignore[arg-type]
+        ranges.update(c for c in topo.networks[peer].cidrs if c.version in versions)
+    return sorted(ranges, key=lambda p: (p.version, p))
+
