@@ -4,6 +4,7 @@ and a broken stack registers nothing at all."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import runpy
 from collections import Counter
@@ -124,7 +125,30 @@ def test_deploy_registers_what_the_stack_declares(mocked: tuple[Mocks, Recorder]
     mocks, recorder = mocked
     run(lambda: deploy(STACKS / f"{name}.yaml"))
     assert dict(sorted(recorder.counts().items())) == dict(sorted(EXPECTED[name].items()))
-    assert mocks.calls == []  # no invoke: everything is built in Python
+    # the one invoke: the inbound forwarder addresses Google allocated, one read per subnet of a policy's network
+    spec = load(STACKS / f"{name}.yaml")
+    nets = {n.name: n for n in spec.networks}
+    reads = sum(len(nets[p.network].subnets) for p in spec.dns.inbound_policies)
+    assert mocks.calls == ["gcp:compute/getAddresses:getAddresses"] * reads
+
+
+def test_route53_rule_targets_the_forwarders_google_allocated_after_the_policy(mocked) -> None:
+    """dr-pair declares no address for gcp-dr's inbound policy: the rule towards it targets what Google allocated
+    in gcp-dr's subnet (the mocks answer as Google does), read once the policy exists, and the outbound endpoint
+    may send to the subnet's range, the one the checks judge (XC402)."""
+    _mocks, recorder = mocked
+    run(lambda: deploy(STACKS / "dr-pair.yaml"))
+    rule = recorder.one("aws:route53/resolverRule:ResolverRule", "aws-prod-resolver-rule-gcp-internal")
+    subnet = recorder.one("gcp:compute/subnetwork:Subnetwork", "gcp-dr-subnet-main")
+    policy = recorder.one("gcp:dns/policy:Policy")
+    allocated = str(ipaddress.ip_network(subnet.inputs["ipCidrRange"]).network_address + 2)
+    assert rule.inputs["targetIps"] == [{"ip": allocated, "port": 53}]
+    assert policy.urn in rule.property_dependencies["targetIps"]
+    group = recorder.one("aws:ec2/securityGroup:SecurityGroup", "aws-prod-resolver-use1-outbound-sg")
+    assert {tuple(r["cidrBlocks"]) for r in group.inputs["egress"]} == {(subnet.inputs["ipCidrRange"],)}
+    stack = load(STACKS / "dr-pair.yaml")
+    from xcloud_iac.topology import build
+    assert build(stack).resolvers["gcp-dr-inbound"].ranges == (ipaddress.ip_network(subnet.inputs["ipCidrRange"]),)
 
 
 @pytest.mark.parametrize("name", stack_names())

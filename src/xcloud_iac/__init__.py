@@ -27,9 +27,9 @@ _LAZY = {
 _COMPONENTS = "xcloud_iac.components"
 # The component classes and their Args, importable from here (kept equal to components.__all__ by a test).
 COMPONENT_NAMES = (
-    "AwsGcpInterconnect", "AwsGcpInterconnectArgs", "AwsNetwork", "AwsNetworkArgs", "CloudDnsForwarding",
+    "AllocatedDnsTargets", "AwsGcpInterconnect", "AwsGcpInterconnectArgs", "AwsNetwork", "AwsNetworkArgs", "CloudDnsForwarding",
     "CloudDnsForwardingArgs", "CloudWanCore", "CloudWanCoreArgs", "ComponentArgsError", "DirectConnectLink",
-    "DirectConnectLinkArgs", "DnsTarget", "EndpointAddress", "FlowLogTarget", "ForwardingZoneArgs", "GcpNetwork",
+    "DirectConnectLinkArgs", "DnsTarget", "EndpointAddress", "FlowLogTarget", "ForwarderSubnet", "ForwardingZoneArgs", "GcpNetwork",
     "GcpNetworkArgs", "GcpWorkloadIdentityForAws", "GcpWorkloadIdentityForAwsArgs", "InboundPolicyArgs",
     "LinkMonitoring", "LinkMonitoringArgs", "OidcIssuer", "OidcIssuerArgs", "OidcTrustRole", "OidcTrustRoleArgs",
     "PeerHub", "ProbeArgs", "ResolverEndpointArgs", "ResolverForwarding", "ResolverForwardingArgs",

@@ -24,7 +24,7 @@ import pulumi_aws_native as aws_native
 
 from . import components as c
 from .checks import Finding, check
-from .spec import load
+from .spec import catalog, load
 from .spec import models as m
 from .topology import Topology
 
@@ -97,6 +97,8 @@ class _Refs(Protocol):
     def transit_gateway_id(self, hub: str) -> pulumi.Input[str]: ...
     def attach_point(self, hub: str, attachment: str) -> c.TgwAttachPoint | c.WanAttachPoint | None: ...
     def provider_arn(self, issuer: str) -> pulumi.Input[str]: ...
+    def gcp_network(self, name: str) -> c.GcpNetwork: ...
+    def forwarder_addresses(self, policy: str) -> pulumi.Input[list[str]]: ...
 
 
 class _Placeholders:
@@ -132,6 +134,24 @@ class _Placeholders:
     def provider_arn(self, issuer: str) -> str:
         return f"<oidc provider {issuer}>"
 
+    def gcp_network(self, name: str) -> Any:
+        net = self._network(name, m.Cloud.gcp)
+        return _GcpStub(
+            network_id=f"<network {name}>",
+            subnet_self_links={s.name: f"<subnet {name}/{s.name}>" for s in net.subnets},
+            subnet_regions={s.name: s.zone if s.zone in catalog.GCP_REGIONS else net.region for s in net.subnets},
+        )
+
+    def forwarder_addresses(self, policy: str) -> list[str]:
+        return [f"<inbound forwarders of {policy}>"]
+
+
+@dataclass
+class _GcpStub:
+    network_id: str
+    subnet_self_links: dict[str, str]
+    subnet_regions: dict[str, str]
+
 
 @dataclass
 class _Stub:
@@ -162,6 +182,15 @@ class _Built:
     def provider_arn(self, issuer: str) -> pulumi.Input[str]:
         return self.components[("issuer", issuer)].provider_arn  # type: ignore[attr-defined]
 
+    def gcp_network(self, name: str) -> c.GcpNetwork:
+        return self.components[("network", name)]  # type: ignore[return-value]
+
+    def forwarder_addresses(self, policy: str) -> pulumi.Input[list[str]]:
+        for comp in self.components.values():
+            if isinstance(comp, c.CloudDnsForwarding) and policy in comp.forwarder_addresses:
+                return comp.forwarder_addresses[policy]
+        raise KeyError(policy)
+
 
 # ---------------------------------------------------------------- the stack as components
 
@@ -189,7 +218,7 @@ class _StackBuilder:
 
     def preflight(self) -> list[str]:
         refs = _Placeholders(self.stack)
-        problems = self._unprobeable()
+        problems = self._unprobeable() + self._allocated_zone_targets()
         for step in self.steps:
             try:
                 step.component.validate(step.name, step.args(refs))  # type: ignore[attr-defined]
@@ -222,7 +251,8 @@ class _StackBuilder:
                             lambda refs, net=net: c.AwsNetworkArgs(net, stack.name)), []
             elif net.cloud is m.Cloud.gcp:
                 yield _Step(("network", net.name), net.name, c.GcpNetwork,
-                            lambda refs, net=net: c.GcpNetworkArgs(net, stack.name)), []
+                            lambda refs, net=net: c.GcpNetworkArgs(
+                                net, stack.name, flow_logs=net.name in self._flow_logged_gcp_networks())), []
 
         for hub in stack.hubs:
             needs = [("network", a.network) for a in hub.attachments if a.network]
@@ -259,6 +289,10 @@ class _StackBuilder:
         for network in sorted({e.network for e in stack.dns.resolver_endpoints}):
             rules = self._rules_of(network)
             needs = [("network", network), *(("network", n) for r in rules for n in r.networks)]
+            # a rule towards an inbound policy waits for the policy: its targets are the addresses Google allocated
+            needs += [("cloud_dns", self._project(self.topo.resolvers[t.resolver].network))
+                      for r in rules for t in r.targets
+                      if t.resolver in self.topo.resolvers and self.topo.resolvers[t.resolver].allocated]
             yield _Step(("resolver", network), f"{network}-resolver", c.ResolverForwarding,
                         lambda refs, network=network: self._resolver_args(network, refs)), needs
 
@@ -336,7 +370,7 @@ class _StackBuilder:
         ]
         rules = [
             c.ResolverRuleArgs(
-                rule.name, rule.domain, rule.endpoint, self._targets(rule.targets),
+                rule.name, rule.domain, rule.endpoint, self._targets(rule.targets, refs),
                 {n: refs.aws_network(n).vpc_id for n in rule.networks},
             )
             for rule in self._rules_of(network)
@@ -349,11 +383,10 @@ class _StackBuilder:
             project=None if project == "default" else project,
             zones=[
                 c.ForwardingZoneArgs(z.name, z.domain, {n: refs.gcp_network_id(n) for n in z.networks},
-                                     self._targets(z.targets), z.private_routing)
+                                     self._fixed_targets(z.targets), z.private_routing)
                 for z in zones
             ],
-            inbound_policies=[c.InboundPolicyArgs(p.name, {p.network: refs.gcp_network_id(p.network)})
-                              for p in policies],
+            inbound_policies=[self._inbound_policy_args(p, refs) for p in policies],
             stack=self.stack.name,
         )
 
@@ -419,18 +452,50 @@ class _StackBuilder:
         outbound = {e.name for e in self.stack.dns.resolver_endpoints if e.network == network}
         return [r for r in self.stack.dns.resolver_rules if r.endpoint in outbound]
 
-    def _targets(self, targets: list[m.ForwardTarget]) -> list[c.DnsTarget]:
-        """Forwarding targets as addresses: a named resolver stands for all its addresses."""
-        out = []
+    def _targets(self, targets: list[m.ForwardTarget], refs: _Refs) -> list[c.DnsTarget | c.AllocatedDnsTargets]:
+        """Forwarding targets as addresses: a named resolver stands for all its addresses; a Cloud DNS inbound
+        policy without declared addresses for the addresses Google allocated, read after the policy exists."""
+        out: list[c.DnsTarget | c.AllocatedDnsTargets] = []
         for t in targets:
-            addresses = self.topo.resolvers[t.resolver].addresses if t.resolver else (t.ip,)
-            out += [c.DnsTarget(str(a), t.port) for a in addresses]
+            res = self.topo.resolvers[t.resolver] if t.resolver else None
+            if res is not None and res.allocated:
+                out.append(c.AllocatedDnsTargets(refs.forwarder_addresses(res.name), [str(r) for r in res.ranges],
+                                                 t.port))
+            else:
+                out += [c.DnsTarget(str(a), t.port) for a in (res.addresses if res else (t.ip,))]
         return out
 
-    def _cloud_dns_by_project(self) -> dict[str, tuple[list[m.ForwardingZone], list[m.InboundPolicy]]]:
-        def project(network: str) -> str:
-            return self.networks[network].account or "default"
+    def _fixed_targets(self, targets: list[m.ForwardTarget]) -> list[c.DnsTarget]:
+        """Targets of a Cloud DNS zone: addresses known before deployment (see `_allocated_zone_targets`)."""
+        return [
+            c.DnsTarget(str(a), t.port)
+            for t in targets
+            for a in (self.topo.resolvers[t.resolver].addresses if t.resolver else (t.ip,))
+        ]
 
+    def _allocated_zone_targets(self) -> list[str]:
+        """Cloud DNS zones forwarding to an inbound policy whose addresses Google allocates: not deployable (the
+        zone and the policy are built by one component, which cannot wait for itself)."""
+        return [
+            f"forwarding zone '{z.name}' forwards to inbound policy '{t.resolver}', whose addresses Google allocates; "
+            "declare the policy's addresses to forward to it from Cloud DNS"
+            for z in self.stack.dns.forwarding_zones for t in z.targets
+            if t.resolver in self.topo.resolvers and self.topo.resolvers[t.resolver].allocated
+        ]
+
+    def _inbound_policy_args(self, policy: m.InboundPolicy, refs: _Refs) -> c.InboundPolicyArgs:
+        net = refs.gcp_network(policy.network)
+        return c.InboundPolicyArgs(
+            policy.name, {policy.network: net.network_id},
+            {s: c.ForwarderSubnet(net.subnet_self_links[s], net.subnet_regions[s]) for s in net.subnet_self_links},
+            [str(a) for a in policy.addresses],
+        )
+
+    def _project(self, network: str) -> str:
+        return self.networks[network].account or "default"
+
+    def _cloud_dns_by_project(self) -> dict[str, tuple[list[m.ForwardingZone], list[m.InboundPolicy]]]:
+        project = self._project
         grouped: dict[str, tuple[list, list]] = {}
         for zone in self.stack.dns.forwarding_zones:
             grouped.setdefault(project(zone.networks[0]), ([], []))[0].append(zone)
@@ -468,6 +533,11 @@ class _StackBuilder:
             if n.cloud is m.Cloud.aws and n.region == region and n.flow_logs
             and self.topo.attachments_of("network", n.name)
         )
+
+    def _flow_logged_gcp_networks(self) -> set[str]:
+        """Google networks whose subnetworks get flow logs: those an interconnect attaches (unless flow_logs: false)."""
+        attached = {ic.gcp.network for ic in self.stack.interconnects}
+        return {n.name for n in self.stack.networks if n.cloud is m.Cloud.gcp and n.flow_logs and n.name in attached}
 
     def _monitored_regions(self) -> dict[str, list[Node]]:
         """AWS regions with something to monitor, and what their monitoring needs built first."""

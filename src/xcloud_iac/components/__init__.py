@@ -5,8 +5,14 @@ any child (raising ComponentArgsError), names children from spec keys, and regis
 """
 
 from ._attach import TgwAttachPoint, TgwRoute, WanAttachPoint
-from ._common import ComponentArgsError, DnsTarget
-from .cloud_dns import CloudDnsForwarding, CloudDnsForwardingArgs, ForwardingZoneArgs, InboundPolicyArgs
+from ._common import AllocatedDnsTargets, ComponentArgsError, DnsTarget
+from .cloud_dns import (
+    CloudDnsForwarding,
+    CloudDnsForwardingArgs,
+    ForwarderSubnet,
+    ForwardingZoneArgs,
+    InboundPolicyArgs,
+)
 from .cloud_wan import CloudWanCore, CloudWanCoreArgs, WanVpcRef
 from .external_link import DirectConnectLink, DirectConnectLinkArgs
 from .interconnect import AwsGcpInterconnect, AwsGcpInterconnectArgs
@@ -24,6 +30,7 @@ from .transit_hub import PeerHub, TransitHub, TransitHubArgs, VpcRef
 from .workload_identity import GcpWorkloadIdentityForAws, GcpWorkloadIdentityForAwsArgs
 
 __all__ = [
+    "AllocatedDnsTargets",
     "AwsGcpInterconnect", "AwsGcpInterconnectArgs",
     "AwsNetwork", "AwsNetworkArgs",
     "CloudDnsForwarding", "CloudDnsForwardingArgs",
@@ -33,6 +40,7 @@ __all__ = [
     "DnsTarget",
     "EndpointAddress",
     "FlowLogTarget",
+    "ForwarderSubnet",
     "ForwardingZoneArgs",
     "GcpNetwork", "GcpNetworkArgs",
     "GcpWorkloadIdentityForAws", "GcpWorkloadIdentityForAwsArgs",

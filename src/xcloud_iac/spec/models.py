@@ -543,7 +543,13 @@ class InboundPolicy(Named):
 
     network: Ref = Field(description="The gcp network.")
     addresses: list[Address] = Field(
-        min_length=1, description="Inbound forwarder addresses Google allocated (one per region subnet)."
+        default_factory=list,
+        description=(
+            "Leave empty (recommended): Google allocates one inbound forwarder address from the primary range of each "
+            "subnet of the network, and the Route 53 rules forwarding here target the addresses deploy() reads back "
+            "after the policy exists. When listed (one per subnet, as `gcloud compute addresses list "
+            "--filter='purpose=DNS_RESOLVER'` shows them), deploy() refuses to go on if Google's differ."
+        ),
     )
 
 
