@@ -27,14 +27,14 @@ _LAZY = {
 _COMPONENTS = "xcloud_iac.components"
 # The component classes and their Args, importable from here (kept equal to components.__all__ by a test).
 COMPONENT_NAMES = (
-    "AllocatedDnsTargets", "AwsGcpInterconnect", "AwsGcpInterconnectArgs", "AwsNetwork", "AwsNetworkArgs", "CloudDnsForwarding",
-    "CloudDnsForwardingArgs", "CloudWanCore", "CloudWanCoreArgs", "ComponentArgsError", "DirectConnectLink",
-    "DirectConnectLinkArgs", "DnsTarget", "EndpointAddress", "FlowLogTarget", "ForwarderSubnet", "ForwardingZoneArgs", "GcpNetwork",
-    "GcpNetworkArgs", "GcpWorkloadIdentityForAws", "GcpWorkloadIdentityForAwsArgs", "InboundPolicyArgs",
-    "LinkMonitoring", "LinkMonitoringArgs", "OidcIssuer", "OidcIssuerArgs", "OidcTrustRole", "OidcTrustRoleArgs",
-    "PeerHub", "ProbeArgs", "ResolverEndpointArgs", "ResolverForwarding", "ResolverForwardingArgs",
-    "ResolverRuleArgs", "TgwAttachPoint", "TgwRoute", "TransitHub", "TransitHubArgs", "VpcRef", "WanAttachPoint",
-    "WanVpcRef",
+    "AllocatedDnsTargets", "AwsGcpInterconnect", "AwsGcpInterconnectArgs", "AwsNetwork", "AwsNetworkArgs",
+    "CloudDnsForwarding", "CloudDnsForwardingArgs", "CloudWanCore", "CloudWanCoreArgs", "ComponentArgsError",
+    "DirectConnectLink", "DirectConnectLinkArgs", "DnsTarget", "EndpointAddress", "FlowLogTarget",
+    "ForwarderSubnet", "ForwardingZoneArgs", "GcpNetwork", "GcpNetworkArgs", "GcpWorkloadIdentityForAws",
+    "GcpWorkloadIdentityForAwsArgs", "InboundPolicyArgs", "LinkMonitoring", "LinkMonitoringArgs", "OidcIssuer",
+    "OidcIssuerArgs", "OidcTrustRole", "OidcTrustRoleArgs", "OperatorRole", "OperatorRoleArgs", "PeerHub",
+    "ProbeArgs", "ResolverEndpointArgs", "ResolverForwarding", "ResolverForwardingArgs", "ResolverRuleArgs",
+    "TgwAttachPoint", "TgwRoute", "TransitHub", "TransitHubArgs", "VpcRef", "WanAttachPoint", "WanVpcRef",
 )
 
 __all__ = [

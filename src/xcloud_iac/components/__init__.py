@@ -18,6 +18,7 @@ from .external_link import DirectConnectLink, DirectConnectLinkArgs
 from .interconnect import AwsGcpInterconnect, AwsGcpInterconnectArgs
 from .monitoring import FlowLogTarget, LinkMonitoring, LinkMonitoringArgs, ProbeArgs
 from .networks import AwsNetwork, AwsNetworkArgs, GcpNetwork, GcpNetworkArgs
+from .operator import OperatorRole, OperatorRoleArgs
 from .oidc_trust import OidcIssuer, OidcIssuerArgs, OidcTrustRole, OidcTrustRoleArgs
 from .resolver import (
     EndpointAddress,
@@ -48,6 +49,7 @@ __all__ = [
     "LinkMonitoring", "LinkMonitoringArgs",
     "OidcIssuer", "OidcIssuerArgs",
     "OidcTrustRole", "OidcTrustRoleArgs",
+    "OperatorRole", "OperatorRoleArgs",
     "PeerHub",
     "ProbeArgs",
     "ResolverEndpointArgs",
