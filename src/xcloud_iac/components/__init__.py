@@ -18,8 +18,8 @@ from .external_link import DirectConnectLink, DirectConnectLinkArgs
 from .interconnect import AwsGcpInterconnect, AwsGcpInterconnectArgs
 from .monitoring import FlowLogTarget, LinkMonitoring, LinkMonitoringArgs, ProbeArgs
 from .networks import AwsNetwork, AwsNetworkArgs, GcpNetwork, GcpNetworkArgs
-from .operator import OperatorRole, OperatorRoleArgs
 from .oidc_trust import OidcIssuer, OidcIssuerArgs, OidcTrustRole, OidcTrustRoleArgs
+from .operator import OperatorRole, OperatorRoleArgs
 from .resolver import (
     EndpointAddress,
     ResolverEndpointArgs,
