@@ -53,6 +53,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "gcp:serviceaccount/iAMMember:IAMMember": 1,  # replicator
         "aws:networkmonitor/monitor:Monitor": 1, "aws:networkmonitor/probe:Probe": 1,  # use1-gcp
         "aws:cloudwatch/metricAlarm:MetricAlarm": 2,  # latency, loss
+        "aws:kms/key:Key": 1,  # the alarm topic's key (one region without a named topic)
+        "aws:kms/alias:Alias": 1,
+        "aws:sns/topic:Topic": 1,
         "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-prod VPC, tgw-use1
     },
     "cloud-wan": {
@@ -69,6 +72,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "gcp:networkconnectivity/transport:Transport": 2, "aws-native:interconnect:Connection": 2,
         "aws:networkmonitor/monitor:Monitor": 2, "aws:networkmonitor/probe:Probe": 2,
         "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
+        "aws:kms/key:Key": 1,  # the alarm topic's key (one region without a named topic)
+        "aws:kms/alias:Alias": 1,
+        "aws:sns/topic:Topic": 1,
         "aws:cloudwatch/logGroup:LogGroup": 2, "aws:iam/role:Role": 2, "aws:iam/rolePolicy:RolePolicy": 2,
         "aws:ec2/flowLog:FlowLog": 3,  # the three attached VPCs (Cloud WAN has no Transit Gateway to log)
     },
@@ -91,6 +97,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 3,  # two trust roles + flow-log delivery
         "aws:networkmonitor/monitor:Monitor": 2, "aws:networkmonitor/probe:Probe": 2,  # ali-dx, tencent-dx
         "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
+        "aws:kms/key:Key": 1,  # the alarm topic's key (one region without a named topic)
+        "aws:kms/alias:Alias": 1,
+        "aws:sns/topic:Topic": 1,
         "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-hub VPC, tgw-apse1
     },
 }
@@ -423,3 +432,38 @@ def test_resources_carry_the_tags_xcloud_verify_looks_up(mocked) -> None:
         "network/aws-prod", "resolver_endpoint/use1-inbound", "resolver_endpoint/use1-outbound",
         "resolver_rule/gcp-internal", "role/gke-orders-reader",
     } <= keys
+
+
+@pytest.mark.parametrize("name", stack_names())
+def test_flow_logs_cover_every_attached_network_on_both_clouds_and_every_alarm_notifies(mocked, name: str) -> None:
+    """Every AWS network attached to a hub and every Transit Gateway has a flow log; every subnetwork of a Google
+    network an interconnect attaches logs its flows; every alarm has an action."""
+    _mocks, recorder = mocked
+    run(lambda: deploy(STACKS / f"{name}.yaml"))
+    spec = load(STACKS / f"{name}.yaml")
+    attached = {a.network for h in spec.hubs for a in h.attachments if a.network}
+    flow_logs = recorder.of_type("aws:ec2/flowLog:FlowLog")
+    logged_vpcs = {f.inputs.get("vpcId") for f in flow_logs}
+    logged_tgws = {f.inputs.get("transitGatewayId") for f in flow_logs}
+    for net in spec.networks:
+        if net.cloud.value == "aws" and net.name in attached and net.flow_logs:
+            assert f"{net.name}-vpc-id" in logged_vpcs, f"no flow log on VPC of {net.name}"
+    for hub in spec.hubs:
+        if hub.kind == "transit_gateway":
+            assert any(t and t.startswith(hub.name) for t in logged_tgws), f"no flow log on {hub.name}"
+    google = {ic.gcp.network for ic in spec.interconnects}
+    subnets = {r.name: r for r in recorder.of_type("gcp:compute/subnetwork:Subnetwork")}
+    for net in spec.networks:
+        if net.name in google and net.flow_logs:
+            for sub in net.subnets:
+                log = subnets[f"{net.name}-subnet-{sub.name}"].inputs.get("logConfig")
+                assert log == {"aggregationInterval": "INTERVAL_1_MIN", "flowSampling": 1.0,
+                               "metadata": "INCLUDE_ALL_METADATA"}, f"no flow logs on {net.name}/{sub.name}"
+    alarms = recorder.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarms and all(a.inputs.get("alarmActions") for a in alarms)
+    topics = {t.inputs["name"] for t in recorder.of_type("aws:sns/topic:Topic")}
+    named = {i.monitoring.alarm_topic_arn for i in [*spec.interconnects, *spec.links]
+             if i.monitoring and i.monitoring.alarm_topic_arn}
+    for alarm in alarms:
+        (action,) = alarm.inputs["alarmActions"]
+        assert action in named or action.rsplit(":", 1)[-1] in topics

@@ -414,6 +414,7 @@ class _StackBuilder:
             probes.append(c.ProbeArgs(
                 owner.name, source, str(mon.destination) if mon.destination else None,
                 mon.protocol, mon.port, mon.latency_alarm_ms, mon.loss_alarm_percent,
+                [mon.alarm_topic_arn] if mon.alarm_topic_arn else [],
             ))
         flow_logs = [
             c.FlowLogTarget(name, vpc_id=refs.aws_network(name).vpc_id) for name in self._flow_logged_networks(region)

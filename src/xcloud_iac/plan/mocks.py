@@ -155,6 +155,9 @@ class Mocks(pulumi.runtime.Mocks):
         self.calls.append(args.token)
         if args.token == GET_ADDRESSES:
             return self._dns_forwarders(args.args)
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/xcloud", "id": ACCOUNT,
+                    "userId": "AIDAXCLOUD"}
         return {}
 
     def _dns_forwarders(self, query: dict[str, Any]) -> dict[str, Any]:
@@ -192,6 +195,9 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
     if token == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
         host_path = inputs["url"].split("://", 1)[-1].rstrip("/")
         return {"arn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{host_path}"}
+    if token == "aws:sns/topic:Topic":
+        topic = inputs.get("name") or name
+        return {"name": topic, "arn": f"arn:aws:sns:{region}:{ACCOUNT}:{topic}"}
     if token == "aws:cloudwatch/logGroup:LogGroup":
         group = inputs.get("name") or name
         return {"name": group, "arn": f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{group}"}

@@ -403,6 +403,11 @@ class Monitoring(Model):
     port: int | None = Field(default=None, ge=1, le=65535, description="Destination port for TCP probes.")
     latency_alarm_ms: float = Field(default=50.0, gt=0, description="Alarm when round-trip latency exceeds this.")
     loss_alarm_percent: float = Field(default=1.0, gt=0, le=100, description="Alarm when packet loss exceeds this.")
+    alarm_topic_arn: str | None = Field(
+        default=None, pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$",
+        description="SNS topic the probe's alarms notify. Unset: deploy() creates one per AWS region, encrypted with "
+                    "a customer managed KMS key CloudWatch may use.",
+    )
 
 
 class InterconnectAws(Model):
