@@ -47,7 +47,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": 1,  # gcp-internal -> aws-prod
         "gcp:dns/managedZone:ManagedZone": 1, "gcp:dns/policy:Policy": 1,  # aws-rds; gcp-dr-inbound
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,  # gke-dr
-        "aws:iam/role:Role": 2, "aws:iam/rolePolicy:RolePolicy": 2,  # gke-orders-reader; flow-log delivery
+        "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 3,  # gke-orders-reader; flow logs; operator
         "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": 1,
         "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": 1,
         "gcp:serviceaccount/iAMMember:IAMMember": 1,  # replicator
@@ -56,6 +56,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:kms/key:Key": 1,  # the alarm topic's key (one region without a named topic)
         "aws:kms/alias:Alias": 1,
         "aws:sns/topic:Topic": 1,
+        "xcloud:aws:OperatorRole": 1,  # the operator role and its policy (counted with the roles below)
         "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-prod VPC, tgw-use1
     },
     "cloud-wan": {
@@ -75,7 +76,8 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:kms/key:Key": 1,  # the alarm topic's key (one region without a named topic)
         "aws:kms/alias:Alias": 1,
         "aws:sns/topic:Topic": 1,
-        "aws:cloudwatch/logGroup:LogGroup": 2, "aws:iam/role:Role": 2, "aws:iam/rolePolicy:RolePolicy": 2,
+        "xcloud:aws:OperatorRole": 1,  # the operator role and its policy (counted with the roles below)
+        "aws:cloudwatch/logGroup:LogGroup": 2, "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 3,
         "aws:ec2/flowLog:FlowLog": 3,  # the three attached VPCs (Cloud WAN has no Transit Gateway to log)
     },
     "alibaba-tencent": {
@@ -94,12 +96,13 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:route53/resolverRule:ResolverRule": 2,  # aliyuncs, tencentcdb
         "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": 2,
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 2,  # alibaba-ack, tencent-tke
-        "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 3,  # two trust roles + flow-log delivery
+        "aws:iam/role:Role": 4, "aws:iam/rolePolicy:RolePolicy": 4,  # two trust roles, flow logs, operator
         "aws:networkmonitor/monitor:Monitor": 2, "aws:networkmonitor/probe:Probe": 2,  # ali-dx, tencent-dx
         "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
         "aws:kms/key:Key": 1,  # the alarm topic's key (one region without a named topic)
         "aws:kms/alias:Alias": 1,
         "aws:sns/topic:Topic": 1,
+        "xcloud:aws:OperatorRole": 1,  # the operator role and its policy (counted with the roles below)
         "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-hub VPC, tgw-apse1
     },
 }

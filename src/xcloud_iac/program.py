@@ -32,7 +32,7 @@ Node = tuple[str, str]  # (kind, key), e.g. ("hub", "tgw-use1")
 
 # Build order between kinds that do not depend on each other (dependencies come first regardless).
 _RANK = {"network": 0, "hub": 1, "interconnect": 2, "link": 2, "resolver": 3, "cloud_dns": 3, "issuer": 4,
-         "role": 5, "workload_identity": 5, "monitoring": 6}
+         "role": 5, "workload_identity": 5, "monitoring": 6, "operator": 6}
 
 OUTPUT_KEYS = ("dxGatewayIds", "hubIds", "networkIds", "resolverEndpointIds", "resolverRuleIds", "roleArns",
                "routeTableIds", "workloadIdentityProviders")
@@ -321,6 +321,11 @@ class _StackBuilder:
                 ),
             ), []
 
+        operator = self._operator_args()
+        if operator is not None:
+            yield _Step(("operator", stack.name), f"{stack.name}-operator", c.OperatorRole,
+                        lambda refs, operator=operator: operator), []
+
         for region, needs in sorted(self._monitored_regions().items()):
             yield _Step(("monitoring", region), f"monitoring-{region}", c.LinkMonitoring,
                         lambda refs, region=region: self._monitoring_args(region, refs)), needs
@@ -427,6 +432,23 @@ class _StackBuilder:
             region=region, probes=probes, flow_logs=flow_logs,
             account_id=accounts.pop() if len(accounts) == 1 else None, stack=self.stack.name,
         )
+
+    def _operator_args(self) -> c.OperatorRoleArgs | None:
+        """The operator role, for a stack with an AWS side to operate (hubs, interconnects, links) in one known
+        account, or with principals named; else none (a stack spanning accounts gets one per account's stack)."""
+        spec, op = self.stack, self.stack.operator
+        regions = {ic.aws.region for ic in spec.interconnects} | {link.region for link in spec.links}
+        for hub in spec.hubs:
+            regions |= {hub.region} if isinstance(hub, m.TransitGateway) else {e.region for e in hub.edges}
+        if not op.enabled or not regions:
+            return None
+        accounts = {h.account for h in spec.hubs if isinstance(h, m.TransitGateway) and h.account}
+        accounts |= {ic.aws.account for ic in spec.interconnects if ic.aws.account}
+        accounts |= {n.account for n in spec.networks if n.cloud is m.Cloud.aws and n.account}
+        account = accounts.pop() if len(accounts) == 1 else None
+        if account is None and not op.principals:
+            return None
+        return c.OperatorRoleArgs(account, sorted(regions), op.principals, op.max_session_seconds, spec.name)
 
     # ------------------------------------------------------------ spec lookups
 

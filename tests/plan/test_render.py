@@ -43,7 +43,7 @@ def test_plan_json_from_a_real_run(at_root) -> None:
     assert result.exit_code == 0, result.output
     assert_golden(GOLDEN / "plan-dr-pair.json", result.output)
     doc = json.loads(result.output)
-    assert doc["status"] == "planned" and doc["summary"]["resources"] == 52
+    assert doc["status"] == "planned" and doc["summary"]["resources"] == 58
     order = [(r["component"], r["custom"], r["key"]) for r in doc["resources"]]
     assert order == sorted(order)  # by component, the component itself first
 
@@ -82,7 +82,7 @@ def test_diff_sarif_has_the_introduced_findings(example) -> None:
     text = render_diff_sarif(example)
     assert_golden(GOLDEN / "diff-dr-pair.sarif", text)
     results = json.loads(text)["runs"][0]["results"]
-    assert sorted(r["ruleId"] for r in results) == ["XC103", "XC201", "XC302", "XC402", "XC502"]
+    assert sorted(r["ruleId"] for r in results) == ["XC103", "XC201", "XC302", "XC402", "XC502", "XC604"]
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == {HEAD}
 
 

@@ -651,6 +651,18 @@ class Trust(Model):
 # ---------------------------------------------------------------- the stack
 
 
+class Operator(Model):
+    """Who operates the stack's interconnects and hubs: one IAM role with least privilege (reads, hub route
+    changes), whose delete actions are denied unless the session used MFA."""
+
+    enabled: bool = Field(default=True, description="Create the operator role (where the stack has an AWS account).")
+    principals: list[str] = Field(
+        default_factory=list,
+        description="Exact IAM ARNs that may assume the role; empty: the principals of the stack's AWS account.",
+    )
+    max_session_seconds: int = Field(default=3600, ge=900, le=3600, description="Maximum session of the role.")
+
+
 class Stack(Model):
     """A whole multicloud network: what `xcloud validate` checks and `deploy()` builds."""
 
@@ -663,6 +675,7 @@ class Stack(Model):
     links: list[ExternalLink] = Field(default_factory=list, description="Direct Connect links to external clouds.")
     dns: Dns = Field(default_factory=Dns, description="DNS forwarding in every direction.")
     trust: Trust = Field(default_factory=Trust, description="OIDC and Workload Identity trust.")
+    operator: Operator = Field(default_factory=Operator, description="The operator role of the interconnects and hubs.")
 
     # file -> SourceMap of the YAML each object came from (empty for stacks built in Python)
     _sources: dict[str, Any] = PrivateAttr(default_factory=dict)
