@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ..audit import PolicyShapeError, decode_document, normalise_issuer
 from ..checks.live.state import (
+    IPNetwork,
     LiveAttachment,
     LiveDxAssociation,
     LiveDxGateway,
