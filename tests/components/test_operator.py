@@ -35,7 +35,8 @@ def test_deletes_are_allowed_with_mfa_where_another_policy_allows_them(action) -
 
 
 def test_what_the_operator_may_do_and_where() -> None:
-    assert evaluate([POLICY], "directconnect:DescribeDirectConnectGateways") is Decision.ALLOW
+    gateway = f"arn:aws:directconnect::{ACCOUNT}:dx-gateway/0123"
+    assert evaluate([POLICY], "directconnect:DescribeDirectConnectGateways", gateway) is Decision.ALLOW
     assert evaluate([POLICY], "ec2:DescribeTransitGateways") is Decision.ALLOW
     assert evaluate([POLICY], "ec2:CreateTransitGatewayRoute", ROUTE_TABLE) is Decision.ALLOW
     # only in the stack's account and regions

@@ -55,11 +55,6 @@ DELETE_ACTIONS = (
 
 # Reads whose API has no resource-level permissions (IAM requires Resource "*").
 READ_ANY = (
-    "directconnect:DescribeConnections",
-    "directconnect:DescribeDirectConnectGatewayAssociations",
-    "directconnect:DescribeDirectConnectGatewayAttachments",
-    "directconnect:DescribeDirectConnectGateways",
-    "directconnect:DescribeVirtualInterfaces",
     "ec2:DescribeTransitGatewayAttachments",
     "ec2:DescribeTransitGatewayPeeringAttachments",
     "ec2:DescribeTransitGatewayRouteTables",
@@ -130,6 +125,16 @@ def operator_policy(account_id: str | None, regions: Sequence[str]) -> str:
     route_tables = [f"arn:aws:ec2:{r}:{account}:transit-gateway-route-table/*" for r in regions]
     return policy_document([
         {"Sid": "Read", "Effect": "Allow", "Action": list(READ_ANY), "Resource": "*"},
+        {
+            "Sid": "ReadDirectConnect",
+            "Effect": "Allow",
+            "Action": ["directconnect:DescribeConnections", "directconnect:DescribeDirectConnectGatewayAssociations",
+                       "directconnect:DescribeDirectConnectGatewayAttachments",
+                       "directconnect:DescribeDirectConnectGateways", "directconnect:DescribeVirtualInterfaces"],
+            "Resource": [f"arn:aws:directconnect::{account}:dx-gateway/*",
+                         *(f"arn:aws:directconnect:{r}:{account}:{kind}/*" for r in regions
+                           for kind in ("dxcon", "dxlag", "dxvif"))],
+        },
         {
             "Sid": "ReadHubRoutes",
             "Effect": "Allow",
