@@ -4,6 +4,7 @@ and a broken stack registers nothing at all."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import runpy
 from collections import Counter
@@ -46,12 +47,16 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": 1,  # gcp-internal -> aws-prod
         "gcp:dns/managedZone:ManagedZone": 1, "gcp:dns/policy:Policy": 1,  # aws-rds; gcp-dr-inbound
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,  # gke-dr
-        "aws:iam/role:Role": 2, "aws:iam/rolePolicy:RolePolicy": 2,  # gke-orders-reader; flow-log delivery
+        "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 3,  # gke-orders-reader; flow logs; operator
         "gcp:iam/workloadIdentityPool:WorkloadIdentityPool": 1,
         "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider": 1,
         "gcp:serviceaccount/iAMMember:IAMMember": 1,  # replicator
         "aws:networkmonitor/monitor:Monitor": 1, "aws:networkmonitor/probe:Probe": 1,  # use1-gcp
         "aws:cloudwatch/metricAlarm:MetricAlarm": 2,  # latency, loss
+        "aws:kms/key:Key": 1,  # the alarm topic's key (one region without a named topic)
+        "aws:kms/alias:Alias": 1,
+        "aws:sns/topic:Topic": 1,
+        "xcloud:aws:OperatorRole": 1,  # the operator role and its policy (counted with the roles below)
         "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-prod VPC, tgw-use1
         # the data plane: aws-prod's route table for its 4 subnets, routes to the hub for 10.20.0.0/16 and
         # 35.199.192.0/19; gcp-dr admits 10.10.0.0/16; the network's side of the transport's peering
@@ -72,7 +77,11 @@ EXPECTED: dict[str, dict[str, int]] = {
         "gcp:networkconnectivity/transport:Transport": 2, "aws-native:interconnect:Connection": 2,
         "aws:networkmonitor/monitor:Monitor": 2, "aws:networkmonitor/probe:Probe": 2,
         "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
-        "aws:cloudwatch/logGroup:LogGroup": 2, "aws:iam/role:Role": 2, "aws:iam/rolePolicy:RolePolicy": 2,
+        "aws:kms/key:Key": 1,  # the alarm topic's key (one region without a named topic)
+        "aws:kms/alias:Alias": 1,
+        "aws:sns/topic:Topic": 1,
+        "xcloud:aws:OperatorRole": 1,  # the operator role and its policy (counted with the roles below)
+        "aws:cloudwatch/logGroup:LogGroup": 2, "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 3,
         "aws:ec2/flowLog:FlowLog": 3,  # the three attached VPCs (Cloud WAN has no Transit Gateway to log)
         # each VPC: routes to the core for the other two VPCs and gcp-prod, in a route table created for its 2
         # subnets (prod-use1, prod-euc1) or in the existing table the spec names (shared-use1, brownfield)
@@ -96,9 +105,13 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:route53/resolverRule:ResolverRule": 2,  # aliyuncs, tencentcdb
         "aws:route53/resolverRuleAssociation:ResolverRuleAssociation": 2,
         "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 2,  # alibaba-ack, tencent-tke
-        "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 3,  # two trust roles + flow-log delivery
+        "aws:iam/role:Role": 4, "aws:iam/rolePolicy:RolePolicy": 4,  # two trust roles, flow logs, operator
         "aws:networkmonitor/monitor:Monitor": 2, "aws:networkmonitor/probe:Probe": 2,  # ali-dx, tencent-dx
         "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
+        "aws:kms/key:Key": 1,  # the alarm topic's key (one region without a named topic)
+        "aws:kms/alias:Alias": 1,
+        "aws:sns/topic:Topic": 1,
+        "xcloud:aws:OperatorRole": 1,  # the operator role and its policy (counted with the roles below)
         "aws:cloudwatch/logGroup:LogGroup": 1, "aws:ec2/flowLog:FlowLog": 2,  # aws-hub VPC, tgw-apse1
         # aws-hub's route table for its 4 subnets, routes to the hub for the Alibaba and Tencent ranges
         "aws:ec2/routeTable:RouteTable": 1, "aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
@@ -136,7 +149,30 @@ def test_deploy_registers_what_the_stack_declares(mocked: tuple[Mocks, Recorder]
     mocks, recorder = mocked
     run(lambda: deploy(STACKS / f"{name}.yaml"))
     assert dict(sorted(recorder.counts().items())) == dict(sorted(EXPECTED[name].items()))
-    assert mocks.calls == []  # no invoke: everything is built in Python
+    # the one invoke: the inbound forwarder addresses Google allocated, one read per subnet of a policy's network
+    spec = load(STACKS / f"{name}.yaml")
+    nets = {n.name: n for n in spec.networks}
+    reads = sum(len(nets[p.network].subnets) for p in spec.dns.inbound_policies)
+    assert mocks.calls == ["gcp:compute/getAddresses:getAddresses"] * reads
+
+
+def test_route53_rule_targets_the_forwarders_google_allocated_after_the_policy(mocked) -> None:
+    """dr-pair declares no address for gcp-dr's inbound policy: the rule towards it targets what Google allocated
+    in gcp-dr's subnet (the mocks answer as Google does), read once the policy exists, and the outbound endpoint
+    may send to the subnet's range, the one the checks judge (XC402)."""
+    _mocks, recorder = mocked
+    run(lambda: deploy(STACKS / "dr-pair.yaml"))
+    rule = recorder.one("aws:route53/resolverRule:ResolverRule", "aws-prod-resolver-rule-gcp-internal")
+    subnet = recorder.one("gcp:compute/subnetwork:Subnetwork", "gcp-dr-subnet-main")
+    policy = recorder.one("gcp:dns/policy:Policy")
+    allocated = str(ipaddress.ip_network(subnet.inputs["ipCidrRange"]).network_address + 2)
+    assert rule.inputs["targetIps"] == [{"ip": allocated, "port": 53}]
+    assert policy.urn in rule.property_dependencies["targetIps"]
+    group = recorder.one("aws:ec2/securityGroup:SecurityGroup", "aws-prod-resolver-use1-outbound-sg")
+    assert {tuple(r["cidrBlocks"]) for r in group.inputs["egress"]} == {(subnet.inputs["ipCidrRange"],)}
+    stack = load(STACKS / "dr-pair.yaml")
+    from xcloud_iac.topology import build
+    assert build(stack).resolvers["gcp-dr-inbound"].ranges == (ipaddress.ip_network(subnet.inputs["ipCidrRange"]),)
 
 
 @pytest.mark.parametrize("name", stack_names())
@@ -429,3 +465,38 @@ def test_resources_carry_the_tags_xcloud_verify_looks_up(mocked) -> None:
         "network/aws-prod", "resolver_endpoint/use1-inbound", "resolver_endpoint/use1-outbound",
         "resolver_rule/gcp-internal", "role/gke-orders-reader",
     } <= keys
+
+
+@pytest.mark.parametrize("name", stack_names())
+def test_flow_logs_cover_every_attached_network_on_both_clouds_and_every_alarm_notifies(mocked, name: str) -> None:
+    """Every AWS network attached to a hub and every Transit Gateway has a flow log; every subnetwork of a Google
+    network an interconnect attaches logs its flows; every alarm has an action."""
+    _mocks, recorder = mocked
+    run(lambda: deploy(STACKS / f"{name}.yaml"))
+    spec = load(STACKS / f"{name}.yaml")
+    attached = {a.network for h in spec.hubs for a in h.attachments if a.network}
+    flow_logs = recorder.of_type("aws:ec2/flowLog:FlowLog")
+    logged_vpcs = {f.inputs.get("vpcId") for f in flow_logs}
+    logged_tgws = {f.inputs.get("transitGatewayId") for f in flow_logs}
+    for net in spec.networks:
+        if net.cloud.value == "aws" and net.name in attached and net.flow_logs:
+            assert recorder.id_of(f"{net.name}-vpc") in logged_vpcs, f"no flow log on VPC of {net.name}"
+    for hub in spec.hubs:
+        if hub.kind == "transit_gateway":
+            assert recorder.id_of(f"{hub.name}-tgw") in logged_tgws, f"no flow log on {hub.name}"
+    google = {ic.gcp.network for ic in spec.interconnects}
+    subnets = {r.name: r for r in recorder.of_type("gcp:compute/subnetwork:Subnetwork")}
+    for net in spec.networks:
+        if net.name in google and net.flow_logs:
+            for sub in net.subnets:
+                log = subnets[f"{net.name}-subnet-{sub.name}"].inputs.get("logConfig")
+                assert log == {"aggregationInterval": "INTERVAL_1_MIN", "flowSampling": 1.0,
+                               "metadata": "INCLUDE_ALL_METADATA"}, f"no flow logs on {net.name}/{sub.name}"
+    alarms = recorder.of_type("aws:cloudwatch/metricAlarm:MetricAlarm")
+    assert alarms and all(a.inputs.get("alarmActions") for a in alarms)
+    topics = {t.inputs["name"] for t in recorder.of_type("aws:sns/topic:Topic")}
+    named = {i.monitoring.alarm_topic_arn for i in [*spec.interconnects, *spec.links]
+             if i.monitoring and i.monitoring.alarm_topic_arn}
+    for alarm in alarms:
+        (action,) = alarm.inputs["alarmActions"]
+        assert action in named or action.rsplit(":", 1)[-1] in topics

@@ -20,6 +20,7 @@ from typing import Any
 
 import pulumi
 import pytest
+from parliament import iam_definition
 import yaml
 from google.protobuf import json_format
 from pulumi.runtime import rpc
@@ -245,16 +246,32 @@ def test_bgp_keys_of_virtual_interfaces_and_peers_are_secret() -> None:
 # ---------------------------------------------------------------- no wildcard permissions
 
 
+def _resource_level(action: str) -> bool:
+    """Whether IAM lets `action` be scoped to a resource (per parliament's catalogue of AWS's definitions)."""
+    service, name = action.split(":", 1)
+    for entry in iam_definition:
+        if entry["prefix"] == service:
+            for privilege in entry["privileges"]:
+                if privilege["privilege"] == name:
+                    return any(r["resource_type"] for r in privilege["resource_types"])
+    return True
+
+
 def wildcards(policy: str) -> list[str]:
-    """`*` actions, `service:*` actions and `*` resources of an IAM policy document."""
+    """What an IAM policy document grants by wildcard: `*` and `service:*` actions, and `*` resources of Allow
+    statements, except for actions IAM cannot scope to a resource (Describe* calls, which require `*`). A Deny
+    over `*` restricts, so it is no wildcard grant."""
     found = []
     for statement in json.loads(policy)["Statement"]:
+        if statement["Effect"] != "Allow":
+            continue
         actions, resources = statement.get("Action", []), statement.get("Resource", [])
-        for action in [actions] if isinstance(actions, str) else actions:
+        actions = [actions] if isinstance(actions, str) else actions
+        for action in actions:
             if action == "*" or action.endswith(":*"):
                 found.append(f"action {action}")
         for resource in [resources] if isinstance(resources, str) else resources:
-            if resource == "*":
+            if resource == "*" and any(_resource_level(a) for a in actions):
                 found.append("resource *")
     return found
 
@@ -292,7 +309,8 @@ SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 RESOLVER_GROUPS = {
     "dr-pair": {
         "aws-prod-resolver-use1-inbound-sg": ("ingress", {"35.199.192.0/19"}),
-        "aws-prod-resolver-use1-outbound-sg": ("egress", {"10.20.0.2/32"}),
+        # to the subnet Google allocates the inbound forwarder address from (read at deployment)
+        "aws-prod-resolver-use1-outbound-sg": ("egress", {"10.20.0.0/20"}),
     },
     "alibaba-tencent": {
         "aws-hub-resolver-apse1-inbound-sg": ("ingress", {"172.16.0.0/16", "172.20.0.0/16"}),

@@ -27,15 +27,15 @@ _LAZY = {
 _COMPONENTS = "xcloud_iac.components"
 # The component classes and their Args, importable from here (kept equal to components.__all__ by a test).
 COMPONENT_NAMES = (
-    "AttachedVpc", "AwsGcpInterconnect", "AwsGcpInterconnectArgs", "AwsNetwork", "AwsNetworkArgs", "CloudDnsForwarding",
-    "CloudDnsForwardingArgs", "CloudWanCore", "CloudWanCoreArgs", "ComponentArgsError", "DirectConnectLink",
-    "DirectConnectLinkArgs", "DnsTarget", "EndpointAddress", "FlowLogTarget", "ForwardingZoneArgs", "GcpNetwork",
-    "GcpNetworkArgs", "GcpWorkloadIdentityForAws", "GcpWorkloadIdentityForAwsArgs", "HubAttachment", "HubAttachmentArgs",
-    "InboundPolicyArgs",
-    "LinkMonitoring", "LinkMonitoringArgs", "OidcIssuer", "OidcIssuerArgs", "OidcTrustRole", "OidcTrustRoleArgs",
-    "PeerHub", "ProbeArgs", "ResolverEndpointArgs", "ResolverForwarding", "ResolverForwardingArgs",
-    "ResolverRuleArgs", "TgwAttachPoint", "TgwRoute", "TransitHub", "TransitHubArgs", "VpcRef", "WanAttachPoint",
-    "WanVpcRef",
+    "AllocatedDnsTargets", "AttachedVpc", "AwsGcpInterconnect", "AwsGcpInterconnectArgs", "AwsNetwork",
+    "AwsNetworkArgs", "CloudDnsForwarding", "CloudDnsForwardingArgs", "CloudWanCore", "CloudWanCoreArgs",
+    "ComponentArgsError", "DirectConnectLink", "DirectConnectLinkArgs", "DnsTarget", "EndpointAddress",
+    "FlowLogTarget", "ForwarderSubnet", "ForwardingZoneArgs", "GcpNetwork", "GcpNetworkArgs",
+    "GcpWorkloadIdentityForAws", "GcpWorkloadIdentityForAwsArgs", "HubAttachment", "HubAttachmentArgs",
+    "InboundPolicyArgs", "LinkMonitoring", "LinkMonitoringArgs", "OidcIssuer", "OidcIssuerArgs", "OidcTrustRole",
+    "OidcTrustRoleArgs", "OperatorRole", "OperatorRoleArgs", "PeerHub", "ProbeArgs", "ResolverEndpointArgs",
+    "ResolverForwarding", "ResolverForwardingArgs", "ResolverRuleArgs", "TgwAttachPoint", "TgwRoute", "TransitHub",
+    "TransitHubArgs", "VpcRef", "WanAttachPoint", "WanVpcRef",
 )
 
 __all__ = [

@@ -26,7 +26,7 @@ from . import components as c
 from .checks import Finding, check
 from .components._renames import alias_transformation, renamed_objects
 from .components.networks import CREATED_ROUTE_TABLE
-from .spec import load
+from .spec import catalog, load
 from .spec import models as m
 from .topology import Topology, build, dataplane
 
@@ -34,7 +34,7 @@ Node = tuple[str, str]  # (kind, key), e.g. ("hub", "tgw-use1")
 
 # Build order between kinds that do not depend on each other (dependencies come first regardless).
 _RANK = {"network": 0, "hub": 1, "hub_attachment": 2, "interconnect": 2, "link": 2, "resolver": 3, "cloud_dns": 3,
-         "issuer": 4, "role": 5, "workload_identity": 5, "monitoring": 6}
+         "issuer": 4, "role": 5, "workload_identity": 5, "monitoring": 6, "operator": 6}
 
 
 @dataclass(frozen=True)
@@ -207,6 +207,8 @@ class _Refs(Protocol):
     def attach_point(self, hub: str, attachment: str) -> c.TgwAttachPoint | c.WanAttachPoint | None: ...
     def provider_arn(self, issuer: str) -> pulumi.Input[str]: ...
     def hub_outputs(self, stack: str, key: str) -> pulumi.Input[Any]: ...
+    def gcp_network(self, name: str) -> c.GcpNetwork: ...
+    def forwarder_addresses(self, policy: str) -> pulumi.Input[list[str]]: ...
 
 
 class _Placeholders:
@@ -247,6 +249,17 @@ class _Placeholders:
     def hub_outputs(self, stack: str, key: str) -> Any:
         return _Outputs(f"<{stack} {key}>")
 
+    def gcp_network(self, name: str) -> Any:
+        net = self._network(name, m.Cloud.gcp)
+        return _GcpStub(
+            network_id=f"<network {name}>",
+            subnet_self_links={s.name: f"<subnet {name}/{s.name}>" for s in net.subnets},
+            subnet_regions={s.name: s.zone if s.zone in catalog.GCP_REGIONS else net.region for s in net.subnets},
+        )
+
+    def forwarder_addresses(self, policy: str) -> list[str]:
+        return [f"<inbound forwarders of {policy}>"]
+
 
 class _Outputs(dict):
     """Placeholder of a StackReference output indexed by names: every name is present."""
@@ -260,6 +273,13 @@ class _Outputs(dict):
 
     def __contains__(self, key: object) -> bool:
         return True
+
+
+@dataclass
+class _GcpStub:
+    network_id: str
+    subnet_self_links: dict[str, str]
+    subnet_regions: dict[str, str]
 
 
 @dataclass
@@ -300,6 +320,15 @@ class _Built:
             self.references[stack] = pulumi.StackReference(stack, opts=pulumi.ResourceOptions(parent=self.parent))
         return self.references[stack].require_output(key)
 
+    def gcp_network(self, name: str) -> c.GcpNetwork:
+        return self.components[("network", name)]  # type: ignore[return-value]
+
+    def forwarder_addresses(self, policy: str) -> pulumi.Input[list[str]]:
+        for comp in self.components.values():
+            if isinstance(comp, c.CloudDnsForwarding) and policy in comp.forwarder_addresses:
+                return comp.forwarder_addresses[policy]
+        raise KeyError(policy)
+
 
 # ---------------------------------------------------------------- the stack as components
 
@@ -332,7 +361,7 @@ class _StackBuilder:
 
     def preflight(self) -> list[str]:
         refs = _Placeholders(self.stack)
-        problems = self._unprobeable()
+        problems = self._unprobeable() + self._allocated_zone_targets()
         for step in self.steps:
             try:
                 step.component.validate(step.name, step.args(refs))  # type: ignore[attr-defined]
@@ -375,6 +404,7 @@ class _StackBuilder:
                             lambda refs, net=net: c.GcpNetworkArgs(
                                 net, stack.name,
                                 [str(p) for p in dataplane.peer_ranges(self.topo, net.name, self._reaching())],
+                                flow_logs=net.name in self._flow_logged_gcp_networks(),
                             )), []
 
         for hub in stack.hubs:
@@ -418,6 +448,10 @@ class _StackBuilder:
         for network in sorted({e.network for e in stack.dns.resolver_endpoints}):
             rules = self._rules_of(network)
             needs = [("network", network), *(("network", n) for r in rules for n in r.networks)]
+            # a rule towards an inbound policy waits for the policy: its targets are the addresses Google allocated
+            needs += [("cloud_dns", self._project(self.topo.resolvers[t.resolver].network))
+                      for r in rules for t in r.targets
+                      if t.resolver in self.topo.resolvers and self.topo.resolvers[t.resolver].allocated]
             yield _Step(("resolver", network), f"{network}-resolver", c.ResolverForwarding,
                         lambda refs, network=network: self._resolver_args(network, refs)), needs
 
@@ -445,6 +479,11 @@ class _StackBuilder:
                     wif.aws_roles, wif.service_account, _waivers(wif), stack.name,
                 ),
             ), []
+
+        operator = self._operator_args()
+        if operator is not None:
+            yield _Step(("operator", stack.name), f"{stack.name}-operator", c.OperatorRole,
+                        lambda refs, operator=operator: operator), []
 
         for region, needs in sorted(self._monitored_regions().items()):
             yield _Step(("monitoring", region), f"monitoring-{region}", c.LinkMonitoring,
@@ -528,7 +567,7 @@ class _StackBuilder:
         ]
         rules = [
             c.ResolverRuleArgs(
-                rule.name, rule.domain, rule.endpoint, self._targets(rule.targets),
+                rule.name, rule.domain, rule.endpoint, self._targets(rule.targets, refs),
                 {n: refs.aws_network(n).vpc_id for n in rule.networks},
             )
             for rule in self._rules_of(network)
@@ -541,11 +580,10 @@ class _StackBuilder:
             project=None if project == "default" else project,
             zones=[
                 c.ForwardingZoneArgs(z.name, z.domain, {n: refs.gcp_network_id(n) for n in z.networks},
-                                     self._targets(z.targets), z.private_routing)
+                                     self._fixed_targets(z.targets), z.private_routing)
                 for z in zones
             ],
-            inbound_policies=[c.InboundPolicyArgs(p.name, {p.network: refs.gcp_network_id(p.network)})
-                              for p in policies],
+            inbound_policies=[self._inbound_policy_args(p, refs) for p in policies],
             stack=self.stack.name,
         )
 
@@ -573,6 +611,7 @@ class _StackBuilder:
             probes.append(c.ProbeArgs(
                 owner.name, source, str(mon.destination) if mon.destination else None,
                 mon.protocol, mon.port, mon.latency_alarm_ms, mon.loss_alarm_percent,
+                [mon.alarm_topic_arn] if mon.alarm_topic_arn else [],
             ))
         flow_logs = [
             c.FlowLogTarget(name, vpc_id=refs.aws_network(name).vpc_id) for name in self._flow_logged_networks(region)
@@ -585,6 +624,23 @@ class _StackBuilder:
             region=region, probes=probes, flow_logs=flow_logs,
             account_id=accounts.pop() if len(accounts) == 1 else None, stack=self.stack.name,
         )
+
+    def _operator_args(self) -> c.OperatorRoleArgs | None:
+        """The operator role, for a stack with an AWS side to operate (hubs, interconnects, links) in one known
+        account, or with principals named; else none (a stack spanning accounts gets one per account's stack)."""
+        spec, op = self.stack, self.stack.operator
+        regions = {ic.aws.region for ic in spec.interconnects} | {link.region for link in spec.links}
+        for hub in spec.hubs:
+            regions |= {hub.region} if isinstance(hub, m.TransitGateway) else {e.region for e in hub.edges}
+        if not op.enabled or not regions:
+            return None
+        accounts = {h.account for h in spec.hubs if isinstance(h, m.TransitGateway) and h.account}
+        accounts |= {ic.aws.account for ic in spec.interconnects if ic.aws.account}
+        accounts |= {n.account for n in spec.networks if n.cloud is m.Cloud.aws and n.account}
+        account = accounts.pop() if len(accounts) == 1 else None
+        if account is None and not op.principals:
+            return None
+        return c.OperatorRoleArgs(account, sorted(regions), op.principals, op.max_session_seconds, spec.name)
 
     # ------------------------------------------------------------ spec lookups
 
@@ -611,18 +667,50 @@ class _StackBuilder:
         outbound = {e.name for e in self.stack.dns.resolver_endpoints if e.network == network}
         return [r for r in self.stack.dns.resolver_rules if r.endpoint in outbound]
 
-    def _targets(self, targets: list[m.ForwardTarget]) -> list[c.DnsTarget]:
-        """Forwarding targets as addresses: a named resolver stands for all its addresses."""
-        out = []
+    def _targets(self, targets: list[m.ForwardTarget], refs: _Refs) -> list[c.DnsTarget | c.AllocatedDnsTargets]:
+        """Forwarding targets as addresses: a named resolver stands for all its addresses; a Cloud DNS inbound
+        policy without declared addresses for the addresses Google allocated, read after the policy exists."""
+        out: list[c.DnsTarget | c.AllocatedDnsTargets] = []
         for t in targets:
-            addresses = self.topo.resolvers[t.resolver].addresses if t.resolver else (t.ip,)
-            out += [c.DnsTarget(str(a), t.port) for a in addresses]
+            res = self.topo.resolvers[t.resolver] if t.resolver else None
+            if res is not None and res.allocated:
+                out.append(c.AllocatedDnsTargets(refs.forwarder_addresses(res.name), [str(r) for r in res.ranges],
+                                                 t.port))
+            else:
+                out += [c.DnsTarget(str(a), t.port) for a in (res.addresses if res else (t.ip,))]
         return out
 
-    def _cloud_dns_by_project(self) -> dict[str, tuple[list[m.ForwardingZone], list[m.InboundPolicy]]]:
-        def project(network: str) -> str:
-            return self.networks[network].account or "default"
+    def _fixed_targets(self, targets: list[m.ForwardTarget]) -> list[c.DnsTarget]:
+        """Targets of a Cloud DNS zone: addresses known before deployment (see `_allocated_zone_targets`)."""
+        return [
+            c.DnsTarget(str(a), t.port)
+            for t in targets
+            for a in (self.topo.resolvers[t.resolver].addresses if t.resolver else (t.ip,))
+        ]
 
+    def _allocated_zone_targets(self) -> list[str]:
+        """Cloud DNS zones forwarding to an inbound policy whose addresses Google allocates: not deployable (the
+        zone and the policy are built by one component, which cannot wait for itself)."""
+        return [
+            f"forwarding zone '{z.name}' forwards to inbound policy '{t.resolver}', whose addresses Google allocates; "
+            "declare the policy's addresses to forward to it from Cloud DNS"
+            for z in self.stack.dns.forwarding_zones for t in z.targets
+            if t.resolver in self.topo.resolvers and self.topo.resolvers[t.resolver].allocated
+        ]
+
+    def _inbound_policy_args(self, policy: m.InboundPolicy, refs: _Refs) -> c.InboundPolicyArgs:
+        net = refs.gcp_network(policy.network)
+        return c.InboundPolicyArgs(
+            policy.name, {policy.network: net.network_id},
+            {s: c.ForwarderSubnet(net.subnet_self_links[s], net.subnet_regions[s]) for s in net.subnet_self_links},
+            [str(a) for a in policy.addresses],
+        )
+
+    def _project(self, network: str) -> str:
+        return self.networks[network].account or "default"
+
+    def _cloud_dns_by_project(self) -> dict[str, tuple[list[m.ForwardingZone], list[m.InboundPolicy]]]:
+        project = self._project
         grouped: dict[str, tuple[list, list]] = {}
         for zone in self.stack.dns.forwarding_zones:
             grouped.setdefault(project(zone.networks[0]), ([], []))[0].append(zone)
@@ -660,6 +748,11 @@ class _StackBuilder:
             if n.cloud is m.Cloud.aws and n.region == region and n.flow_logs
             and self.topo.attachments_of("network", n.name)
         )
+
+    def _flow_logged_gcp_networks(self) -> set[str]:
+        """Google networks whose subnetworks get flow logs: those an interconnect attaches (unless flow_logs: false)."""
+        attached = {ic.gcp.network for ic in self.stack.interconnects}
+        return {n.name for n in self.stack.networks if n.cloud is m.Cloud.gcp and n.flow_logs and n.name in attached}
 
     def _monitored_regions(self) -> dict[str, list[Node]]:
         """AWS regions with something to monitor, and what their monitoring needs built first."""

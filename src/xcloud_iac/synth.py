@@ -342,8 +342,8 @@ class _Org:
         }
         cell.doc["interconnects"].append(ic)
         cell.attachments.append({"name": f"{name}-ic", "interconnect": ic["name"], **self._edge(cell)})
-        cell.doc["dns"]["inbound_policies"].append(
-            {"name": f"{name}-in", "network": name, "addresses": [str(cidr.network_address + 2)]})
+        # Google allocates the policy's inbound forwarder addresses, one per subnet; deploy() reads them back
+        cell.doc["dns"]["inbound_policies"].append({"name": f"{name}-in", "network": name})
         # Google resolves the cell's names, and its RDS endpoints, through the cell's inbound endpoint
         for zone, domain in (("aws", cell.domain), ("rds", "rds.amazonaws.com")):
             cell.doc["dns"]["forwarding_zones"].append(

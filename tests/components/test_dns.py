@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import pytest
 
+import pulumi
+import pulumi_gcp as gcp
+
 from xcloud_iac.components import (
     CloudDnsForwarding,
     CloudDnsForwardingArgs,
     ComponentArgsError,
     DnsTarget,
+    AllocatedDnsTargets,
     EndpointAddress,
+    ForwarderSubnet,
     ForwardingZoneArgs,
     InboundPolicyArgs,
     ResolverEndpointArgs,
@@ -23,6 +28,7 @@ from .mocks import Recorder, run
 
 SG = "aws:ec2/securityGroup:SecurityGroup"
 ENDPOINT = "aws:route53/resolverEndpoint:ResolverEndpoint"
+SUBNET_LINK = "https://www.googleapis.com/compute/v1/projects/dr-project/regions/us-east4/subnetworks/main"
 
 
 def resolver_args(**changes) -> ResolverForwardingArgs:
@@ -120,15 +126,22 @@ def cloud_dns_args(**changes) -> CloudDnsForwardingArgs:
         project="dr-project",
         zones=[ForwardingZoneArgs("aws-rds", "rds.amazonaws.com", {"gcp-dr": "projects/dr-project/global/networks/n"},
                                   [DnsTarget("10.10.1.10"), DnsTarget("10.10.2.10")])],
-        inbound_policies=[InboundPolicyArgs("gcp-dr-inbound", {"gcp-dr": "projects/dr-project/global/networks/n"})],
+        inbound_policies=[InboundPolicyArgs("gcp-dr-inbound", {"gcp-dr": "projects/dr-project/global/networks/n"},
+                                            {"main": ForwarderSubnet(SUBNET_LINK, "us-east4")})],
         stack="test",
     )
     args.update(changes)
     return CloudDnsForwardingArgs(**args)
 
 
+def dns(args: CloudDnsForwardingArgs) -> CloudDnsForwarding:
+    """The component, with the subnetwork its inbound policy allocates forwarder addresses from."""
+    _subnet()
+    return CloudDnsForwarding("dns", args)
+
+
 def test_forwarding_zone_is_private_and_forwards_through_the_vpc(recorder: Recorder) -> None:
-    component = run(lambda: CloudDnsForwarding("dns", cloud_dns_args()))
+    component = run(lambda: dns(cloud_dns_args()))
     zone = recorder.one("gcp:dns/managedZone:ManagedZone")
     assert zone.name == "dns-zone-aws-rds"
     assert zone.inputs["dnsName"] == "rds.amazonaws.com."
@@ -145,7 +158,7 @@ def test_forwarding_zone_is_private_and_forwards_through_the_vpc(recorder: Recor
 
 
 def test_inbound_policy_enables_inbound_forwarding(recorder: Recorder) -> None:
-    run(lambda: CloudDnsForwarding("dns", cloud_dns_args()))
+    run(lambda: dns(cloud_dns_args()))
     policy = recorder.one("gcp:dns/policy:Policy")
     assert policy.name == "dns-policy-gcp-dr-inbound"
     assert policy.inputs["enableInboundForwarding"] is True
@@ -166,10 +179,54 @@ def test_public_forwarding_path_when_private_routing_is_off(recorder: Recorder) 
          "Cloud DNS forwards to port 53"),
         ({"inbound_policies": [InboundPolicyArgs("a", {"n": "net"}), InboundPolicyArgs("b", {"n": "net"})]},
          "a network has one DNS server policy"),
+        ({"inbound_policies": [InboundPolicyArgs("a", {"n": "net"})]}, "allocates the inbound forwarder addresses"),
     ],
-    ids=["port", "two-policies"],
+    ids=["port", "two-policies", "no-subnets"],
 )
 def test_cloud_dns_bad_arguments_are_refused_before_any_child(recorder: Recorder, changes: dict, message: str) -> None:
     with pytest.raises(ComponentArgsError, match=message):
         run(lambda: CloudDnsForwarding("dns", cloud_dns_args(**changes)))
     assert recorder.registered == []
+
+
+def _subnet() -> gcp.compute.Subnetwork:
+    return gcp.compute.Subnetwork("main", name="main", project="dr-project", region="us-east4", network="n",
+                                  ip_cidr_range="10.20.0.0/20")
+
+
+def test_inbound_policy_reads_the_forwarder_addresses_google_allocated(pulumi_mocks) -> None:
+    mocks, recorder = pulumi_mocks
+
+    def program():
+        _subnet()
+        return CloudDnsForwarding("dns", cloud_dns_args()).forwarder_addresses["gcp-dr-inbound"]
+
+    assert run(program) == ["10.20.0.2"]  # what the mocks allocate, as Google does, from the subnet's range
+    assert mocks.calls == ["gcp:compute/getAddresses:getAddresses"]
+
+
+def test_declared_forwarder_addresses_that_google_did_not_allocate_stop_the_deployment(pulumi_mocks) -> None:
+    policy = InboundPolicyArgs("gcp-dr-inbound", {"gcp-dr": "n"}, {"main": ForwarderSubnet(SUBNET_LINK, "us-east4")},
+                               ["10.20.0.9"])
+
+    def program():
+        _subnet()
+        return CloudDnsForwarding("dns", cloud_dns_args(inbound_policies=[policy])).forwarder_addresses[policy.name]
+
+    with pytest.raises(Exception, match=r"Google allocated 10\.20\.0\.2; the spec declares 10\.20\.0\.9"):
+        run(program)
+
+
+def test_rule_targets_allocated_addresses_once_read_and_its_endpoint_may_reach_their_range(recorder) -> None:
+    read = pulumi.Output.from_input(["10.20.0.2", "10.21.0.2"])
+    rules = [ResolverRuleArgs("gcp", "gcp.example.internal", "outbound",
+                              [AllocatedDnsTargets(read, ["10.20.0.0/20", "10.21.0.0/20"]), DnsTarget("10.30.0.53")])]
+    run(lambda: ResolverForwarding("aws-prod-resolver", resolver_args(rules=rules)))
+    rule = recorder.one("aws:route53/resolverRule:ResolverRule")
+    assert rule.inputs["targetIps"] == [{"ip": "10.20.0.2", "port": 53}, {"ip": "10.21.0.2", "port": 53},
+                                        {"ip": "10.30.0.53", "port": 53}]
+    group = recorder.one(SG, "aws-prod-resolver-outbound-sg")
+    assert rules_of(group.inputs["egress"]) == [
+        ("tcp", 53, 53, ["10.20.0.0/20", "10.21.0.0/20", "10.30.0.53/32"]),
+        ("udp", 53, 53, ["10.20.0.0/20", "10.21.0.0/20", "10.30.0.53/32"]),
+    ]

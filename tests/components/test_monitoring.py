@@ -116,3 +116,41 @@ def test_bad_arguments_are_refused_before_any_child(recorder: Recorder, changes:
     with pytest.raises(ComponentArgsError, match=message):
         run(lambda: LinkMonitoring("m", monitoring_args(**changes)))
     assert recorder.registered == []
+
+
+def test_alarms_notify_an_encrypted_topic_cloudwatch_may_use(recorder: Recorder) -> None:
+    run(lambda: LinkMonitoring("monitoring-us-east-1", monitoring_args()))
+    topic = recorder.one("aws:sns/topic:Topic")
+    key = recorder.one("aws:kms/key:Key")
+    alias = recorder.one("aws:kms/alias:Alias")
+    topic_arn = f"arn:aws:sns:us-east-1:123456789012:{topic.inputs['name']}"
+    for alarm in recorder.of_type(ALARM):
+        assert alarm.inputs["alarmActions"] == [topic_arn]
+        assert alarm.inputs["okActions"] == [topic_arn]
+    # a customer managed key (alias/aws/sns would not let CloudWatch encrypt), rotated, the topic's
+    assert topic.property_dependencies["kmsMasterKeyId"] == [key.urn]
+    assert alias.property_dependencies["targetKeyId"] == [key.urn]
+    assert key.inputs["enableKeyRotation"] is True
+    statements = {s["Sid"]: s for s in json.loads(key.inputs["policy"])["Statement"]}
+    cloudwatch = statements["CloudWatchAlarmsPublish"]
+    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert cloudwatch["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert cloudwatch["Condition"] == {"StringEquals": {"aws:SourceAccount": "111122223333"}}
+    assert statements["AccountAdministersTheKeyThroughIam"]["Principal"] == {"AWS": "arn:aws:iam::111122223333:root"}
+
+
+def test_a_named_topic_is_used_and_none_is_created(recorder: Recorder) -> None:
+    named = "arn:aws:sns:us-east-1:111122223333:network-oncall"
+    probes = [ProbeArgs("use1-gcp", SUBNET_ARN, "10.20.0.10", alarm_actions=[named])]
+    run(lambda: LinkMonitoring("monitoring-us-east-1", monitoring_args(probes=probes)))
+    assert {tuple(a.inputs["alarmActions"]) for a in recorder.of_type(ALARM)} == {(named,)}
+    assert recorder.of_type("aws:sns/topic:Topic") == []
+    assert recorder.of_type("aws:kms/key:Key") == []
+
+
+def test_without_a_known_account_the_key_policy_names_the_callers(pulumi_mocks) -> None:
+    mocks, recorder = pulumi_mocks
+    run(lambda: LinkMonitoring("monitoring-us-east-1", monitoring_args(account_id=None)))
+    key = recorder.one("aws:kms/key:Key")
+    assert "arn:aws:iam::123456789012:root" in key.inputs["policy"]  # the mocks' caller identity
+    assert mocks.calls == ["aws:index/getCallerIdentity:getCallerIdentity"]

@@ -168,6 +168,7 @@ REPLACED_WITHOUT_A_MARKER = {
 # CloudFormation replaces (TransitGateway.amazonSideAsn: REFUSED_UPDATES; VpcAttachment.subnetIds: modified in
 # place); the others are gaps the table should close (XC808 says so in a diff until it does).
 CREATE_ONLY_NOT_IN_THE_TABLE = {
+    ("aws:kms/alias:Alias", "name"), ("aws:sns/topic:Topic", "name"),
     # CloudFormation recreates the association; the Terraform provider moves the subnet with
     # ReplaceRouteTableAssociation, in place
     ("aws:ec2/routeTableAssociation:RouteTableAssociation", "routeTableId"),

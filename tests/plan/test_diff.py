@@ -216,7 +216,7 @@ def test_fixing_a_finding_resolves_it() -> None:
 
 def test_a_new_spec_adds_everything_and_a_deleted_one_removes_everything() -> None:
     added = diff_texts(None, stack_text("dr-pair"))
-    assert added.base is None and set(actions(added).values()) == {"create"} and len(added.resources) == 61
+    assert added.base is None and set(actions(added).values()) == {"create"} and len(added.resources) == 67
     assert TRUST_WIDENED in labels(added)  # every role of a new spec is new trust
     removed = diff_texts(stack_text("dr-pair"), None)
     assert removed.head is None and set(actions(removed).values()) == {"delete"}

@@ -88,7 +88,7 @@ def test_plans_run_in_worker_processes_in_parallel() -> None:
              "attachments: [{name: a, network: nowhere}]}]\n"
     good, refused = run_plans([PlanJob("dr-pair", stack_text("dr-pair"), "stacks/dr-pair.yaml"),
                                PlanJob("broken", broken, "broken.yaml")])
-    assert good.error is None and len(good.inventory.resources) == 61
+    assert good.error is None and len(good.inventory.resources) == 67
     assert refused.inventory is None and any("XC101" in reason for reason in refused.refused)
 
 

@@ -87,6 +87,7 @@ def test_python_api_builds_the_same_stack_as_yaml() -> None:
         ],
         dns=from_yaml.dns.model_copy(deep=True),
         trust=from_yaml.trust.model_copy(deep=True),
+        operator=m.Operator(principals=["arn:aws:iam::111122223333:role/network-oncall"]),
     )
     assert in_code.model_dump() == from_yaml.model_dump()
     assert in_code.hubs[0].attachments[1].spec_path == ("hubs", 0, "attachments", 1)

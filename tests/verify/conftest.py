@@ -118,6 +118,8 @@ class Deployed:
     url: str
     vpc: str = ""
     subnets: dict[str, str] = field(default_factory=dict)
+    inbound_sg: str = ""
+    outbound_sg: str = ""
     tgw: str = ""
     table: str = ""
     attachment: str = ""
@@ -172,9 +174,16 @@ def seed(url: str) -> Deployed:
     ec2.enable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=d.table, TransitGatewayAttachmentId=d.attachment)
     ec2.create_transit_gateway_route(TransitGatewayRouteTableId=d.table, DestinationCidrBlock="10.30.0.0/16", Blackhole=True)
 
-    sg = ec2.create_security_group(GroupName="resolver", Description="DNS", VpcId=d.vpc)["GroupId"]
+    # as ResolverForwarding creates them: the inbound endpoint admits DNS from its allowed sources only, the
+    # outbound one admits nothing
+    d.inbound_sg = ec2.create_security_group(GroupName="use1-inbound-dns", Description="DNS", VpcId=d.vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=d.inbound_sg, IpPermissions=[
+        {"IpProtocol": protocol, "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "35.199.192.0/19"}]}
+        for protocol in ("udp", "tcp")])
+    sg = ec2.create_security_group(GroupName="use1-outbound-dns", Description="DNS", VpcId=d.vpc)["GroupId"]
+    d.outbound_sg = sg
     d.inbound = r53r.create_resolver_endpoint(
-        CreatorRequestId="use1-inbound", Name="use1-inbound", SecurityGroupIds=[sg], Direction="INBOUND",
+        CreatorRequestId="use1-inbound", Name="use1-inbound", SecurityGroupIds=[d.inbound_sg], Direction="INBOUND",
         IpAddresses=[{"SubnetId": d.subnets["dns-a"], "Ip": "10.10.1.10"}, {"SubnetId": d.subnets["dns-b"], "Ip": "10.10.2.10"}],
         Tags=tag_list("resolver_endpoint", "use1-inbound"),
     )["ResolverEndpoint"]["Id"]

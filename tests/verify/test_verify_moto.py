@@ -324,3 +324,29 @@ def test_a_hub_given_by_existing_id(spec_text: str, session, deployed: Deployed)
     assert triples(run(with_existing_id("tgw-0123456789abcdef0"), session, deployed)) == [
         ("XC701", "hubs[0]", "hub 'tgw-use1': no Transit Gateway tgw-0123456789abcdef0 (existing_id) in us-east-1"),
     ]
+
+
+def test_an_inbound_endpoint_security_group_admitting_more_and_fewer_sources(spec, session, deployed: Deployed) -> None:
+    ec2 = deployed.ec2()
+    ec2.authorize_security_group_ingress(GroupId=deployed.inbound_sg, IpPermissions=[
+        {"IpProtocol": "udp", "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+    ec2.revoke_security_group_ingress(GroupId=deployed.inbound_sg, IpPermissions=[
+        {"IpProtocol": protocol, "FromPort": 53, "ToPort": 53, "IpRanges": [{"CidrIp": "35.199.192.0/19"}]}
+        for protocol in ("udp", "tcp")])
+    who = (f"inbound resolver endpoint 'use1-inbound' ({deployed.inbound}, security groups {deployed.inbound_sg})")
+    assert triples(run(spec, session, deployed)) == [
+        ("XC710", "dns.resolver_endpoints[0].allowed_sources",
+         f"{who} admits DNS from 10.0.0.0/8, which the spec does not declare (allowed_sources: 35.199.192.0/19)"),
+        ("XC710", "dns.resolver_endpoints[0].allowed_sources",
+         f"{who} does not admit DNS from 35.199.192.0/19, which the spec declares in allowed_sources"),
+    ]
+
+
+def test_an_outbound_endpoint_security_group_admitting_anything(spec, session, deployed: Deployed) -> None:
+    deployed.ec2().authorize_security_group_ingress(GroupId=deployed.outbound_sg, IpPermissions=[
+        {"IpProtocol": "-1", "IpRanges": [{"CidrIp": "10.10.0.0/16"}]}])
+    [finding] = run(spec, session, deployed).findings
+    assert (finding.rule, finding.path) == ("XC710", "dns.resolver_endpoints[1].allowed_sources")
+    assert finding.message == (
+        f"outbound resolver endpoint 'use1-outbound' ({deployed.outbound}, security groups {deployed.outbound_sg}) "
+        "admits DNS from 10.10.0.0/16, which the spec does not declare (allowed_sources: none)")

@@ -5,8 +5,14 @@ any child (raising ComponentArgsError), names children from spec keys, and regis
 """
 
 from ._attach import TgwAttachPoint, TgwRoute, WanAttachPoint
-from ._common import ComponentArgsError, DnsTarget
-from .cloud_dns import CloudDnsForwarding, CloudDnsForwardingArgs, ForwardingZoneArgs, InboundPolicyArgs
+from ._common import AllocatedDnsTargets, ComponentArgsError, DnsTarget
+from .cloud_dns import (
+    CloudDnsForwarding,
+    CloudDnsForwardingArgs,
+    ForwarderSubnet,
+    ForwardingZoneArgs,
+    InboundPolicyArgs,
+)
 from .cloud_wan import CloudWanCore, CloudWanCoreArgs, WanVpcRef
 from .external_link import DirectConnectLink, DirectConnectLinkArgs
 from .hub_attachment import AttachedVpc, HubAttachment, HubAttachmentArgs
@@ -14,6 +20,7 @@ from .interconnect import AwsGcpInterconnect, AwsGcpInterconnectArgs
 from .monitoring import FlowLogTarget, LinkMonitoring, LinkMonitoringArgs, ProbeArgs
 from .networks import AwsNetwork, AwsNetworkArgs, GcpNetwork, GcpNetworkArgs
 from .oidc_trust import OidcIssuer, OidcIssuerArgs, OidcTrustRole, OidcTrustRoleArgs
+from .operator import OperatorRole, OperatorRoleArgs
 from .resolver import (
     EndpointAddress,
     ResolverEndpointArgs,
@@ -26,6 +33,7 @@ from .workload_identity import GcpWorkloadIdentityForAws, GcpWorkloadIdentityFor
 
 __all__ = [
     "AttachedVpc",
+    "AllocatedDnsTargets",
     "AwsGcpInterconnect", "AwsGcpInterconnectArgs",
     "AwsNetwork", "AwsNetworkArgs",
     "CloudDnsForwarding", "CloudDnsForwardingArgs",
@@ -35,6 +43,7 @@ __all__ = [
     "DnsTarget",
     "EndpointAddress",
     "FlowLogTarget",
+    "ForwarderSubnet",
     "ForwardingZoneArgs",
     "GcpNetwork", "GcpNetworkArgs",
     "GcpWorkloadIdentityForAws", "GcpWorkloadIdentityForAwsArgs",
@@ -43,6 +52,7 @@ __all__ = [
     "LinkMonitoring", "LinkMonitoringArgs",
     "OidcIssuer", "OidcIssuerArgs",
     "OidcTrustRole", "OidcTrustRoleArgs",
+    "OperatorRole", "OperatorRoleArgs",
     "PeerHub",
     "ProbeArgs",
     "ResolverEndpointArgs",

@@ -31,6 +31,17 @@ class DnsTarget:
     port: int = DNS_PORT
 
 
+@dataclass(frozen=True)
+class AllocatedDnsTargets:
+    """Name servers whose addresses the provider allocates (the inbound forwarders of a Cloud DNS server policy):
+    known once the resolver exists (`addresses`, e.g. read back with an invoke), drawn from `ranges`."""
+
+    addresses: pulumi.Input[Sequence[str]]
+    ranges: Sequence[str]
+    """CIDRs the addresses are allocated from (what a security group must let queries go to)."""
+    port: int = DNS_PORT
+
+
 class ComponentArgsError(ValueError):
     """The arguments of a component are inconsistent. Raised before the component creates any child."""
 

@@ -19,7 +19,7 @@ import pulumi
 import pulumi_gcp as gcp
 
 from ..spec import catalog
-from ._common import DNS_PORT, DnsTarget, Problems, child_opts, gcp_labels, stack_name
+from ._common import DNS_PORT, ComponentArgsError, DnsTarget, Problems, child_opts, gcp_labels, stack_name
 
 
 @dataclass
@@ -35,9 +35,21 @@ class ForwardingZoneArgs:
 
 
 @dataclass
+class ForwarderSubnet:
+    """A subnetwork Google allocates one inbound forwarder address from."""
+
+    self_link: pulumi.Input[str]
+    region: str
+
+
+@dataclass
 class InboundPolicyArgs:
     name: str
     networks: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    subnets: Mapping[str, ForwarderSubnet] = field(default_factory=dict)
+    """The subnetworks of the policy's networks (key -> subnet): where the inbound forwarder addresses are read."""
+    addresses: Sequence[str] = ()
+    """The addresses the spec declares; when given, the read addresses must be exactly these."""
 
 
 @dataclass
@@ -51,6 +63,8 @@ class CloudDnsForwardingArgs:
 class CloudDnsForwarding(pulumi.ComponentResource):
     zone_names: dict[str, pulumi.Output[str]]
     policy_ids: dict[str, pulumi.Output[str]]
+    forwarder_addresses: dict[str, pulumi.Output[list[str]]]
+    """Per inbound policy: the inbound forwarder addresses Google allocated, read after the policy exists (sorted)."""
     return_path_prefix: str = str(catalog.CLOUD_DNS_FORWARDING_SOURCE)
 
     def __init__(self, name: str, args: CloudDnsForwardingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -79,23 +93,60 @@ class CloudDnsForwarding(pulumi.ComponentResource):
                 opts=child_opts(self),
             ).name
 
-        self.policy_ids = {}
+        self.policy_ids, self.forwarder_addresses = {}, {}
         for policy in args.inbound_policies:
-            self.policy_ids[policy.name] = gcp.dns.Policy(
+            created = gcp.dns.Policy(
                 f"{name}-policy-{policy.name}",
                 project=args.project,
                 enable_inbound_forwarding=True,
                 description=f"xcloud {stack}: inbound forwarding {policy.name}",
                 networks=[{"network_url": policy.networks[k]} for k in sorted(policy.networks)],
                 opts=child_opts(self),
-            ).id
+            )
+            self.policy_ids[policy.name] = created.id
+            self.forwarder_addresses[policy.name] = _read_forwarders(self, created, policy, args.project)
 
         self.register_outputs({"zone_names": self.zone_names, "policy_ids": self.policy_ids,
+                               "forwarder_addresses": self.forwarder_addresses,
                                "return_path_prefix": self.return_path_prefix})
 
     @staticmethod
     def validate(name: str, args: CloudDnsForwardingArgs) -> None:
         _validate(name, args)
+
+
+def forwarder_filter(subnet_self_link: str) -> str:
+    """The compute addresses list filter that finds the inbound forwarder address of one subnetwork (what `gcloud
+    compute addresses list --filter='purpose=DNS_RESOLVER'` lists after an inbound policy is created)."""
+    return f'(purpose = "DNS_RESOLVER") (subnetwork = "{subnet_self_link}")'
+
+
+def _read_forwarders(parent: pulumi.Resource, policy: gcp.dns.Policy, args: InboundPolicyArgs,
+                     project: str | None) -> pulumi.Output[list[str]]:
+    """The addresses Google allocated for `policy`, one per subnetwork, read once the policy exists. With declared
+    addresses, anything else stops the deployment before a forwarder is pointed at a wrong address."""
+    reads = [
+        gcp.compute.get_addresses_output(
+            filter=pulumi.Output.from_input(subnet.self_link).apply(forwarder_filter),
+            project=project,
+            region=subnet.region,
+            opts=pulumi.InvokeOutputOptions(parent=parent, depends_on=[policy]),
+        ).apply(lambda result, key=key: (key, [a.address for a in result.addresses]))
+        for key, subnet in sorted(args.subnets.items())
+    ]
+
+    def check(found: list[tuple[str, list[str]]]) -> list[str]:
+        problems = [f"subnet '{key}' has {len(ips)} inbound forwarder addresses ({', '.join(ips) or 'none'}); "
+                    "Google allocates one" for key, ips in found if len(ips) != 1]
+        allocated = sorted((ip for _key, ips in found for ip in ips), key=ipaddress.ip_address)
+        if args.addresses and set(allocated) != set(args.addresses):
+            problems.append(f"Google allocated {', '.join(allocated) or 'nothing'}; the spec declares "
+                            f"{', '.join(args.addresses)}: correct the spec's addresses (or leave them out)")
+        if problems:
+            raise ComponentArgsError(f"inbound policy '{args.name}'", problems)
+        return allocated
+
+    return pulumi.Output.all(*reads).apply(check)
 
 
 def _address_field(ip: str) -> str:
@@ -120,6 +171,13 @@ def _validate(name: str, args: CloudDnsForwardingArgs) -> None:
     owner: dict[str, str] = {}
     for policy in args.inbound_policies:
         problems.require(policy.networks, f"inbound policy '{policy.name}' applies to no network")
+        problems.require(policy.subnets, f"inbound policy '{policy.name}': its networks have no subnets, and Google "
+                                         "allocates the inbound forwarder addresses from their subnets")
+        for ip in policy.addresses:
+            try:
+                ipaddress.ip_address(ip)
+            except ValueError:
+                problems.add(f"inbound policy '{policy.name}': address {ip!r} is not an IP address")
         for key in policy.networks:
             if key in owner:
                 problems.add(f"network '{key}' is in inbound policies '{owner[key]}' and '{policy.name}'; "

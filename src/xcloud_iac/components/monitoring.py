@@ -5,6 +5,12 @@ far side, and two alarms on what it publishes (namespace AWS/NetworkMonitor, dim
 (microseconds) above the latency threshold and PacketLoss (percent) above the loss threshold. A probe that stops
 reporting is treated as breaching: a silent link is as bad as a lossy one.
 
+Alarm actions: every alarm notifies. A probe names its own actions (e.g. the spec's `monitoring.alarm_topic_arn`),
+or the component's `alarm_actions` apply; where neither is given, the component creates one SNS topic per region,
+encrypted at rest with a customer managed KMS key (rotated) whose key policy lets CloudWatch alarms use it, limited
+to the account's own alarms. (The AWS managed key alias/aws/sns does not work here: its key policy cannot be edited
+and does not let CloudWatch encrypt, so the alarm action would fail.)
+
 Flow logs: on every attached VPC (unless the network sets `flow_logs: false`) and every Transit Gateway, into one
 CloudWatch log group per region, delivered by a role that may only write that group, assumable only by the flow-logs
 service (and, when the account is known, only on behalf of that account's flow logs).
@@ -42,6 +48,8 @@ class ProbeArgs:
     port: int | None = None
     latency_alarm_ms: float = 50.0
     loss_alarm_percent: float = 1.0
+    alarm_actions: Sequence[pulumi.Input[str]] = ()
+    """Where this probe's alarms notify (SNS topic ARNs); empty: the component's."""
 
 
 @dataclass
@@ -62,13 +70,16 @@ class LinkMonitoringArgs:
     aggregation_period: Literal[30, 60] = 60
     retention_days: int = 90
     alarm_actions: Sequence[pulumi.Input[str]] = ()
-    """SNS topics (or other alarm actions) notified when an alarm fires."""
+    """SNS topics (or other alarm actions) notified when an alarm fires, for probes that name none. Empty: an
+    encrypted topic is created."""
     stack: str | None = None
 
 
 class LinkMonitoring(pulumi.ComponentResource):
     probe_ids: dict[str, pulumi.Output[str]]
     alarm_arns: dict[str, pulumi.Output[str]]
+    alarm_topic_arn: pulumi.Output[str] | None
+    """The SNS topic the component created for alarms (None when every probe names its actions)."""
     log_group_name: pulumi.Output[str] | None
     flow_log_ids: dict[str, pulumi.Output[str]]
 
@@ -78,7 +89,11 @@ class LinkMonitoring(pulumi.ComponentResource):
         stack = stack_name(args.stack)
 
         self.probe_ids, self.alarm_arns = {}, {}
+        self.alarm_topic_arn = None
+        if any(not probe.alarm_actions for probe in args.probes) and not args.alarm_actions:
+            self.alarm_topic_arn = self._alarm_topic(name, args, stack)
         for probe in args.probes:
+            actions = list(probe.alarm_actions or args.alarm_actions) or [self.alarm_topic_arn]
             tags = aws_tags(stack, "probe", probe.name, name=probe.name)
             monitor = aws.networkmonitor.Monitor(
                 f"{name}-{probe.name}-monitor",
@@ -117,7 +132,8 @@ class LinkMonitoring(pulumi.ComponentResource):
                     threshold=threshold,
                     comparison_operator="GreaterThanThreshold",
                     treat_missing_data="breaching",
-                    alarm_actions=list(args.alarm_actions) or None,
+                    alarm_actions=actions,
+                    ok_actions=actions,
                     region=args.region,
                     tags=tags,
                     opts=child_opts(self),
@@ -128,7 +144,39 @@ class LinkMonitoring(pulumi.ComponentResource):
         if args.flow_logs:
             self._flow_logs(name, args, stack)
         self.register_outputs({"probe_ids": self.probe_ids, "alarm_arns": self.alarm_arns,
-                               "flow_log_ids": self.flow_log_ids})
+                               "alarm_topic_arn": self.alarm_topic_arn, "flow_log_ids": self.flow_log_ids})
+
+    def _alarm_topic(self, name: str, args: LinkMonitoringArgs, stack: str) -> pulumi.Output[str]:
+        tags = aws_tags(stack, "alarm_topic", args.region or name, name=f"{name}-alarms")
+        account: pulumi.Output[str] = (
+            pulumi.Output.from_input(args.account_id) if args.account_id
+            else aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        )
+        key = aws.kms.Key(
+            f"{name}-alarms-key",
+            description=f"xcloud {stack}: encrypts the alarm topic of {name}",
+            enable_key_rotation=True,
+            deletion_window_in_days=30,
+            policy=account.apply(alarm_key_policy),
+            region=args.region,
+            tags=tags,
+            opts=child_opts(self),
+        )
+        aws.kms.Alias(
+            f"{name}-alarms-key-alias",
+            name=f"alias/xcloud/{stack}/{name}-alarms"[:256],
+            target_key_id=key.arn,
+            region=args.region,
+            opts=child_opts(self),
+        )
+        return aws.sns.Topic(
+            f"{name}-alarms",
+            name=f"xcloud-{stack}-{name}-alarms"[:256],
+            kms_master_key_id=key.arn,
+            region=args.region,
+            tags=tags,
+            opts=child_opts(self),
+        ).arn
 
     def _flow_logs(self, name: str, args: LinkMonitoringArgs, stack: str) -> None:
         tags = aws_tags(stack, "flow_logs", args.region or name, name=f"{name}-flow-logs")
@@ -185,6 +233,29 @@ class LinkMonitoring(pulumi.ComponentResource):
             problems.require((target.vpc_id is None) != (target.transit_gateway_id is None),
                              f"flow log '{target.name}' needs exactly one of vpc_id or transit_gateway_id")
         problems.raise_if_any()
+
+
+def alarm_key_policy(account_id: str) -> str:
+    """The key policy of the alarm topic's key. The account administers the key through IAM (the first statement is
+    AWS's default key policy: without it the key could not be managed at all); CloudWatch may encrypt with it for
+    the account's own alarms only (what publishing to an encrypted topic needs)."""
+    return policy_document([
+        {
+            "Sid": "AccountAdministersTheKeyThroughIam",
+            "Effect": "Allow",
+            "Principal": {"AWS": f"arn:aws:iam::{account_id}:root"},
+            "Action": "kms:*",
+            "Resource": "*",
+        },
+        {
+            "Sid": "CloudWatchAlarmsPublish",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        },
+    ])
 
 
 def flow_logs_trust_policy(account_id: str | None, region: str | None) -> str:

@@ -140,6 +140,10 @@ class AwsNetwork(pulumi.ComponentResource):
         problems.raise_if_any()
 
 
+# VPC flow logs of the subnetworks: every flow, all metadata, aggregated over a minute like the AWS side's.
+GCP_FLOW_LOGS = {"aggregation_interval": "INTERVAL_1_MIN", "flow_sampling": 1.0, "metadata": "INCLUDE_ALL_METADATA"}
+
+
 @dataclass
 class GcpNetworkArgs:
     network: m.Network
@@ -148,6 +152,9 @@ class GcpNetworkArgs:
     peer_ranges: Sequence[str] = ()
     """The ranges of the networks that reach this one (deploy() gives what the routing model says): an ingress
     firewall rule admits exactly them on `peer_ingress`, with logging. Empty: no rule."""
+    flow_logs: bool = False
+    """Turn on VPC flow logs (log_config) on the subnetworks the stack creates. Existing subnetworks are read, never
+    changed: their flow logs are their owner's to set."""
 
 
 class GcpNetwork(pulumi.ComponentResource):
@@ -159,6 +166,8 @@ class GcpNetwork(pulumi.ComponentResource):
     subnet_ids: dict[str, pulumi.Output[str]]
     firewall_ids: dict[str, pulumi.Output[str]]
     """The ingress rules for peers: `peers` (IPv4 sources) and `peers-v6`."""
+    subnet_self_links: dict[str, pulumi.Output[str]]
+    subnet_regions: dict[str, str]
 
     def __init__(self, name: str, args: GcpNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         self.validate(name, args)
@@ -185,7 +194,7 @@ class GcpNetwork(pulumi.ComponentResource):
                 opts=child_opts(self),
             )
 
-        self.subnet_ids = {}
+        self.subnet_ids, self.subnet_self_links, self.subnet_regions = {}, {}, {}
         for subnet in net.subnets:
             # a Google subnetwork is regional; the spec's `zone` of a gcp subnet names its region
             region = subnet.zone if subnet.zone in catalog.GCP_REGIONS else net.region
@@ -201,10 +210,13 @@ class GcpNetwork(pulumi.ComponentResource):
                     stack_type="IPV4_IPV6" if dual else "IPV4_ONLY",
                     ipv6_access_type="INTERNAL" if dual else None,
                     private_ip_google_access=True,
+                    log_config=GCP_FLOW_LOGS if args.flow_logs else None,
                     description=f"xcloud {stack}: subnet {net.name}/{subnet.name}",
                     opts=child_opts(self),
                 )
             self.subnet_ids[subnet.name] = resource.id
+            self.subnet_self_links[subnet.name] = resource.self_link
+            self.subnet_regions[subnet.name] = region
 
         self.firewall_ids = {}
         for version, suffix in ((4, ""), (6, "-v6")):

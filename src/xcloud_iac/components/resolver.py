@@ -18,7 +18,7 @@ import pulumi
 import pulumi_aws as aws
 
 from ..tags import aws_tags
-from ._common import DNS_PORT, DnsTarget, Problems, child_opts, stack_name
+from ._common import DNS_PORT, AllocatedDnsTargets, DnsTarget, Problems, child_opts, stack_name
 
 DNS_PROTOCOLS = ("udp", "tcp")
 
@@ -47,7 +47,8 @@ class ResolverRuleArgs:
     domain: str
     endpoint: str
     """Name of an outbound endpoint of this component."""
-    targets: Sequence[DnsTarget]
+    targets: Sequence[DnsTarget | AllocatedDnsTargets]
+    """Fixed addresses, or addresses a provider allocates (then read after the resolver exists)."""
     vpc_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """VPCs (key -> id) the rule is associated with."""
 
@@ -123,7 +124,7 @@ class ResolverForwarding(pulumi.ComponentResource):
                 domain_name=rule.domain,
                 rule_type="FORWARD",
                 resolver_endpoint_id=self.endpoint_ids[rule.endpoint],
-                target_ips=[_target_ip(t) for t in rule.targets],
+                target_ips=_target_ips(rule.targets),
                 region=args.region,
                 tags=aws_tags(stack, "resolver_rule", rule.name, name=rule.name),
                 opts=child_opts(self),
@@ -186,12 +187,26 @@ def _targets_by_port(rules: Sequence[ResolverRuleArgs], endpoint: str) -> dict[i
     for rule in rules:
         if rule.endpoint == endpoint:
             for target in rule.targets:
-                out.setdefault(target.port, set()).add(str(ipaddress.ip_network(target.ip)))
+                cidrs = ([str(ipaddress.ip_network(target.ip))] if isinstance(target, DnsTarget)
+                         else [str(ipaddress.ip_network(r)) for r in target.ranges])  # allocated: the ranges
+                out.setdefault(target.port, set()).update(cidrs)
     return {port: sorted(cidrs) for port, cidrs in sorted(out.items())}
 
 
-def _target_ip(target: DnsTarget) -> dict:
-    return {_ip_key(target.ip): target.ip, "port": target.port}
+def _target_ip(ip: str, port: int) -> dict:
+    return {_ip_key(ip): ip, "port": port}
+
+
+def _target_ips(targets: Sequence[DnsTarget | AllocatedDnsTargets]) -> pulumi.Input[list]:
+    """The rule's target_ips: fixed ones as they are; allocated ones once read, in target order."""
+    if all(isinstance(t, DnsTarget) for t in targets):
+        return [_target_ip(t.ip, t.port) for t in targets]  # type: ignore[union-attr]
+    parts = [
+        pulumi.Output.from_input([_target_ip(t.ip, t.port)]) if isinstance(t, DnsTarget)
+        else pulumi.Output.from_input(t.addresses).apply(lambda ips, port=t.port: [_target_ip(ip, port) for ip in ips])
+        for t in targets
+    ]
+    return pulumi.Output.all(*parts).apply(lambda lists: [item for part in lists for item in part])
 
 
 def _ip_key(ip: str) -> str:
@@ -224,6 +239,15 @@ def _validate(name: str, args: ResolverForwardingArgs) -> None:
                          f"rule '{rule.name}' uses '{rule.endpoint}', which is not an outbound endpoint here")
         problems.require(rule.targets, f"rule '{rule.name}' has no targets")
         for target in rule.targets:
+            if isinstance(target, AllocatedDnsTargets):
+                problems.require(target.ranges, f"rule '{rule.name}': allocated targets need the ranges they come "
+                                                "from (the security group lets queries go there)")
+                for cidr in target.ranges:
+                    try:
+                        ipaddress.ip_network(cidr)
+                    except ValueError:
+                        problems.add(f"rule '{rule.name}': target range {cidr!r} is not a CIDR")
+                continue
             try:
                 ipaddress.ip_address(target.ip)
             except ValueError:

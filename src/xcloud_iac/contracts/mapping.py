@@ -102,6 +102,15 @@ TABLE: dict[str, Target] = {
     "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation": _cfn("AWS::EC2::VPCCidrBlock", {
         "cidrBlock": Prop("CidrBlock"), "vpcId": Prop("VpcId"),
     }),
+    # ---- alarm actions: the topic and the key it is encrypted with
+    "aws:kms/key:Key": _cfn("AWS::KMS::Key", {
+        "description": Prop("Description"), "enableKeyRotation": Prop("EnableKeyRotation"),
+        "policy": Prop("KeyPolicy"), "deletionWindowInDays": Prop("PendingWindowInDays"), "tags": TAGS,
+    }),
+    "aws:kms/alias:Alias": _cfn("AWS::KMS::Alias", {"name": Prop("AliasName"), "targetKeyId": Prop("TargetKeyId")}),
+    "aws:sns/topic:Topic": _cfn("AWS::SNS::Topic", {
+        "name": Prop("TopicName"), "kmsMasterKeyId": Prop("KmsMasterKeyId"), "tags": TAGS,
+    }),
     "aws:ec2/routeTable:RouteTable": _cfn("AWS::EC2::RouteTable", {"vpcId": Prop("VpcId"), "tags": TAGS}),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": _cfn("AWS::EC2::SubnetRouteTableAssociation", {
         "routeTableId": Prop("RouteTableId"), "subnetId": Prop("SubnetId"),
@@ -156,6 +165,8 @@ TABLE: dict[str, Target] = {
         "project": PROJECT, "region": Prop("region"), "ipCidrRange": Prop("ipCidrRange"), "network": Prop("network"),
         "stackType": Prop("stackType"), "description": Prop("description"), "name": Prop("name"),
         "privateIpGoogleAccess": Prop("privateIpGoogleAccess"), "ipv6AccessType": Prop("ipv6AccessType"),
+        "logConfig": Prop("logConfig", {"aggregationInterval": "aggregationInterval", "flowSampling": "flowSampling",
+                                        "metadata": "metadata"}),
     }, autoname="name", region_input=None),
     # ---- hubs
     "aws:ec2transitgateway/transitGateway:TransitGateway": _cfn("AWS::EC2::TransitGateway", {

@@ -490,6 +490,8 @@ def _forwarding(topo: Topology | None) -> dict[tuple[str, str], str]:
         targets = []
         for dest in fwd.destinations:
             addresses = ", ".join(str(a) for a in dest.addresses)
+            if not addresses and dest.ranges:  # allocated by the provider, read at deployment
+                addresses = "allocated in " + ", ".join(str(r) for r in dest.ranges)
             named = dest.resolver is not None and addresses and addresses != dest.label
             targets.append(f"{dest.label} ({addresses})" if named else dest.label)
         text = f"from {', '.join(fwd.networks) or 'no network'} to {', '.join(targets)}"

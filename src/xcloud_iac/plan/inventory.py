@@ -100,6 +100,9 @@ KEY_INPUTS: dict[str, tuple[str, ...]] = {
     "aws:networkmonitor/probe:Probe": ("monitorName", "sourceArn", "destination", "protocol", "region"),
     "aws:cloudwatch/metricAlarm:MetricAlarm": ("metricName", "comparisonOperator", "threshold", "dimensions"),
     "aws:cloudwatch/logGroup:LogGroup": ("name", "retentionInDays", "region"),
+    "aws:kms/key:Key": ("enableKeyRotation", "region"),
+    "aws:kms/alias:Alias": ("name", "region"),
+    "aws:sns/topic:Topic": ("name", "kmsMasterKeyId", "region"),
     "aws:ec2/flowLog:FlowLog": (
         "vpcId", "transitGatewayId", "trafficType", "logDestinationType", "logDestination", "iamRoleArn",
         "maxAggregationInterval", "region"),

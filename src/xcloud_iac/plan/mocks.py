@@ -17,6 +17,7 @@ for every registration (and for the Output `program` returns, so assertions insi
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import logging
 import re
@@ -176,10 +177,16 @@ class Recorder(MockMonitor):
 
 
 STACK_REFERENCE = "pulumi:pulumi:StackReference"
+GET_ADDRESSES = "gcp:compute/getAddresses:getAddresses"
+_SUBNETWORK = "gcp:compute/subnetwork:Subnetwork"
+_FILTER_SUBNET = re.compile(r'subnetwork = "([^"]+)"')
 
 
 class Mocks(pulumi.runtime.Mocks):
-    """Echo inputs; compute the outputs the components read; record invokes (there should be none).
+    """Echo inputs; compute the outputs the components read; record invokes. The one invoke the components make,
+    compute.getAddresses (the inbound forwarder addresses of a Cloud DNS server policy), is answered as Google
+    would: one address per subnetwork, allocated from the subnetwork's primary range (the first one Google does not
+    reserve: network address + 2).
 
     `stack_references` maps a stack name (`org/project/stack`) to its outputs: a `pulumi.StackReference` to it
     reads them as the engine hands them over (every value an Output, secret when the name is in `secret`)."""
@@ -191,10 +198,32 @@ class Mocks(pulumi.runtime.Mocks):
         self.secret = secret
         self.identity = threading.local()
         """`.name`: the oldest name of the resource being registered, set by the Recorder (None: its name)."""
+        self.subnets: dict[str, str] = {}  # self link -> primary range, of the subnetworks registered so far
 
     def call(self, args: pulumi.runtime.MockCallArgs):
         self.calls.append(args.token)
+        if args.token == GET_ADDRESSES:
+            return self._dns_forwarders(args.args)
+        if args.token == "aws:index/getCallerIdentity:getCallerIdentity":
+            return {"accountId": ACCOUNT, "arn": f"arn:aws:iam::{ACCOUNT}:user/xcloud", "id": ACCOUNT,
+                    "userId": "AIDAXCLOUD"}
         return {}
+
+    def _dns_forwarders(self, query: dict[str, Any]) -> dict[str, Any]:
+        found = []
+        if "DNS_RESOLVER" in (query.get("filter") or ""):
+            for link in _FILTER_SUBNET.findall(query["filter"]):
+                if link in self.subnets:
+                    net = ipaddress.ip_network(self.subnets[link])
+                    name = f"dns-forwarding-{link.rsplit('/', 1)[-1]}"
+                    found.append({
+                        "address": str(net.network_address + 2), "addressType": "INTERNAL", "description": "",
+                        "labels": {}, "name": name, "prefixLength": 0, "region": query.get("region") or "",
+                        "selfLink": link.replace("/subnetworks/", "/addresses/").rsplit("/", 1)[0] + f"/{name}",
+                        "status": "IN_USE",
+                    })
+        return {"addresses": found, "filter": query.get("filter"), "id": "addresses",
+                "project": query.get("project") or PROJECT, "region": query.get("region") or ""}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs):
         if args.typ == STACK_REFERENCE:
@@ -210,6 +239,8 @@ class Mocks(pulumi.runtime.Mocks):
         resource_id = args.resource_id or mock_id(args.typ, name, plain)
         extra = _computed(args.typ, name, resource_id, plain)
         state.update({k: v for k, v in extra.items() if k not in state})
+        if args.typ == _SUBNETWORK and plain.get("ipCidrRange"):
+            self.subnets[state["selfLink"]] = plain["ipCidrRange"]
         return resource_id, state
 
 
@@ -291,6 +322,9 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
     if token == "aws:iam/openIdConnectProvider:OpenIdConnectProvider":
         host_path = inputs["url"].split("://", 1)[-1].rstrip("/")
         return {"arn": f"arn:aws:iam::{ACCOUNT}:oidc-provider/{host_path}"}
+    if token == "aws:sns/topic:Topic":
+        topic = inputs.get("name") or name
+        return {"name": topic, "arn": f"arn:aws:sns:{region}:{ACCOUNT}:{topic}"}
     if token == "aws:cloudwatch/logGroup:LogGroup":
         group = inputs.get("name") or name
         return {"name": group, "arn": f"arn:aws:logs:{region}:{ACCOUNT}:log-group:{group}"}
@@ -317,6 +351,10 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
     if token == "gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider":
         return {"name": f"projects/{PROJECT_NUMBER}/locations/global/workloadIdentityPools/"
                         f"{inputs.get('workloadIdentityPoolId')}/providers/{inputs['workloadIdentityPoolProviderId']}"}
+    if token == _SUBNETWORK:
+        project, subnet_region = inputs.get("project") or PROJECT, inputs.get("region") or "us-central1"
+        return {"name": inputs.get("name") or name, "selfLink": "https://www.googleapis.com/compute/v1/projects/"
+                f"{project}/regions/{subnet_region}/subnetworks/{inputs.get('name') or name}"}
     if token == "gcp:compute/network:Network":
         return {"selfLink": f"https://www.googleapis.com/compute/v1/{resource_id}"}
     if token.startswith("gcp:"):

@@ -494,6 +494,11 @@ class Monitoring(Model):
     port: int | None = Field(default=None, ge=1, le=65535, description="Destination port for TCP probes.")
     latency_alarm_ms: float = Field(default=50.0, gt=0, description="Alarm when round-trip latency exceeds this.")
     loss_alarm_percent: float = Field(default=1.0, gt=0, le=100, description="Alarm when packet loss exceeds this.")
+    alarm_topic_arn: str | None = Field(
+        default=None, pattern=r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$",
+        description="SNS topic the probe's alarms notify. Unset: deploy() creates one per AWS region, encrypted with "
+                    "a customer managed KMS key CloudWatch may use.",
+    )
 
 
 class InterconnectAws(Model):
@@ -634,7 +639,13 @@ class InboundPolicy(Named):
 
     network: Ref = Field(description="The gcp network.")
     addresses: list[Address] = Field(
-        min_length=1, description="Inbound forwarder addresses Google allocated (one per region subnet)."
+        default_factory=list,
+        description=(
+            "Leave empty (recommended): Google allocates one inbound forwarder address from the primary range of each "
+            "subnet of the network, and the Route 53 rules forwarding here target the addresses deploy() reads back "
+            "after the policy exists. When listed (one per subnet, as `gcloud compute addresses list "
+            "--filter='purpose=DNS_RESOLVER'` shows them), deploy() refuses to go on if Google's differ."
+        ),
     )
 
 
@@ -734,6 +745,18 @@ class Trust(Model):
 # ---------------------------------------------------------------- the stack
 
 
+class Operator(Model):
+    """Who operates the stack's interconnects and hubs: one IAM role with least privilege (reads, hub route
+    changes), whose delete actions are denied unless the session used MFA."""
+
+    enabled: bool = Field(default=True, description="Create the operator role (where the stack has an AWS account).")
+    principals: list[str] = Field(
+        default_factory=list,
+        description="Exact IAM ARNs that may assume the role; empty: the principals of the stack's AWS account.",
+    )
+    max_session_seconds: int = Field(default=3600, ge=900, le=3600, description="Maximum session of the role.")
+
+
 class Stack(Model):
     """A whole multicloud network: what `xcloud validate` checks and `deploy()` builds."""
 
@@ -751,6 +774,7 @@ class Stack(Model):
         description="Networks of this file attached to hubs that other files declare (an organisation-wide plan: "
                     "check the files together).",
     )
+    operator: Operator = Field(default_factory=Operator, description="The operator role of the interconnects and hubs.")
 
     # file -> SourceMap of the YAML each object came from (empty for stacks built in Python)
     _sources: dict[str, Any] = PrivateAttr(default_factory=dict)

@@ -41,6 +41,23 @@ class Resolver:
     obj: m.Model
     network: str
     addresses: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...]
+    ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    """Where the addresses will come from when they are not fixed: a Cloud DNS inbound policy without declared
+    addresses gets one per subnet from Google (see `inbound_forwarder_ranges`), read back by deploy()."""
+
+    @property
+    def allocated(self) -> bool:
+        """The provider picks the addresses (from `ranges`), and deploy() reads them after creating the resolver."""
+        return not self.addresses and bool(self.ranges)
+
+
+def inbound_forwarder_ranges(net: m.Network) -> tuple[ipaddress.IPv4Network, ...]:
+    """Where Google allocates the inbound forwarder addresses of a Cloud DNS server policy: one address from the
+    primary range of each subnet of the network (IPv4 only). For a network whose subnets the spec does not list,
+    its IPv4 ranges (the subnets lie inside them). Every front end (checks, deploy, verify) asks here."""
+    subnets = [s.cidr for s in net.subnets if s.cidr.version == 4]
+    ranges = subnets or [c for c in net.cidrs if c.version == 4]
+    return tuple(ranges)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -342,7 +359,10 @@ def _build_dns(topo: Topology, ref) -> None:
             topo.resolvers.setdefault(ep.name, Resolver(ep.name, "inbound_endpoint", ep, ep.network, addrs))
     for pol in spec.dns.inbound_policies:
         if ref(pol, ("network",), "network", pol.network, topo.networks):
-            topo.resolvers.setdefault(pol.name, Resolver(pol.name, "inbound_policy", pol, pol.network, tuple(pol.addresses)))
+            ranges = () if pol.addresses else inbound_forwarder_ranges(topo.networks[pol.network])
+            topo.resolvers.setdefault(
+                pol.name, Resolver(pol.name, "inbound_policy", pol, pol.network, tuple(pol.addresses), ranges)
+            )
     for fwd in spec.dns.external_forwarders:
         if ref(fwd, ("network",), "network", fwd.network, topo.networks):
             topo.resolvers.setdefault(

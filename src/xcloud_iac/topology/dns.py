@@ -43,6 +43,7 @@ class Destination:
     resolver: Resolver | None  # the declared resolver it names, or whose address it is
     networks: tuple[str, ...]  # where the query arrives: the resolver's network, or the networks owning the address
     addresses: tuple[IPAddress, ...]  # the addresses queries are sent to (a named resolver's, or the literal one)
+    ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()  # where allocated addresses come from
 
     @property
     def label(self) -> str:
@@ -54,7 +55,7 @@ class Destination:
 
     def key(self) -> frozenset[tuple[str, int]]:
         """What the target sends queries to, whichever way it is written: (address or resolver name, port)."""
-        names = [str(a) for a in self.addresses] or [self.label]
+        names = [str(a) for a in self.addresses] or [str(r) for r in self.ranges] or [self.label]
         return frozenset((n, self.spec.port) for n in names)
 
 
@@ -159,7 +160,7 @@ class Forwarding:
             res = self.topo.resolvers.get(target.resolver)
             if res is None:  # undeclared: XC101's finding
                 return Destination(index, target, None, (), ())
-            return Destination(index, target, res, (res.network,), res.addresses)
+            return Destination(index, target, res, (res.network,), res.addresses, res.ranges)
         assert target.ip is not None
         res = self._by_address.get(target.ip)
         networks = (res.network,) if res is not None else tuple(self.topo.owner_of(target.ip))

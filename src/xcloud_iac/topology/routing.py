@@ -834,6 +834,17 @@ class Routing:
             out.update(self.walk(dom, prefix).reached)
         return out
 
+    def reaches_prefix(self, src: str, prefix: IPNetwork) -> dict[str, Path]:
+        """Networks that traffic from `src` to every address of `prefix` is delivered to (longest-match routes for
+        the whole prefix, as `walk` follows them)."""
+        net = self.topo.networks.get(src)
+        if net is not None and self._owns(src, prefix):
+            return {src: Path(net.mtu, (), ())}
+        out: dict[str, Path] = {}
+        for dom in self.source_domains(src):
+            out.update(self.walk(dom, prefix).reached)
+        return out
+
 
 def _min(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else min(a, b)

@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ..audit import PolicyShapeError, decode_document, normalise_issuer
 from ..checks.live.state import (
+    IPNetwork,
     LiveAttachment,
     LiveDxAssociation,
     LiveDxGateway,
@@ -291,7 +292,8 @@ class _Reader:
             spec = next((ep for ep in wanted if self.ours(tags, "resolver_endpoint", ep.name)), None)
             if spec is not None and raw.get("Status") not in ("DELETING",):
                 found[spec.name] = LiveResolverEndpoint(raw["Id"], raw.get("Direction", "").lower(),
-                                                        raw.get("HostVPCId", ""), raw.get("Status", ""))
+                                                        raw.get("HostVPCId", ""), raw.get("Status", ""),
+                                                        security_group_ids=tuple(raw.get("SecurityGroupIds") or ()))
         for ep in wanted:
             live = found.get(ep.name)
             self.state.endpoints[ep.name] = live
@@ -303,6 +305,14 @@ class _Reader:
             )
             if addresses is not UNREAD:
                 live.addresses = [(a.get("Ip") or a.get("Ipv6", ""), a.get("SubnetId", "")) for a in addresses]
+            if live.security_group_ids:
+                ec2 = self.clients("ec2", region)
+                groups = self.attempt(
+                    f"security groups of resolver endpoint '{ep.name}' ({live.id})", [ep], "ec2", region,
+                    pages, ec2, "describe_security_groups", "SecurityGroups", GroupIds=list(live.security_group_ids),
+                )
+                if groups is not UNREAD:
+                    live.admitted = {g["GroupId"]: dns_sources(g.get("IpPermissions") or []) for g in groups}
 
     def _rules(self, client: Any, wanted: list[m.ResolverRule], region: str) -> None:
         found: dict[str, LiveResolverRule] = {}
@@ -418,6 +428,21 @@ class _Reader:
                 match = next((v["VpcId"] for v in vpcs if self.ours(tag_map(v.get("Tags")), "network", net.name)), None)
                 if match is not None:
                     self.state.vpcs[net.name] = match
+
+
+def dns_sources(permissions: list[dict[str, Any]]) -> frozenset[IPNetwork]:
+    """The CIDRs a security group's ingress admits to DNS (port 53, UDP or TCP, or every protocol)."""
+    out: set[IPNetwork] = set()
+    for perm in permissions:
+        protocol = str(perm.get("IpProtocol", ""))
+        if protocol not in ("-1", "udp", "tcp", "17", "6"):
+            continue
+        low, high = perm.get("FromPort", 0), perm.get("ToPort", 65535)
+        if protocol != "-1" and not (low is None or (low <= 53 <= (high if high is not None else 65535))):
+            continue
+        out.update(ipaddress.ip_network(r["CidrIp"]) for r in perm.get("IpRanges") or [])
+        out.update(ipaddress.ip_network(r["CidrIpv6"]) for r in perm.get("Ipv6Ranges") or [])
+    return frozenset(out)
 
 
 def _dx_region(owner: m.Interconnect | m.ExternalLink) -> str:

@@ -66,6 +66,9 @@ def auto_names(stack: m.Stack) -> Iterator[AutoName]:
         yield AutoName(role, ("name",), "aws:iam/role:Role", f"{role.name}-role")
         if role.permissions:
             yield AutoName(role, ("name",), "aws:iam/rolePolicy:RolePolicy", f"{role.name}-permissions")
+    if stack.operator.enabled:  # the operator role of the interconnects and hubs, named after the stack
+        yield AutoName(stack, ("name",), "aws:iam/role:Role", f"{stack.name}-operator-role")
+        yield AutoName(stack, ("name",), "aws:iam/rolePolicy:RolePolicy", f"{stack.name}-operator-policy")
     networks = {n.name: n for n in stack.networks}
 
     def cloud_dns(network: str) -> str:  # the component deploy() builds per Google project
@@ -80,7 +83,7 @@ def auto_names(stack: m.Stack) -> Iterator[AutoName]:
         yield AutoName(policy, ("name",), "gcp:dns/policy:Policy", f"{cloud_dns(policy.network)}-policy-{policy.name}")
 
 
-_KINDS = {m.Network: "network", m.Interconnect: "interconnect", m.TrustRole: "role",
+_KINDS = {m.Stack: "stack", m.Network: "network", m.Interconnect: "interconnect", m.TrustRole: "role",
           m.ForwardingZone: "forwarding zone", m.InboundPolicy: "inbound policy"}
 
 

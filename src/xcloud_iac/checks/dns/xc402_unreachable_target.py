@@ -9,7 +9,9 @@ from ..registry import Rule, register
 class UnreachableForwardingTarget(Rule):
     """A forwarding target cannot be reached over the topology from where the forwarded queries leave: for a
     Route 53 rule the outbound endpoint's VPC, for a Cloud DNS forwarding zone each network that sees the zone, for
-    an external forwarder its network. A target address that no declared network owns gets a warning: its
+    an external forwarder its network. A Cloud DNS inbound policy without declared addresses is judged by the subnet
+    ranges Google allocates its forwarder addresses from (each must be reachable), which is where deploy() reads
+    the addresses the rule targets. A target address that no declared network owns gets a warning: its
     reachability cannot be proven (Cloud DNS zones with private_routing off reach public addresses over the internet
     and are not checked)."""
 
@@ -49,6 +51,9 @@ class UnreachableForwardingTarget(Rule):
                     if dest.addresses:
                         missed = [str(a) for a in dest.addresses
                                   if not set(routing.reaches_address(src, a)) & set(dest.networks)]
+                    elif dest.ranges:  # addresses the provider allocates: every range they may come from
+                        missed = [str(r) for r in dest.ranges
+                                  if not set(routing.reaches_prefix(src, r)) & set(dest.networks)]
                     elif src in dest.networks or routing.reaches(src, dest.networks[0]):
                         missed = []
                     else:  # a resolver without fixed addresses: only its network can be checked

@@ -1,4 +1,4 @@
-"""Live rules XC700..XC709: the deployed AWS side compared with the spec (`xcloud verify`).
+"""Live rules XC700..XC719: the deployed AWS side compared with the spec (`xcloud verify`).
 
 A live rule needs what verify read (a `LiveState`), so it is constructed with one: `Rule(live)`. Constructed
 without (as the registry does for `validate`), it finds nothing. Running live rules through the ordinary engine

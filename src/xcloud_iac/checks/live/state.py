@@ -105,6 +105,8 @@ class LiveResolverEndpoint:
     vpc_id: str
     status: str
     addresses: list[tuple[str, str]] | None = None  # (ip, subnet id); None: not read
+    security_group_ids: tuple[str, ...] = ()
+    admitted: dict[str, frozenset[IPNetwork]] | None = None  # security group id -> DNS sources it admits; None: not read
 
 
 @dataclass

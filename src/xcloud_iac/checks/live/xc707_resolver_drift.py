@@ -60,7 +60,7 @@ class ResolverDrift(LiveRule):
         if endpoint is not None and found.endpoint_id != endpoint.id:
             yield self.finding(topo, rule, f"{who} uses endpoint {found.endpoint_id}; the spec uses '{rule.endpoint}' "
                                f"({endpoint.id})", field=("endpoint",))
-        targets = _targets(topo, rule)
+        targets = _targets(topo, rule, found.targets)
         if targets is not None and found.targets != targets:
             yield self.finding(topo, rule, f"{who} forwards to {_pairs(found.targets)}; the spec forwards to "
                                f"{_pairs(targets)}", field=("targets",))
@@ -79,8 +79,10 @@ class ResolverDrift(LiveRule):
                                field=("networks",))
 
 
-def _targets(topo, rule) -> frozenset[tuple[str, int]] | None:
-    """(ip, port) of every target, or None when a target names a resolver that is not declared (XC101's case)."""
+def _targets(topo, rule, live) -> frozenset[tuple[str, int]] | None:
+    """(ip, port) of every target, or None when a target names a resolver that is not declared (XC101's case).
+    A resolver whose addresses the provider allocates (a Cloud DNS inbound policy without declared addresses)
+    stands for the one live target in each range it allocates from (or a placeholder naming the range)."""
     out = set()
     for target in rule.targets:
         if target.ip is not None:
@@ -90,6 +92,9 @@ def _targets(topo, rule) -> frozenset[tuple[str, int]] | None:
         if resolver is None:
             return None
         out.update((str(a), target.port) for a in resolver.addresses)
+        for cidr in resolver.ranges if not resolver.addresses else ():
+            inside = [(ip, port) for ip, port in live or () if port == target.port and ipaddress.ip_address(ip) in cidr]
+            out.add(inside[0] if len(inside) == 1 else (f"<one address in {cidr}>", target.port))
     return frozenset(out)
 
 
