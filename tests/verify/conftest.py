@@ -40,6 +40,7 @@ ROOT = Path(__file__).parents[2]
 STACK = "dr-pair"
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+AWS_ONLY = ("aws",)  # cases about the AWS side read only it (the Google side has its own fakes, test_verify_gcp.py)
 GKE_ISSUER = "container.googleapis.com/v1/projects/example-dr-project/locations/us-east4/clusters/dr"
 
 
