@@ -96,7 +96,7 @@ class GoogleClients:
                 service_path = json.loads(document).get("servicePath", "")
                 client_options = {"api_endpoint": f"{self.options.endpoint.rstrip('/')}/{service_path}"}
             self._cache[api] = discovery.build_from_document(
-                document, http=self.credentials(), client_options=client_options, static_discovery=True,
+                document, http=self.credentials(), client_options=client_options,
             )
         return self._cache[api]
 

@@ -93,11 +93,12 @@ class _Reader:
     # ------------------------------------------------------------ plumbing
 
     def attempt(self, what: str, objs: Sequence[m.Model], api: str, read: Callable[..., T], /, *args: Any,
-                where: str | None = None) -> T:
+                where: str | None = None, **kwargs: Any) -> T:
+        """`read(*args, **kwargs)`, or UNREAD after recording why for each spec object whose checks it skips."""
         reason = self._stopped or self._down.get(api)
         if reason is None:
             try:
-                return read(*args)
+                return read(*args, **kwargs)
             except GoogleCallError as exc:
                 reason = exc.failure.reason
                 if exc.failure.scope == "everything":
