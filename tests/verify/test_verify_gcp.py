@@ -13,23 +13,15 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT
+from conftest import ROOT, STACKS
 from gcp_fake import FakeGoogle, firewall, physical
 from typer.testing import CliRunner
 
 from xcloud_iac import load
 from xcloud_iac.cli import app
-from xcloud_iac.plan.inventory import plan_stack
 from xcloud_iac.verify import GcpOptions, render_change, unread, verify, watch
 
-STACKS = sorted((ROOT / "stacks").glob("*.yaml"))
 GOOGLE_ONLY = ("gcp",)
-
-
-@pytest.fixture(scope="session")
-def plans() -> dict[str, Any]:
-    """The offline plan of every example stack (run once; each takes seconds)."""
-    return {path.stem: plan_stack(load(path)) for path in STACKS}
 
 
 @pytest.fixture
