@@ -124,6 +124,8 @@ class GoogleClients:
                     "endpoint")) from None
             except google.auth.exceptions.GoogleAuthError as exc:
                 raise GoogleCallError(Failure(f"Google credentials failed ({exc})", "everything")) from None
+            except ValueError as exc:  # an answer that is not the API's JSON (a proxy's page, a wrong endpoint)
+                raise GoogleCallError(Failure(f"{what}: the answer is not Google API JSON ({exc})", "call")) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _wait(self, attempt: int) -> None:

@@ -16,4 +16,4 @@ def declared_sources(topo: Topology, network: str) -> list[IPNetwork]:
 
 
 def admitted(prefix: IPNetwork, sources: list[IPNetwork]) -> bool:
-    return any(prefix.version == s.version and prefix.subnet_of(s) for s in sources)
+    return any(prefix.version == s.version and prefix.subnet_of(s) for s in sources)  # type: ignore[arg-type]
