@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from xcloud_iac import load
 from xcloud_iac.cli import app
-from xcloud_iac.verify import GcpOptions, render_change, unread, verify, watch
+from xcloud_iac.verify import GcpOptions, GoogleClients, render_change, unread, verify, watch
 
 GOOGLE_ONLY = ("gcp",)
 
@@ -188,6 +188,10 @@ def plant_owned_route(fake):
         "network": _network(fake)["selfLink"], "nextHopIp": "10.20.0.50", "priority": 1000})
 
 
+def plant_network_replaced(fake):
+    _network(fake)["description"] = "made by hand"
+
+
 def plant_transport_deleted(fake):
     fake.transports.clear()
 
@@ -205,6 +209,7 @@ DRIFTS = [
     (plant_firewall_world, "XC728", "admits 0.0.0.0/0 (tcp:22)"),
     (plant_firewall_wider, "XC729", "admits 192.168.0.0/16, which no declared peer of 'gcp-dr' holds"),
     (plant_owned_route, "XC730", "sends 172.31.0.0/16 to nextHopIp=10.20.0.50"),
+    (plant_network_replaced, "XC720", "network 'gcp-dr': no Google network described 'xcloud dr-pair: network gcp-dr'"),
     (plant_transport_deleted, "XC720", "no Transport in projects/example-dr-project/locations/us-east4"),
 ]
 
@@ -252,6 +257,16 @@ def test_429_then_success_is_retried(fake: FakeGoogle, dr_pair) -> None:
     fake.fail("networkconnectivity.projects.locations.transports.list", 429)
     assert gverify(dr_pair, fake).findings == []
     assert fake.calls.count("networkconnectivity.projects.locations.transports.list") == 2
+
+
+def test_retries_back_off_exponentially_with_jitter(fake: FakeGoogle, dr_pair) -> None:
+    waits: list[float] = []
+    fake.fail("dns.policies.list", 503, 503, 503, 429)
+    clients = GoogleClients(GcpOptions(endpoint=fake.url, anonymous=True, max_attempts=5, backoff=0.5,
+                                       max_backoff=1.5), sleep=waits.append)
+    assert verify(dr_pair, clouds=GOOGLE_ONLY, google_clients=clients).findings == []
+    assert len(waits) == 4 and fake.calls.count("dns.policies.list") == 5
+    assert all(0 <= w <= ceiling for w, ceiling in zip(waits, (0.5, 1.0, 1.5, 1.5), strict=True))
 
 
 def test_500s_beyond_the_attempts_give_a_partial_report_with_the_rest_intact(fake: FakeGoogle, dr_pair) -> None:
