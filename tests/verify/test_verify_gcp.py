@@ -7,6 +7,7 @@ no credentials) must end in the right exit status with what was read kept in the
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -291,8 +292,6 @@ def test_a_server_killed_mid_run_gives_exit_3_with_the_rest_of_the_report(fake: 
     fake.kill_on("dns.managedZones.list")
     result = run_cli(ROOT / "stacks" / "dr-pair.yaml", fake, "-f", "json")
     assert result.exit_code == 3, result.output
-    import json
-
     findings = json.loads(result.stdout)["findings"]
     assert sorted(f["rule"] for f in findings if f["rule"] != "XC700") == ["XC721", "XC728"]
     skipped = sorted(f["path"] for f in findings if f["rule"] == "XC700")
@@ -338,3 +337,16 @@ def test_watch_reports_a_change_on_the_google_side(fake: FakeGoogle, dr_pair) ->
     watch(check, 0, changes.append, stop=threading.Event(), wait=lambda _s: None, iterations=3)
     assert [(c.iteration, [f.rule for f in c.new]) for c in changes] == [(1, []), (2, ["XC721"])]
     assert "+ " in render_change(changes[1], "text") and "XC721" in render_change(changes[1], "text")
+
+
+def test_a_project_the_spec_does_not_name_comes_from_the_option(fake: FakeGoogle, tmp_path: Path) -> None:
+    text = (ROOT / "stacks" / "dr-pair.yaml").read_text(encoding="utf-8")
+    spec = tmp_path / "dr-pair.yaml"
+    spec.write_text(text.replace("    account: example-dr-project\n", "", 1), encoding="utf-8")
+    without = run_cli(spec, fake, "-f", "json")
+    assert without.exit_code == 3
+    skipped = json.loads(without.stdout)["findings"]
+    assert {f["rule"] for f in skipped} == {"XC700"}
+    assert sorted(f["path"] for f in skipped) == ["dns.forwarding_zones[0]", "dns.inbound_policies[0]", "networks[1]"]
+    assert all("no Google project" in f["message"] for f in skipped)
+    assert run_cli(spec, fake, "--gcp-project", "example-dr-project").output == "no findings\n"
