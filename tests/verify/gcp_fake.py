@@ -87,7 +87,7 @@ class FakeGoogle:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            def do_GET(self) -> None:  # http.server's name for GET
                 fake._handle(self)
 
             def log_message(self, *args: Any) -> None:
