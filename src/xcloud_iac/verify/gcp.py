@@ -13,6 +13,7 @@ gcloud user credentials, the metadata server), read-only scope. `anonymous=True`
 
 from __future__ import annotations
 
+import json
 import random
 import socket
 import time
@@ -91,8 +92,6 @@ class GoogleClients:
                 raise GoogleCallError(Failure(f"no bundled discovery document for {api} {APIS[api]}", "everything"))
             client_options = None
             if self.options.endpoint:
-                import json
-
                 service_path = json.loads(document).get("servicePath", "")
                 client_options = {"api_endpoint": f"{self.options.endpoint.rstrip('/')}/{service_path}"}
             self._cache[api] = discovery.build_from_document(
