@@ -38,6 +38,11 @@ class Format(StrEnum):
     github = "github"
 
 
+class VerifyCloud(StrEnum):
+    aws = "aws"
+    gcp = "gcp"
+
+
 class FailOn(StrEnum):
     error = "error"
     warning = "warning"
@@ -271,18 +276,28 @@ def audit_trust(
 
 @app.command()
 def verify(
-    spec: Annotated[Path, typer.Argument(help="The stack file whose deployment is compared with AWS.")],
+    spec: Annotated[Path, typer.Argument(help="The stack file whose deployment is compared with AWS and Google.")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that makes the exit status 1.")] = FailOn.error,
     show_waived: Annotated[bool, typer.Option(help="Also list findings accepted by a waiver.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
     endpoint_url: Annotated[str | None, typer.Option(help="Send AWS calls here instead (an emulator such as moto).")] = None,
     profile: Annotated[str | None, typer.Option(help="AWS profile; default: the standard credential chain.")] = None,
-    max_attempts: Annotated[int, typer.Option(min=1, help="Tries per AWS call; throttling is retried with backoff.")] = 5,
+    max_attempts: Annotated[int, typer.Option(min=1, help="Tries per AWS or Google call; throttling and server "
+                                              "errors are retried with backoff.")] = 5,
+    cloud: Annotated[list[VerifyCloud] | None, typer.Option(
+        "--cloud", help="Read only this side (repeatable); default: both.")] = None,
+    gcp_endpoint: Annotated[str | None, typer.Option(
+        help="Send Google API calls here instead (an emulator); the APIs' service paths are kept.")] = None,
+    gcp_project: Annotated[str | None, typer.Option(
+        help="Google project of objects the spec gives none (default: the one of Application Default Credentials).",
+    )] = None,
+    gcp_anonymous: Annotated[bool, typer.Option(
+        help="Send no Google credentials (emulators); default: Application Default Credentials.")] = False,
     watch: Annotated[float | None, typer.Option(min=0.0, metavar="SECONDS", help="Check every SECONDS, report only "
                                                 "changes, stop on SIGINT/SIGTERM (text, json or github).")] = None,
 ) -> None:
-    """Compare the live AWS side of a deployed stack with its spec (XC700..XC709).
+    """Compare the live AWS and Google sides of a deployed stack with its spec (XC700..XC730).
 
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 unusable spec, 3 partial report (XC700 says what
     could not be read and why).
@@ -308,9 +323,12 @@ def verify(
         sys.stderr.write(f"error: {exc}\n")
         raise typer.Exit(EXIT_INPUT) from None
     options = live.AwsOptions(endpoint_url=endpoint_url, max_attempts=max_attempts)
+    google = live.GcpOptions(endpoint=gcp_endpoint, project=gcp_project, anonymous=gcp_anonymous,
+                             max_attempts=max_attempts)
+    clouds = tuple(c.value for c in cloud) if cloud else live.CLOUDS
 
     def run():
-        return live.verify(stacks[0], session=session, options=options)
+        return live.verify(stacks[0], session=session, options=options, google=google, clouds=clouds)
 
     def emit(change) -> None:
         with output.open("a", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as out:

@@ -17,7 +17,8 @@ VERIFY_TESTS = Path(__file__).parents[1] / "verify"
 CONTRACT_TESTS = Path(__file__).parents[1] / "contracts"
 DOCS = Path(__file__).parents[2] / "docs" / "rules.md"
 CATALOGUE = [f"XC{n}" for n in (*range(101, 104), *range(201, 205), *range(301, 311), *range(401, 408),
-                                 *range(501, 508), *range(601, 607), *range(700, 711), *range(801, 811), 830)]
+                                 *range(501, 508), *range(601, 607), *range(700, 711), *range(720, 731),
+                                 *range(801, 811), 830)]
 
 
 def test_every_rule_of_the_catalogue_is_registered() -> None:
@@ -27,7 +28,7 @@ def test_every_rule_of_the_catalogue_is_registered() -> None:
 @pytest.mark.parametrize("rule", CATALOGUE)
 def test_rule_has_passing_and_failing_fixtures(rule: str) -> None:
     if rule in {cls.id for cls in live_rule_classes()}:
-        # live rules judge AWS state, which YAML cannot hold: their cases are tests/verify/ (moto, Stubber), where
+        # live rules judge live state, which YAML cannot hold: their cases are tests/verify/ (moto, Stubber, the fake Google API), where
         # the clean deployment is the passing case and each rule needs a test that expects it
         tests = "".join(p.read_text(encoding="utf-8") for p in VERIFY_TESTS.glob("test_*.py"))
         assert "def test_the_deployed_stack_verifies_clean" in tests, "tests/verify/ has no clean case"

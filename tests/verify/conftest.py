@@ -28,6 +28,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -40,6 +41,7 @@ ROOT = Path(__file__).parents[2]
 STACK = "dr-pair"
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+AWS_ONLY = ("aws",)  # cases about the AWS side read only it (the Google side has its own fakes, test_verify_gcp.py)
 GKE_ISSUER = "container.googleapis.com/v1/projects/example-dr-project/locations/us-east4/clusters/dr"
 
 
@@ -99,6 +101,18 @@ def moto_spec_text() -> str:
     hub["attachments"] = [a for a in hub["attachments"] if "interconnect" not in a]
     hub["route_tables"][0]["routes"] = [{"prefix": "10.30.0.0/16", "blackhole": True}]
     return yaml.safe_dump(doc, sort_keys=False)
+
+
+STACKS = sorted((ROOT / "stacks").glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def plans() -> dict[str, Any]:
+    """The offline plan of every example stack (run once; each takes seconds): what the Google fake is seeded from."""
+    from xcloud_iac import load
+    from xcloud_iac.plan.inventory import plan_stack
+
+    return {path.stem: plan_stack(load(path)) for path in STACKS}
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,7 @@ def cli_session(monkeypatch, session: boto3.Session) -> None:
 
 
 def run(*args: str | Path):
-    return CliRunner().invoke(app, ["verify", *map(str, args)])
+    return CliRunner().invoke(app, ["verify", "--cloud", "aws", *map(str, args)])
 
 
 def test_clean_deployment_exits_0(spec_file: Path, deployed: Deployed) -> None:

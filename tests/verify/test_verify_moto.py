@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.retries.standard import ExponentialBackoff
-from conftest import GKE_ISSUER, REGION, TRUST_POLICY, Deployed, client, free_port
+from conftest import AWS_ONLY, GKE_ISSUER, REGION, TRUST_POLICY, Deployed, client, free_port
 
 from xcloud_iac.verify import AwsOptions, render_change, stop_on_signals, verify, watch
 
@@ -20,7 +20,7 @@ TABLE = "hubs[0].route_tables[0]"
 
 
 def run(spec, session, deployed: Deployed, **options):
-    return verify(spec, session=session, options=AwsOptions(endpoint_url=deployed.url, **options))
+    return verify(spec, session=session, options=AwsOptions(endpoint_url=deployed.url, **options), clouds=AWS_ONLY)
 
 
 def triples(report) -> list[tuple[str, str, str]]:
@@ -247,7 +247,7 @@ def test_an_endpoint_that_does_not_answer_is_asked_once_per_service(spec, sessio
     dead = f"http://127.0.0.1:{free_port()}"
     sent = []
     session.events.register("before-send", lambda request, **_: sent.append(request.url))
-    report = verify(spec, session=session, options=AwsOptions(endpoint_url=dead, max_attempts=1, connect_timeout=1))
+    report = verify(spec, session=session, options=AwsOptions(endpoint_url=dead, max_attempts=1, connect_timeout=1), clouds=AWS_ONLY)
     assert {f.rule for f in report.findings} == {"XC700"}
     assert len(report.findings) == 7  # hub, 2 endpoints, rule, issuer, role, and the VPC lookup for the networks
     assert all("cannot reach" in f.message and "(region or endpoint down?)" in f.message for f in report.findings)
@@ -261,7 +261,7 @@ def test_no_credentials_stop_everything_at_the_first_call(spec, deployed: Deploy
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    report = verify(spec, session=boto3.Session(region_name=REGION), options=AwsOptions(endpoint_url=deployed.url))
+    report = verify(spec, session=boto3.Session(region_name=REGION), options=AwsOptions(endpoint_url=deployed.url), clouds=AWS_ONLY)
     assert {f.rule for f in report.findings} == {"XC700"}
     assert all("no usable AWS credentials (Unable to locate credentials)" in f.message for f in report.findings)
 

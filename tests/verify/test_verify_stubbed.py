@@ -15,6 +15,8 @@ from botocore.stub import Stubber
 from xcloud_iac.spec import load_text
 from xcloud_iac.tags import aws_tags
 from xcloud_iac.verify import verify
+
+AWS_ONLY = ("aws",)  # these cases are about the AWS side
 from xcloud_iac.verify.read import ROUTE_FILTERS
 
 ROOT = Path(__file__).parents[2]
@@ -128,7 +130,7 @@ def test_dr_pair_routing_verifies_clean_across_route_pages() -> None:
     aws = Aws()
     aws.dx(["10.10.0.0/16"])
     aws.hub([HEALTHY[:1], HEALTHY[1:]])  # two pages: the second one must be read too
-    assert verify(routing_spec(), clients=aws).findings == []
+    assert verify(routing_spec(), clients=aws, clouds=AWS_ONLY).findings == []
     aws.done()
 
 
@@ -136,7 +138,7 @@ def test_allowed_prefixes_and_a_learned_route_outside_the_allow_list() -> None:
     aws = Aws()
     aws.dx(["10.10.0.0/16", "10.99.0.0/16"])  # AWS now advertises 10.99/16 to Google too
     aws.hub([[*HEALTHY, route("10.20.128.0/20", "propagated", DX_ATT), route("192.168.0.0/16", "propagated", DX_ATT)]])
-    report = verify(routing_spec(), clients=aws)
+    report = verify(routing_spec(), clients=aws, clouds=AWS_ONLY)
     aws.done()
     table = f"route table 'prod' of hub 'tgw-use1' ({RT})"
     assert triples(report) == [
@@ -154,7 +156,7 @@ def test_a_learned_route_that_stopped_is_missing() -> None:
     aws = Aws()
     aws.dx(["10.10.0.0/16"])
     aws.hub([HEALTHY[:2]])  # Google no longer advertises 35.199.192.0/19 (Cloud DNS answers cannot come back)
-    assert triples(verify(routing_spec(), clients=aws)) == [
+    assert triples(verify(routing_spec(), clients=aws, clouds=AWS_ONLY)) == [
         ("XC703", "hubs[0].attachments[1].propagate_to",
          f"route table 'prod' of hub 'tgw-use1' ({RT}) has no propagated route 35.199.192.0/19 from attachment 'to-gcp'"),
     ]
@@ -168,7 +170,7 @@ def test_static_routes_with_their_targets() -> None:
               route("10.40.0.0/16", "static", None, state="blackhole"),  # its attachment was deleted
               route("10.41.0.0/16", "static", DX_ATT)]])  # now sent to Google instead of the VPC
     table = f"route table 'prod' of hub 'tgw-use1' ({RT})"
-    assert triples(verify(spec, clients=aws)) == [
+    assert triples(verify(spec, clients=aws, clouds=AWS_ONLY)) == [
         ("XC704", "hubs[0].route_tables[0].routes[0]",
          (f"{table} drops traffic for 10.40.0.0/16: the static route to attachment 'aws-prod' is a blackhole (its "
          "attachment is gone or not available)")),
@@ -181,7 +183,7 @@ def test_direct_connect_access_denied_makes_the_hub_unreadable_rather_than_guess
     aws = Aws()
     aws.dx([], deny=True)
     aws.hub(None)  # the hub is listed, then not compared: its Direct Connect attachment cannot be told apart
-    report = verify(routing_spec(), clients=aws)
+    report = verify(routing_spec(), clients=aws, clouds=AWS_ONLY)
     aws.done()
     assert [(f.rule, f.path) for f in report.findings] == [("XC700", "hubs[0]"), ("XC700", "interconnects[0]")]
     assert "access denied to directconnect:DescribeDirectConnectGateways" not in report.findings[0].message
@@ -199,5 +201,5 @@ def test_gateways_on_their_way_out_are_not_the_stacks(state: str) -> None:
         {"directConnectGatewayId": DXGW, "amazonSideAsn": 64513, "directConnectGatewayState": state,
          "tags": tags("interconnect", "use1-gcp", style="key")}]}, {})
     aws.hub(None)
-    report = verify(routing_spec(), clients=aws)
+    report = verify(routing_spec(), clients=aws, clouds=AWS_ONLY)
     assert ("XC701", "interconnects[0]") in [(f.rule, f.path) for f in report.findings]

@@ -149,17 +149,8 @@ def aws_native_tags(stack: str, kind: str, *key: str, name: str | None = None) -
 
 
 def gcp_labels(stack: str, kind: str, *key: str) -> dict[str, str]:
-    """Google labels carrying the same information as the AWS tags. Label keys and values allow only lower-case
-    letters, digits, '_' and '-' (at most 63 characters), so the spec key is joined with '_' instead of '/'."""
-
-    def clean(text: str) -> str:
-        return re.sub(r"[^a-z0-9_-]", "_", text.lower())[:63]
-
-    return {
-        "xcloud-stack": clean(stack),
-        "xcloud-key": clean("_".join((kind, *key))),
-        _tags.MANAGED_BY_TAG: _tags.MANAGED_BY,
-    }
+    """Google labels carrying the same information as the AWS tags (see tags.py, which `xcloud verify` reads)."""
+    return _tags.gcp_labels(stack, kind, *key)
 
 
 def stack_name(explicit: str | None) -> str:

@@ -1,4 +1,4 @@
-"""What `xcloud verify` read from AWS, as plain data the live rules compare with the spec.
+"""What `xcloud verify` read from AWS and Google Cloud, as plain data the live rules compare with the spec.
 
 Conventions of every mapping below, keyed by spec name: a key that is absent means the object was not read (an
 `Unread` says why, and its checks are skipped); a value of None means it was looked for and is not there (XC701).
@@ -135,6 +135,80 @@ class LiveRole:
     max_session: int
 
 
+# ---------------------------------------------------------------- Google Cloud
+
+
+@dataclass
+class LivePeering:
+    """The VPC network peering a Transport creates between the stack's network and Google's transport network."""
+
+    name: str
+    state: str  # ACTIVE | INACTIVE
+    export_custom_routes: bool
+    import_custom_routes: bool
+    imported: frozenset[IPNetwork] | None = None  # routes received over the peering; None: not read
+    exported: frozenset[IPNetwork] | None = None  # routes sent over it; None: not read
+
+
+@dataclass
+class LiveTransport:
+    name: str  # projects/<p>/locations/<region>/transports/<id>
+    state: str  # networkconnectivity.v1 Transport.state: ACTIVE, PENDING_KEY, ...
+    advertised: frozenset[IPNetwork]
+    network: str  # the VPC it peers, as the API gives it (a URL or a projects/... path)
+    peering_network: str  # Google's network on the other side of the peering
+    bandwidth: str
+    stack_type: str
+    peering: LivePeering | None = None  # None: no peering towards peering_network (when network_read)
+    network_read: bool = False  # the VPC's peerings were read
+
+
+@dataclass(frozen=True)
+class LiveForwardingZone:
+    name: str
+    dns_name: str  # without the trailing dot
+    visibility: str
+    targets: frozenset[tuple[str, str]]  # (address, forwarding path: default | private)
+    networks: frozenset[str]  # network names (last segment of the URLs)
+
+
+@dataclass(frozen=True)
+class LiveDnsPolicy:
+    name: str
+    inbound: bool
+    networks: frozenset[str]  # network names
+
+
+@dataclass(frozen=True)
+class LiveWorkloadIdentity:
+    pool: str  # projects/<p>/locations/global/workloadIdentityPools/<id>
+    pool_state: str
+    pool_disabled: bool
+    provider: str | None  # None: the pool has no provider with the spec's id
+    provider_state: str = ""
+    provider_disabled: bool = False
+    condition: str | None = None
+    aws_account: str | None = None
+
+
+@dataclass(frozen=True)
+class LiveFirewall:
+    name: str
+    direction: str  # INGRESS | EGRESS
+    disabled: bool
+    allowed: tuple[str, ...]  # "tcp:443", "udp:53", "icmp", "all"
+    denied: bool  # a deny rule (admits nothing)
+    source_ranges: frozenset[IPNetwork]
+    priority: int
+
+
+@dataclass(frozen=True)
+class LiveGcpRoute:
+    name: str
+    destination: IPNetwork
+    next_hop: str
+
+
 @dataclass
 class LiveState:
     stack: str
@@ -145,4 +219,12 @@ class LiveState:
     rules: dict[str, LiveResolverRule | None] = field(default_factory=dict)
     oidc_providers: dict[str, LiveOidcProvider | None] = field(default_factory=dict)  # by issuer name
     roles: dict[str, LiveRole | None] = field(default_factory=dict)
+    # Google Cloud, by spec name (interconnect, zone, policy, workload identity; firewalls and routes by network)
+    transports: dict[str, LiveTransport | None] = field(default_factory=dict)
+    gcp_networks: dict[str, str | None] = field(default_factory=dict)  # network name -> its projects/... path
+    zones: dict[str, LiveForwardingZone | None] = field(default_factory=dict)
+    dns_policies: dict[str, LiveDnsPolicy | None] = field(default_factory=dict)
+    workload_identity: dict[str, LiveWorkloadIdentity | None] = field(default_factory=dict)
+    firewalls: dict[str, list[LiveFirewall]] = field(default_factory=dict)  # the stack's rules on each network
+    gcp_routes: dict[str, list[LiveGcpRoute]] = field(default_factory=dict)  # the stack's routes on each network
     unread: list[Unread] = field(default_factory=list)

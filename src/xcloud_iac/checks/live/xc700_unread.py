@@ -7,8 +7,8 @@ from . import LiveRule
 
 @register
 class LiveStateUnread(LiveRule):
-    """Part of the live state could not be read (no credentials, access denied, throttled after retries, a region or
-    endpoint that does not answer). The checks that needed it were skipped, so the report is partial:
+    """Part of the live state of AWS or Google Cloud could not be read (no credentials, access denied, throttled or
+    server errors after retries, a region or endpoint that does not answer, a Google project not known). The checks that needed it were skipped, so the report is partial:
     `xcloud verify` exits with status 3."""
 
     id = "XC700"
