@@ -53,6 +53,20 @@ CASES = {
     "waiver-without-reason": (
         GOOD_NETWORK + "    ignore: [{rule: XC103}]\n", 7, 14, "networks[0].ignore[0].reason", ["required field 'reason'"]
     ),
+    "waiver-blank-reason": (
+        GOOD_NETWORK + "    ignore: [{rule: XC103, reason: '      '}]\n", 7, 36, "networks[0].ignore[0].reason",
+        ["reason must say why", "besides blanks"],
+    ),
+    "waiver-unknown-rule": (
+        GOOD_NETWORK + "    ignore: [{rule: XC199, reason: not connected yet}]\n", 7, 21, "networks[0].ignore[0].rule",
+        ["no rule XC199 exists", "Expected one of: XC101, XC102, XC103"],
+    ),
+    "dangling-reference-no-guess": (
+        GOOD_NETWORK
+        + "hubs:\n  - name: h\n    kind: transit_gateway\n    region: us-east-1\n    route_tables: [{name: main}]\n"
+        "    attachments:\n      - {name: x, network: zzzzzz, route_table: main}\n",
+        13, 28, "hubs[0].attachments[0].network", ["network 'zzzzzz' is not declared. Expected one of: aws-a"],
+    ),
     "duplicate-key": (GOOD_NETWORK + "    region: us-east-2\n", 7, 5, "networks[0].region", ["duplicate key 'region'"]),
     "hub-kind": (
         "name: bad\nhubs:\n  - name: h\n    kind: tgw\n", 4, 11, "hubs[0].kind", ["'transit_gateway'", "'cloud_wan'"]

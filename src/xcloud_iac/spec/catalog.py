@@ -118,6 +118,15 @@ def is_private_asn(asn: int) -> bool:
     return any(lo <= asn <= hi for lo, hi in PRIVATE_ASN_RANGES)
 
 
+# Every rule id of the catalogue (docs/rules.md). The spec checks waivers against it (a waiver for an unknown rule is
+# an input error) without importing the checks; the rule registry refuses an id that is not listed here.
+RULE_IDS = frozenset(
+    f"XC{n}" for n in (
+        *range(101, 104), *range(201, 205), *range(301, 309), *range(401, 408), *range(501, 509), *range(601, 606),
+        *range(700, 710),
+    )
+)
+
 # Maximum AWS role session the checks allow without a waiver (XC504), in seconds.
 MAX_SESSION_SECONDS = 3600
 

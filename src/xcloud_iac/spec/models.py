@@ -196,6 +196,21 @@ class Waiver(Model):
     rule: str = Field(pattern=r"^XC\d{3}$", description="The rule id to waive, e.g. XC502.")
     reason: str = Field(min_length=3, description="Why the finding is accepted. Required; shown in reports.")
 
+    @field_validator("rule")
+    @classmethod
+    def _known_rule(cls, value: str) -> str:
+        if value not in catalog.RULE_IDS:
+            close = [r for r in sorted(catalog.RULE_IDS) if r[:4] == value[:4]] or sorted(catalog.RULE_IDS)
+            raise ValueError(f"no rule {value} exists, so it cannot be waived. Expected one of: {', '.join(close)}")
+        return value
+
+    @field_validator("reason")
+    @classmethod
+    def _says_why(cls, value: str) -> str:
+        if len(value.strip()) < 3:
+            raise ValueError("a waiver's reason must say why the finding is accepted (at least 3 characters besides blanks)")
+        return value
+
 
 class Named(Model):
     name: Name = Field(description="Stable name; logical resource names derive from it. Renaming replaces.")
