@@ -102,14 +102,26 @@ class _Auditor:
 
     def role(self, role: Mapping[str, Any], path: PathT) -> None:
         self.found += 1
+        if "AssumeRolePolicyDocument" not in role:
+            raise PolicyShapeError(path, "a role has an 'AssumeRolePolicyDocument' (its trust policy)")
+        name = role.get("RoleName")
+        if name is not None and not isinstance(name, str):
+            raise PolicyShapeError((*path, "RoleName"), "'RoleName' is a string")
         inline = role.get("RolePolicyList") or []
+        if not isinstance(inline, list):
+            raise PolicyShapeError((*path, "RolePolicyList"), "'RolePolicyList' is a list of {PolicyName, PolicyDocument}")
+        for i, entry in enumerate(inline):
+            if not isinstance(entry, Mapping) or "PolicyDocument" not in entry:
+                raise PolicyShapeError(
+                    (*path, "RolePolicyList", i), "each entry of 'RolePolicyList' is an object {PolicyName, PolicyDocument}"
+                )
         bases = [(*path, "RolePolicyList", i, "PolicyDocument") for i in range(len(inline))]
         self.findings += audit_trust_policy(
             role["AssumeRolePolicyDocument"],
             role=role.get("RoleName"),
             issuers=self.issuers,
             max_session_seconds=session if isinstance(session := role.get("MaxSessionDuration"), int) else None,
-            permission_policies=[p.get("PolicyDocument", {}) for p in inline],
+            permission_policies=[p["PolicyDocument"] for p in inline],
             source=self.source,
             base=(*path, "AssumeRolePolicyDocument"),
             permission_bases=bases,

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -146,18 +147,32 @@ class Statement:
         return (*self.path, "Condition") if self.has_condition_block else self.path
 
 
-def _strings(value: Any) -> tuple[str, ...]:
+def _strings(value: Any, path: PathT, what: str, *, scalars: bool = False) -> tuple[str, ...]:
+    """A policy element that is one string or a list of them, as IAM requires (a condition value may also be a
+    boolean or a number). Raises PolicyShapeError at the offending value for anything else."""
     if value is None:
         return ()
-    if isinstance(value, list):
-        return tuple(_scalar(v) for v in value)
-    return (_scalar(value),)
+    items = [(path, value)] if not isinstance(value, list) else [((*path, i), v) for i, v in enumerate(value)]
+    out = []
+    for where, item in items:
+        if isinstance(item, str):
+            out.append(item)
+        elif scalars and isinstance(item, bool):
+            out.append("true" if item else "false")
+        elif scalars and isinstance(item, int | float) and math.isfinite(item):
+            out.append(json.dumps(item))
+        else:
+            allowed = "a string, a boolean or a number" if scalars else "a string"
+            raise PolicyShapeError(where, f"{what} must be {allowed} (or a list of them), not {_kind(item)}")
+    return tuple(out)
 
 
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else json.dumps(value)
+def _kind(value: Any) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    return {dict: "an object", list: "a list", type(None): "null", bool: "a boolean", int: "a number",
+            float: "a number", str: "a string"}.get(type(value), type(value).__name__) + (
+        f" ({json.dumps(value)[:40]})" if isinstance(value, int | float) and not isinstance(value, bool) else "")
 
 
 def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[Statement]:
@@ -182,11 +197,15 @@ def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[State
         if principal == "*":
             principals = {"*": ("*",)}
         elif isinstance(principal, Mapping):
-            principals = {str(k): _strings(v) for k, v in principal.items()}
+            principals = {
+                str(k): _strings(v, (*path, "Principal", k), f"Principal.{k}") for k, v in principal.items()
+            }
         elif principal is None:
             principals = {}
         else:
             raise PolicyShapeError((*path, "Principal"), "'Principal' is \"*\" or an object such as {\"Federated\": ...}")
+        action_key = "Action" if "Action" in stmt else "NotAction"
+        resource_key = "Resource" if "Resource" in stmt else "NotResource"
         block = stmt.get("Condition")
         if block is not None and not isinstance(block, Mapping):
             raise PolicyShapeError((*path, "Condition"), "'Condition' is an object of operator -> {key: values}")
@@ -196,7 +215,8 @@ def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[State
                 raise PolicyShapeError((*path, "Condition", op_text), "each condition operator maps keys to values")
             operator = Operator.parse(op_text)
             for key, values in entries.items():
-                conditions.append(Condition(operator, key, _strings(values), (*path, "Condition", op_text, key)))
+                where = (*path, "Condition", op_text, key)
+                conditions.append(Condition(operator, key, _strings(values, where, "a condition value", scalars=True), where))
         out.append(
             Statement(
                 path=path,
@@ -204,9 +224,11 @@ def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[State
                 effect=effect,
                 principals=principals,
                 not_principal="NotPrincipal" in stmt,
-                actions=_strings(stmt.get("Action", stmt.get("NotAction"))),
+                actions=_strings(stmt.get("Action", stmt.get("NotAction")), (*path, action_key), f"'{action_key}'"),
                 not_action="NotAction" in stmt,
-                resources=_strings(stmt.get("Resource", stmt.get("NotResource"))),
+                resources=_strings(
+                    stmt.get("Resource", stmt.get("NotResource")), (*path, resource_key), f"'{resource_key}'"
+                ),
                 not_resource="NotResource" in stmt,
                 conditions=tuple(conditions),
                 has_condition_block=bool(block),
@@ -377,7 +399,9 @@ def audit_trust_policy(
         findings += _issuer_findings(ctx, grant)
         if grant.issuer.identified:
             findings += _claim_findings(ctx, grant, grants)
-    if max_session_seconds is not None and max_session_seconds > MAX_SESSION_SECONDS:
+    # XC504 is about roles OIDC tokens assume (a leaked workload token renews itself; a session outlives it): an
+    # account-trust role with MFA and long sessions is a different, documented trade-off.
+    if grants and max_session_seconds is not None and max_session_seconds > MAX_SESSION_SECONDS:
         # beside the document in get-role output (Role.MaxSessionDuration); top level for a bare document
         path = (*base[:-1], "MaxSessionDuration") if base else ("MaxSessionDuration",)
         findings.append(
