@@ -70,7 +70,10 @@ def test_an_issuer_that_is_not_declared_is_xc503_and_spellings_of_a_declared_one
 def test_stringequals_gives_no_meaning_to_wildcards() -> None:
     # '*' is literal under StringEquals: no token has that subject, so the role is unusable, not open
     doc = policy(web_identity(StringEquals={f"{GITHUB}:aud": "sts.amazonaws.com", f"{GITHUB}:sub": "repo:o/*"}))
-    assert audit_trust_policy(doc) == []
+    [finding] = audit_trust_policy(doc)
+    assert (finding.rule, finding.severity.value) == ("XC508", "warning")
+    assert "only a token whose 'sub' is literally 'repo:o/*' matches" in finding.message
+    assert "admits nobody" in finding.message and "every token" not in finding.message
 
 
 def test_conditions_spread_over_blocks_and_keys_are_all_required() -> None:

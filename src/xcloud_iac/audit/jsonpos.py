@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
+import re
 from json.decoder import scanstring
 from typing import Any
 
@@ -72,27 +73,22 @@ def parse_json(text: str, file: str) -> tuple[Any, SourceMap]:
     return data, source
 
 
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # strings are skipped whole
+
+
 def _check_depth(text: str, file: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH, at the bracket that goes too deep (one pass, no recursion)."""
     if text.count("[") + text.count("{") <= MAX_DEPTH:
         return
-    depth, in_string, escaped, line, col = 0, False, False, 1, 0
-    for char in text:
-        col += 1
-        if char == "\n":
-            line, col = line + 1, 0
-        elif in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "[{":
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        char = match.group()
+        if char in "[{":
             depth += 1
             if depth > MAX_DEPTH:
+                offset = match.start()
+                line = text.count("\n", 0, offset) + 1
+                col = offset - (text.rfind("\n", 0, offset) + 1) + 1
                 raise JsonInputError(Problem(
                     Location(file, line, col), (),
                     f"the JSON is nested more than {MAX_DEPTH} levels deep; policies, roles and providers nest a few",
@@ -107,7 +103,7 @@ class _Scanner:
         self.source = source
         self.scalar = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant).scan_once
         self.file = source.file
-        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.line_starts, offset)
