@@ -25,13 +25,11 @@ the pack too, by name and with a reason, without turning the policy off for the 
 
 from __future__ import annotations
 
-import fnmatch
 import ipaddress
 import json
-import re
+import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-import sys
 from pathlib import Path
 from typing import Any
 
