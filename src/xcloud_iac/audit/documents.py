@@ -13,7 +13,9 @@ Policy documents may be objects, JSON strings, or URL-encoded JSON strings (as t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +53,26 @@ def audit_file(path: str | Path, *, issuers: Iterable[str] | None = None) -> lis
     return audit_text(text, display, issuers=issuers)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The audit allocates many small, acyclic objects that live until it ends; the cyclic garbage collector's
+    repeated passes over them made the time grow faster than the input (x2.8 per doubling at 5,000 statements
+    instead of x2). Reference counting still frees everything; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def audit_text(text: str, file: str = "<string>", *, issuers: Iterable[str] | None = None) -> list[Finding]:
+    with _collector_paused():
+        return _audit_text(text, file, issuers)
+
+
+def _audit_text(text: str, file: str, issuers: Iterable[str] | None) -> list[Finding]:
     try:
         data, source = parse_json(text, file)
     except JsonInputError as exc:
