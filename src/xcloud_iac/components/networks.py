@@ -129,6 +129,7 @@ class GcpNetwork(pulumi.ComponentResource):
         stack = stack_name(args.stack)
         project = net.account
         dual = net.stack_type is m.StackType.dual
+        only6 = net.stack_type is m.StackType.ipv6  # Google IPv6-only subnets
         ipv6 = [c for c in net.cidrs if c.version == 6]
         if net.existing_id is not None:
             network = gcp.compute.Network.get(f"{name}-network", _network_path(project, net.existing_id),
@@ -140,8 +141,8 @@ class GcpNetwork(pulumi.ComponentResource):
                 auto_create_subnetworks=False,
                 mtu=net.mtu,
                 routing_mode="GLOBAL",
-                enable_ula_internal_ipv6=dual or None,
-                internal_ipv6_range=str(ipv6[0]) if dual and ipv6 else None,
+                enable_ula_internal_ipv6=(dual or only6) or None,
+                internal_ipv6_range=str(ipv6[0]) if (dual or only6) and ipv6 else None,
                 description=f"xcloud {stack}: network {net.name}",
                 opts=child_opts(self),
             )
@@ -158,9 +159,9 @@ class GcpNetwork(pulumi.ComponentResource):
                     network=network.id,
                     project=project,
                     region=region,
-                    ip_cidr_range=str(subnet.cidr),
-                    stack_type="IPV4_IPV6" if dual else "IPV4_ONLY",
-                    ipv6_access_type="INTERNAL" if dual else None,
+                    ip_cidr_range=None if only6 else str(subnet.cidr),
+                    stack_type="IPV6_ONLY" if only6 else "IPV4_IPV6" if dual else "IPV4_ONLY",
+                    ipv6_access_type="INTERNAL" if dual or only6 else None,
                     private_ip_google_access=True,
                     description=f"xcloud {stack}: subnet {net.name}/{subnet.name}",
                     opts=child_opts(self),
