@@ -179,9 +179,13 @@ class GcpNetwork(pulumi.ComponentResource):
         problems = Problems(f"GcpNetwork '{name}'")
         problems.require(net.cloud is m.Cloud.gcp, f"network '{net.name}' is in cloud '{net.cloud}', not gcp")
         for subnet in net.subnets:
+            # an IPv6-only network's subnets are IPv6 (the range Google allocates from the network's ULA range is
+            # what the spec declares, for the checks; it is not an input)
+            want = 6 if net.stack_type is m.StackType.ipv6 else 4
             problems.require(
-                subnet.cidr.version == 4,
-                f"subnet '{subnet.name}' {subnet.cidr}: a Google subnetwork takes an IPv4 range (Google assigns IPv6)",
+                subnet.cidr.version == want,
+                f"subnet '{subnet.name}' {subnet.cidr}: a Google subnetwork takes an IPv4 range (Google assigns IPv6)"
+                if want == 4 else f"subnet '{subnet.name}' {subnet.cidr}: an IPv6-only network's subnets are IPv6",
             )
             if net.existing_id is None:
                 problems.require(
