@@ -98,6 +98,8 @@ class AsymmetricPath(Rule):
                 # on which the sender routes towards the receiver at all
                 versions = {c.version for c in topo.networks[receiver].cidrs if routed(sender, c)}
                 for i, cidr in enumerate(net.cidrs):
+                    if cidr.is_link_local or cidr.is_multicast or cidr.is_loopback or cidr.is_unspecified:
+                        continue  # packets from such a source never leave the network (XC202 reports the range)
                     if cidr.version not in versions or routed(receiver, cidr):
                         continue
                     path = routing.reaches(sender, receiver)
