@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import report
+from . import audit_docs, report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,8 +24,9 @@ FULL = {
     "load": [10, 39, 156, 625, 1250, 2500, 5000, 10000],
     "baseline": [625, 1250, 2500, 5000, 10000],
     "plan": [25, 50, 100, 200, 400],
+    "audit": [625, 1250, 2500, 5000],  # statements per trust policy
 }
-QUICK = {"checks": [10, 20, 40], "load": [10, 20], "baseline": [40, 80], "plan": [10]}
+QUICK = {"checks": [10, 20, 40], "load": [10, 20], "baseline": [40, 80], "plan": [10], "audit": [40, 80]}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         "command": " ".join(["python -m benchmarks", *(argv if argv is not None else sys.argv[1:])]),
         "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(), "seed": args.seed, "repeats": repeats, "naive_repeats": args.naive_repeats,
-        "checks": [], "load": [], "baseline": [], "plan": [],
+        "checks": [], "load": [], "baseline": [], "plan": [], "audit": [],
     }
     started = time.perf_counter()
     for n in sizes["checks"]:
@@ -64,6 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         plant = {"XC201": max(1, n // 250), "XC401": max(1, n // 250)}
         results["baseline"].append({"networks": n, **_run("baseline", n, args.seed, repeats=repeats, plant=plant,
                                                           naive_repeats=args.naive_repeats)})
+    for shape in audit_docs.SHAPES:
+        for n in sizes["audit"]:
+            results["audit"].append({"statements": n, "shape": shape,
+                                     **_run("audit", n, args.seed, repeats=repeats, shape=shape, statements=n)})
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes["plan"]:
             recorded = str(Path(tmp, f"registered-{n}.json"))

@@ -10,6 +10,9 @@ CHECKS_LIMIT_S = 2.0  # checks alone at 10,000 networks
 GROWTH_LIMIT = 2.3  # time factor per doubling of size
 GROWTH_FROM = 625  # below this, fixed costs (imports, the first rule) hide the growth
 BASELINE_MIN_RATIO = 100.0  # pairwise overlap baseline / library, at 10,000 networks
+AUDIT_LIMIT_S = 2.0  # `xcloud audit-trust` on one trust policy of 5,000 statements, each shape
+AUDIT_AT = 5000
+AUDIT_RATIO_GROWTH = 1.5  # audit / parsing floor may drift this much from 625 to 5,000 statements (8x the input)
 PLAN_LIMIT = 1.2  # plan / the same resources registered by the provider SDKs alone (floors.sdk)
 
 
@@ -23,6 +26,10 @@ def growth(results: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         "flat floor": [(r["networks"], r["floors"]["flat"]["median"]) for r in results["plan"]],
         "naive overlap": [(r["networks"], r["XC201"]["naive"]["median"]) for r in results["baseline"]],
     }
+    for shape in dict.fromkeys(r["shape"] for r in results.get("audit", [])):
+        rows = [r for r in results["audit"] if r["shape"] == shape]
+        series[f"audit {shape}"] = [(r["statements"], r["audit"]["median"]) for r in rows]
+        series[f"audit floor {shape}"] = [(r["statements"], r["floor"]["median"]) for r in rows]
     out = {}
     for name, points in series.items():
         steps = []
@@ -66,6 +73,24 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         depths = [r["plan"]["dependency_depth"] for r in results["plan"]]
         target("longest dependency chain (links), across plan sizes", f"{min(depths)}..{max(depths)}",
                "does not grow with size", len(set(depths)) == 1)
+    for shape in dict.fromkeys(r["shape"] for r in results.get("audit", [])):
+        rows = [r for r in results["audit"] if r["shape"] == shape]
+        top = max(rows, key=lambda r: r["statements"])
+        if top["statements"] >= AUDIT_AT:
+            target(f"audit-trust, {shape}, {top['statements']:,} statements", f"{top['audit']['median']:.2f} s",
+                   f"<= {AUDIT_LIMIT_S} s", top["audit"]["median"] <= AUDIT_LIMIT_S)
+        ratios = [r["audit"]["median"] / max(r["floor"]["median"], 1e-9) for r in rows if r["statements"] >= GROWTH_FROM]
+        if len(ratios) > 1:
+            # the floor (parsing) is linear and is measured in the same processes under the same load: an audit that
+            # is linear keeps the same multiple of it
+            grown = ratios[-1] / ratios[0]
+            target(f"audit-trust, {shape}: audit / floor, largest size over smallest", f"x{grown:.2f}",
+                   f"<= x{AUDIT_RATIO_GROWTH}", grown <= AUDIT_RATIO_GROWTH)
+        steps = [s for s in results["growth"][f"audit {shape}"] if s["from"] >= GROWTH_FROM]
+        if steps:
+            worst = max(s["per_doubling"] for s in steps)
+            target(f"audit-trust, {shape}: time per doubling of statements (from {GROWTH_FROM})", f"x{worst}",
+                   f"<= x{GROWTH_LIMIT}", worst <= GROWTH_LIMIT)
     for part in ("checks", "load"):
         wrong = [r["networks"] for r in results[part] if not r["correct"]]
         if results[part]:
@@ -130,6 +155,22 @@ def markdown(results: dict[str, Any]) -> str:
                 f"{'yes' if sdk['identical'] else '**NO**'} | {_t(flat['median'])} | "
                 f"x{p['median'] / flat['median']:.2f} | {_t(cli['median']) if cli else '-'} | "
                 f"{p['dependency_depth']} | {p['parent_depth']} | {p['peak_mib']:,.0f} |")
+        lines.append("")
+    if results.get("audit"):
+        lines += ["### Trust auditor: `xcloud audit-trust` on one policy of n statements, against its floor", "",
+                  "Floor (same run): json.loads + reading the statements, what any auditor pays.", "",
+                  "| shape | statements | MB | audit | per doubling | floor | floor per doubling | audit / floor | "
+                  "peak MiB | findings |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+        for r in results["audit"]:
+            per = _per_doubling(results["growth"][f"audit {r['shape']}"])
+            per_floor = _per_doubling(results["growth"][f"audit floor {r['shape']}"])
+            found = ", ".join(f"{rule} {n:,}" for rule, n in r["findings"].items()) or "none"
+            lines.append(
+                f"| {r['shape']} | {r['statements']:,} | {r['megabytes']} | {_t(r['audit']['median'])} | "
+                f"{per.get(r['statements'], '')} | {_t(r['floor']['median'])} | {per_floor.get(r['statements'], '')} "
+                f"| x{r['audit']['median'] / max(r['floor']['median'], 1e-9):.1f} | {r['audit']['peak_mib']:,.0f} | "
+                f"{found} |")
         lines.append("")
     lines += ["### Targets", "", "| target | measured | limit | met |", "|---|---|---|---|"]
     for t in results["targets"]:

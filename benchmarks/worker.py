@@ -29,7 +29,7 @@ from xcloud_iac.program import deploy
 from xcloud_iac.spec import load_text
 from xcloud_iac.topology import build
 
-from . import baselines, floors
+from . import audit_docs, baselines, floors
 
 
 class _Peak:
@@ -208,7 +208,19 @@ def cli_plan(job: dict) -> dict:
     return {**result, "exit_status": status, "resources": len(planned.get("resources", []))}
 
 
-JOBS = {"checks": checks, "load": load, "baseline": baseline, "plan": plan, "floors": plan_floors, "cli_plan": cli_plan}
+def audit(job: dict) -> dict:
+    """`xcloud audit-trust` on one trust policy of n statements (benchmarks/audit_docs.py), against the floor any
+    auditor pays: parsing the JSON and reading its statements (json.loads + audit.trust.read_statements)."""
+    from xcloud_iac.audit import audit_text
+    from xcloud_iac.audit.trust import read_statements
+
+    text = audit_docs.SHAPES[job["shape"]](job["statements"])
+    result, findings = timed(lambda: audit_text(text, "trust.json"), job["repeats"])
+    floor, _ = timed(lambda: read_statements(json.loads(text)), job["repeats"])
+    return {"audit": result, "floor": floor, "findings": _findings(findings), "megabytes": round(len(text) / 1e6, 2)}
+
+
+JOBS = {"audit": audit, "checks": checks, "load": load, "baseline": baseline, "plan": plan, "floors": plan_floors, "cli_plan": cli_plan}
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ def test_benchmarks_run_and_find_exactly_the_planted_conflicts(tmp_path: Path) -
     out = tmp_path / "results.json"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--checks-sizes", "10,20", "--load-sizes", "10", "--baseline-sizes", "40",
-         "--plan-sizes", "10", "--repeats", "1", "--naive-repeats", "1", "--no-cli", "-o", str(out)],
+         "--plan-sizes", "10", "--audit-sizes", "40,80", "--repeats", "1", "--naive-repeats", "1", "--no-cli", "-o", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -30,6 +30,11 @@ def test_benchmarks_run_and_find_exactly_the_planted_conflicts(tmp_path: Path) -
     assert [row["networks"] for row in results["checks"]] == [10, 20]
     assert all(row["correct"] for row in results["checks"] + results["load"])
     assert results["baseline"] and results["plan"]
+    assert {(r["shape"], r["statements"]) for r in results["audit"]} == {
+        (shape, n) for shape in ("missing-sub", "allow-deny", "mixed") for n in (40, 80)}
+    assert all(r["audit"]["median"] > 0 and r["floor"]["median"] > 0 for r in results["audit"])
+    assert next(r for r in results["audit"] if r["shape"] == "missing-sub" and r["statements"] == 80)["findings"] == {
+        "XC501": 80}
     same = next(t for t in results["targets"] if t["target"].startswith("baselines find exactly"))
     assert same["met"] is True  # the naive baselines and the library report identical findings
     plan = next(t for t in results["targets"] if t["target"].startswith("that floor registers exactly"))

@@ -1,4 +1,9 @@
-"""The policies of the xcloud-iac policy pack, as pure functions (standard library only).
+"""The policies of the xcloud-iac policy pack, as pure functions.
+
+The trust verdict is the library's own (xcloud_iac.audit, the auditor `xcloud audit-trust` and the components call):
+one answer per question, whichever front end asks it. The auditor needs pydantic, networkx, PyYAML and cel-python
+(policy/requirements.txt), not Pulumi's provider SDKs, so it fits the pack's own virtualenv; run from this
+repository, the pack imports the library from ../src when it is not installed.
 
 Each policy looks at one resource as the Pulumi engine hands it to a policy pack - type token, inputs (camelCase),
 `protect`, `additional_secret_outputs` - and returns its violations as messages. `pack.py` wraps them in
@@ -20,13 +25,19 @@ the pack too, by name and with a reason, without turning the policy off for the 
 
 from __future__ import annotations
 
-import fnmatch
 import ipaddress
 import json
-import re
+import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+try:
+    from xcloud_iac.audit import AuditInputError, PolicyShapeError, audit_trust_policy
+except ImportError:  # the pack run from a checkout: the library's source is beside it
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+    from xcloud_iac.audit import AuditInputError, PolicyShapeError, audit_trust_policy
 
 MANDATORY = "mandatory"  # every policy's default; `--policy-pack-config` can lower it to advisory or disabled
 WAIVERS = "waivers"
@@ -109,108 +120,28 @@ def _as_list(value: Any) -> list[Any]:
 # ---------------------------------------------------------------- open OIDC trust
 
 ROLE = "aws:iam/role:Role"
-WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
-ASSUME_ACTIONS = ("sts:AssumeRole", WEB_IDENTITY, "sts:AssumeRoleWithSAML")
-PINNED_CLAIMS = ("aud", "sub")
-_OIDC_PROVIDER_ARN = re.compile(r"^arn:[^:]+:iam::[^:]*:oidc-provider/(.+)$")
-# Operators that admit only the values they list -> whether '*' and '?' are wildcards under them.
-_POSITIVE_OPERATORS = {"stringequals": False, "stringequalsignorecase": False, "stringlike": True}
-# Condition keys that name who calls sts:AssumeRole: they close a `Principal: "*"` trust.
-_CALLER_KEYS = frozenset({
-    "aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
-    "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths",
-})
-
-
-@dataclass(frozen=True)
-class _Condition:
-    key: str  # lower-case
-    values: list[str]
-    wildcards: bool  # '*' and '?' are patterns (StringLike), not literal characters
-
-
-def _conditions(block: Any) -> list[_Condition]:
-    """The conditions of a statement that must hold for it to match. A condition that is true when the key is
-    missing (`...IfExists`, `ForAllValues:`) or that excludes values (`StringNotEquals`) pins nothing."""
-    out: list[_Condition] = []
-    if not isinstance(block, Mapping):
-        return out
-    for operator, pairs in block.items():
-        qualifier, _, base = operator.lower().rpartition(":")
-        if base.endswith("ifexists") or qualifier == "forallvalues" or base not in _POSITIVE_OPERATORS:
-            continue
-        for key, values in pairs.items() if isinstance(pairs, Mapping) else ():
-            out.append(_Condition(key.lower(), [str(v) for v in _as_list(values)], _POSITIVE_OPERATORS[base]))
-    return out
-
-
-def _allows(actions: list[Any], action: str) -> bool:
-    return any(fnmatch.fnmatchcase(action.lower(), str(a).lower()) for a in actions)
-
-
-def _issuer(federated: str) -> str | None:
-    """The issuer as IAM's condition keys spell it: host and path of an IAM OIDC provider ARN, or a web identity
-    provider's name (accounts.google.com, cognito-identity.amazonaws.com). None for a SAML provider."""
-    if match := _OIDC_PROVIDER_ARN.match(federated):
-        return match.group(1).lower()
-    return None if federated.startswith("arn:") else federated.lower()
-
-
-def _has_wildcard(value: str) -> bool:
-    return "*" in value or "?" in value
-
-
-def _claim_problems(label: str, issuer: str, conditions: list[_Condition]) -> list[str]:
-    problems = []
-    for claim in PINNED_CLAIMS:
-        on_claim = [c for c in conditions if c.key == f"{issuer}:{claim}"]
-        exact = [c for c in on_claim if not (c.wildcards and any(_has_wildcard(v) for v in c.values))]
-        if exact:
-            continue  # conditions are ANDed: one exact condition bounds any pattern beside it
-        patterns = sorted({v for c in on_claim for v in c.values if _has_wildcard(v)})
-        if patterns:
-            problems.append(f"{label}: the '{claim}' claim of {issuer} is matched by wildcard "
-                            f"{', '.join(repr(p) for p in patterns)}; list exact values")
-        else:
-            problems.append(f"{label}: tokens of {issuer} are accepted without a condition pinning the '{claim}' "
-                            f"claim ({issuer}:{claim})")
-    return problems
+# The auditor's rules that say who can assume a role (XC501 unpinned claims, XC502 over-broad or open principals,
+# XC503 issuer); the pack enforces their errors. Warnings (e.g. every branch of one repository) are advisory.
+TRUST_RULES = frozenset({"XC501", "XC502", "XC503"})
 
 
 def open_oidc_trust(resource: Resource, config: Mapping[str, Any]) -> list[str]:
-    """A role's trust policy lets tokens in unpinned: an Allow statement for sts:AssumeRoleWithWebIdentity from a
-    federated (OIDC) principal without exact conditions on both the issuer's `aud` and `sub` claims (a wildcard
-    under StringLike is not exact), or an assume action for `Principal: "*"` / `{"AWS": "*"}` without a condition
-    on the caller's organisation, account or ARN. Each Allow statement is judged on its own (IAM lets a token in
-    when any one matches); Deny statements are not credited."""
+    """A role's trust policy lets callers in unpinned, as the library's trust auditor judges it (xcloud_iac.audit):
+    an OIDC statement without exact conditions on the audience and subject, a subject pattern or forgeable subject
+    that reaches any repository or namespace, or `Principal: "*"` without a condition on the caller."""
     raw = resource.props.get("assumeRolePolicy")
     if raw is None:
         return []
     try:
         document = json.loads(raw) if isinstance(raw, str) else _plain(raw)
-        statements = _as_list(document.get("Statement"))
-    except (ValueError, AttributeError):
-        return ["assumeRolePolicy is not a JSON policy document, so it cannot be shown to pin its callers"]
-
-    problems: list[str] = []
-    for i, statement in enumerate(statements):
-        if not isinstance(statement, Mapping) or statement.get("Effect") != "Allow":
-            continue
-        label = f"statement {statement['Sid']!r}" if statement.get("Sid") else f"statement {i}"
-        actions = _as_list(statement.get("Action"))
-        principal = statement.get("Principal")
-        conditions = _conditions(statement.get("Condition"))
-        everyone = principal == "*" or (isinstance(principal, Mapping) and "*" in _as_list(principal.get("AWS")))
-        names_caller = any(c.key in _CALLER_KEYS for c in conditions)
-        if everyone and any(_allows(actions, a) for a in ASSUME_ACTIONS) and not names_caller:
-            problems.append(f"{label}: any AWS principal ('*') may assume the role; add a condition on "
-                            "aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn, or name the principals")
-        federated = _as_list(principal.get("Federated")) if isinstance(principal, Mapping) else []
-        if federated and _allows(actions, WEB_IDENTITY):
-            for provider in federated:
-                if (issuer := _issuer(str(provider))) is not None:
-                    problems.extend(_claim_problems(label, issuer, conditions))
-    return problems
+        findings = audit_trust_policy(document, role=resource.name or None)
+    except (ValueError, PolicyShapeError, AuditInputError) as exc:
+        why = exc.message if isinstance(exc, PolicyShapeError) else "not a JSON policy document"
+        return [f"assumeRolePolicy cannot be read ({why}), so it cannot be shown to pin its callers"]
+    return [
+        f"{f.rule} {f.path}: {f.message}" for f in findings
+        if f.rule in TRUST_RULES and f.severity.value == "error"
+    ]
 
 
 # ---------------------------------------------------------------- resolver rules without targets

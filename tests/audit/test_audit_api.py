@@ -70,7 +70,10 @@ def test_an_issuer_that_is_not_declared_is_xc503_and_spellings_of_a_declared_one
 def test_stringequals_gives_no_meaning_to_wildcards() -> None:
     # '*' is literal under StringEquals: no token has that subject, so the role is unusable, not open
     doc = policy(web_identity(StringEquals={f"{GITHUB}:aud": "sts.amazonaws.com", f"{GITHUB}:sub": "repo:o/*"}))
-    assert audit_trust_policy(doc) == []
+    [finding] = audit_trust_policy(doc)
+    assert (finding.rule, finding.severity.value) == ("XC508", "warning")
+    assert "only a token whose 'sub' is literally 'repo:o/*' matches" in finding.message
+    assert "admits nobody" in finding.message and "every token" not in finding.message
 
 
 def test_conditions_spread_over_blocks_and_keys_are_all_required() -> None:
@@ -219,6 +222,73 @@ def test_unusable_input_is_located(text: str, where: int, message: str) -> None:
     assert message in problem.message
 
 
+def _deep(n: int) -> str:
+    return '{"Statement": ' + "[" * n + "]" * n + "}"
+
+
+ROLE_WITH = '{{"Role": {{"RoleName": "r", "AssumeRolePolicyDocument": {{"Statement": [{statement}]}}{extra}}}}}'
+GRANT = '{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, "Action": "sts:AssumeRole"}'
+
+
+@pytest.mark.parametrize(
+    ("text", "at", "message"),
+    [
+        # each of these gave a traceback (RecursionError, ValueError, AttributeError), not a located error
+        (_deep(490), "[" * 64, "nested more than 64 levels"),
+        (_deep(990), "[" * 64, "nested more than 64 levels"),
+        ('{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", "Sid": ' + "9" * 4301 + "}]}",
+         "9999", "an integer of 4301 digits"),
+        (ROLE_WITH.format(statement=GRANT, extra=', "RolePolicyList": ["x"]'), '"x"', "each entry of 'RolePolicyList'"),
+        (ROLE_WITH.format(statement=GRANT, extra=', "RolePolicyList": {"a": 1}'), '{"a": 1}', "'RolePolicyList' is a list"),
+        # values IAM would refuse, accepted silently before
+        ('{"Statement": [{"Effect": "Allow", "Action": 123, "Resource": "*"}]}', "123", "'Action' must be a string"),
+        ('{"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject", ["x"]], "Resource": "*"}]}', '["x"]',
+         "'Action' must be a string (or a list of them), not a list"),
+        ('{"Statement": [{"Effect": "Allow", "Principal": {"Federated": "accounts.google.com"}, '
+         '"Action": "sts:AssumeRoleWithWebIdentity", "Condition": {"StringEquals": {"accounts.google.com:aud": {"a": 1}}}}]}',
+         '{"a": 1}', "a condition value must be a string, a boolean or a number (or a list of them), not an object"),
+        ('{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*", '
+         '"Condition": {"NumericLessThan": {"s3:max-keys": NaN}}}]}', "NaN", "NaN is not a JSON value"),
+        ('{"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": 1e999}]}', "1e999", "out of range"),
+        ('{"Statement": [{"Effect": "Allow", "Principal": {"AWS": 5}, "Action": "sts:AssumeRole"}]}', "5}", 
+         "Principal.AWS must be a string"),
+    ],
+    ids=["deep-490", "deep-990", "huge-int", "role-policy-list-string", "role-policy-list-object", "action-number",
+         "action-nested-list", "condition-object", "nan", "infinity", "principal-number"],
+)
+def test_bad_input_catalogue_gives_located_errors(text: str, at: str, message: str) -> None:
+    """Each error points at the offending value: the first character of `at` in the text (the bracket that goes
+    too deep: the object is level 1, so the 64th "[" is level 65; the number, the entry)."""
+    with pytest.raises(AuditInputError) as err:
+        audit_text(text, "bad.json")
+    [problem] = err.value.problems
+    assert message in problem.message
+    column = text.index(at) + (len(at) if at == "[" * 64 else 1)
+    assert (problem.location.file, problem.location.line, problem.location.column) == ("bad.json", 1, column)
+
+
+json_documents = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8)
+    | st.sampled_from(["Allow", "Deny", "*", "sts:AssumeRoleWithWebIdentity", "accounts.google.com"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["Statement", "Effect", "Principal", "Federated", "AWS", "Action", "Resource", "Condition",
+                         "StringEquals", "StringLike", "accounts.google.com:sub", "Role", "AssumeRolePolicyDocument",
+                         "RolePolicyList", "PolicyDocument", "MaxSessionDuration", "attributeCondition", "oidc",
+                         "issuerUri", "aws", "accountId", "Roles", "NotAction"]),
+        inner, max_size=4),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_documents)
+def test_no_document_gives_a_traceback(value) -> None:
+    try:
+        audit_text(json.dumps(value), "any.json")
+    except AuditInputError as exc:
+        assert all(p.location.file == "any.json" for p in exc.problems)
+
+
 def test_findings_carry_the_catalogue_severity_of_their_rule() -> None:
     registered = {cls.id: cls.severity for cls in rule_classes()}
     doc = policy(web_identity(), {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})
@@ -229,7 +299,7 @@ def test_findings_carry_the_catalogue_severity_of_their_rule() -> None:
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
     max_leaves=20,
 )

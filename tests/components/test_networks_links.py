@@ -85,6 +85,19 @@ def test_gcp_network_sets_mtu_and_regional_subnetworks(recorder: Recorder) -> No
     assert regions == {"gcp-prod-subnet-use4": "us-east4", "gcp-prod-subnet-euw3": "europe-west3"}
 
 
+def test_ipv6_only_gcp_network_gets_ipv6_only_subnetworks(recorder: Recorder) -> None:
+    net = m.Network.model_validate({
+        "name": "gcp-v6", "cloud": "gcp", "region": "us-east4", "account": "prod-project", "stack_type": "ipv6",
+        "cidrs": ["fd20::/48"], "subnets": [{"name": "use4", "cidr": "fd20::/64", "zone": "us-east4"}],
+    })
+    run(lambda: GcpNetwork("gcp-v6", GcpNetworkArgs(net, "test")))
+    network = recorder.one("gcp:compute/network:Network")
+    assert network.inputs["enableUlaInternalIpv6"] is True and network.inputs["internalIpv6Range"] == "fd20::/48"
+    subnet = recorder.one("gcp:compute/subnetwork:Subnetwork")
+    assert subnet.inputs["stackType"] == "IPV6_ONLY" and subnet.inputs["ipv6AccessType"] == "INTERNAL"
+    assert "ipCidrRange" not in subnet.inputs  # Google allocates an IPv6-only subnet's range from the network's
+
+
 def test_existing_gcp_network_is_read_by_its_path(recorder: Recorder) -> None:
     net = m.Network.model_validate({"name": "gcp-prod", "cloud": "gcp", "region": "us-east4", "account": "p",
                                     "cidrs": ["10.50.0.0/16"], "existing_id": "shared-vpc"})

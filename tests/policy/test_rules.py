@@ -114,18 +114,14 @@ def mutated_trust(change) -> Resource:
 
 def test_trust_without_the_sub_condition_is_open() -> None:
     role = mutated_trust(lambda c: c["StringEquals"].pop(f"{GKE}:sub"))
-    assert violations(role) == {"xcloud-oidc-trust-pinned": [
-        (f"statement 'ExactSubjects': tokens of {GKE} are accepted without a condition pinning the 'sub' claim "
-         f"({GKE}:sub)"),
-    ]}
+    [message] = violations(role)["xcloud-oidc-trust-pinned"]
+    assert message.startswith("XC501 Statement[0].Condition: ") and "'sub' is not constrained" in message
 
 
 def test_trust_without_the_aud_condition_is_open() -> None:
     role = mutated_trust(lambda c: c["StringEquals"].pop(f"{GKE}:aud"))
-    assert violations(role) == {"xcloud-oidc-trust-pinned": [
-        (f"statement 'ExactSubjects': tokens of {GKE} are accepted without a condition pinning the 'aud' claim "
-         f"({GKE}:aud)"),
-    ]}
+    [message] = violations(role)["xcloud-oidc-trust-pinned"]
+    assert message.startswith("XC501 Statement[0].Condition: ") and "'aud' is not constrained" in message
 
 
 def test_trust_with_a_wildcard_service_account_is_open() -> None:
@@ -133,10 +129,9 @@ def test_trust_with_a_wildcard_service_account_is_open() -> None:
         conditions["StringEquals"].pop(f"{GKE}:sub")
         conditions["StringLike"] = {f"{GKE}:sub": "system:serviceaccount:*"}
 
-    assert violations(mutated_trust(widen)) == {"xcloud-oidc-trust-pinned": [
-        (f"statement 'ExactSubjects': the 'sub' claim of {GKE} is matched by wildcard 'system:serviceaccount:*'; "
-         "list exact values"),
-    ]}
+    [message] = violations(mutated_trust(widen))["xcloud-oidc-trust-pinned"]
+    assert message.startswith(f"XC502 Statement[0].Condition.StringLike.{GKE}:sub: ")
+    assert "any service account in any namespace of the cluster can assume this role" in message
 
 
 def test_resolver_rule_mutated_to_no_targets() -> None:
@@ -216,47 +211,45 @@ def test_an_activation_key_in_plain_text_is_a_violation() -> None:
 @pytest.mark.parametrize(("policy", "expected"), [
     # GitHub Actions role pinning only the audience: every repository on GitHub may assume it
     (trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"}}, sid="GitHub")),
-     [(f"statement 'GitHub': tokens of {GITHUB} are accepted without a condition pinning the 'sub' claim "
-       f"({GITHUB}:sub)")]),
+     [("XC501 Statement[0].Condition", "'sub' is not constrained")]),
     # every repository of the organisation
     (trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
                          "StringLike": {f"{GITHUB}:sub": "repo:example/*"}})),
-     [f"statement 0: the 'sub' claim of {GITHUB} is matched by wildcard 'repo:example/*'; list exact values"]),
+     [(f"XC502 Statement[0].Condition.StringLike.{GITHUB}:sub", "any repository of 'example'")]),
     # no condition at all
-    (trust(web_identity(None)),
-     [f"statement 0: tokens of {GITHUB} are accepted without a condition pinning the 'aud' claim ({GITHUB}:aud)",
-      f"statement 0: tokens of {GITHUB} are accepted without a condition pinning the 'sub' claim ({GITHUB}:sub)"]),
-    # '?' is a wildcard too, and ForAnyValue:StringLike is still a pattern match
+    (trust(web_identity(None)), [("XC501 Statement[0]", "neither 'aud' nor 'sub' is constrained")]),
+    # '?' in the organisation is a wildcard too, and ForAnyValue:StringLike is still a pattern match
     (trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
-                         "ForAnyValue:StringLike": {f"{GITHUB}:sub": ["repo:example/infra:ref:refs/heads/?ain"]}})),
-     [(f"statement 0: the 'sub' claim of {GITHUB} is matched by wildcard 'repo:example/infra:ref:refs/heads/?ain'; "
-       "list exact values")]),
-    # IfExists is true for a token without the claim: it pins nothing
+                         "ForAnyValue:StringLike": {f"{GITHUB}:sub": ["repo:exampl?/infra:ref:refs/heads/main"]}})),
+     [(f"XC502 Statement[0].Condition.ForAnyValue:StringLike.{GITHUB}:sub", "organisation matching 'exampl?'")]),
+    # IfExists is true for a token without the claim: on an optional claim it pins nothing
     (trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
-                         "StringEqualsIfExists": {f"{GITHUB}:sub": "repo:example/infra:ref:refs/heads/main"}})),
-     [f"statement 0: tokens of {GITHUB} are accepted without a condition pinning the 'sub' claim ({GITHUB}:sub)"]),
-    # a condition naming another issuer's claims pins nothing of this one
-    (trust(web_identity({"StringEquals": {"accounts.google.com:aud": "x", "accounts.google.com:sub": "y"}})),
-     [f"statement 0: tokens of {GITHUB} are accepted without a condition pinning the 'aud' claim ({GITHUB}:aud)",
-      f"statement 0: tokens of {GITHUB} are accepted without a condition pinning the 'sub' claim ({GITHUB}:sub)"]),
+                         "StringEqualsIfExists": {f"{GITHUB}:job_workflow_ref":
+                                                  "example/infra/.github/workflows/d.yml@refs/heads/main"}})),
+     [("XC502 Statement[0].Condition", "also true for tokens that do not carry the claim")]),
+    # a subject that names no repository: any repository can customise its subject template to get it
+    (trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com", f"{GITHUB}:sub": "workflow:deploy"}})),
+     [(f"XC502 Statement[0].Condition.StringEquals.{GITHUB}:sub", "names no repository")]),
     # one open statement opens the role, however tight the others are
     (trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com",
                                           f"{GITHUB}:sub": "repo:example/infra:ref:refs/heads/main"}}, sid="Main"),
            web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"}}, sid="Any")),
-     [(f"statement 'Any': tokens of {GITHUB} are accepted without a condition pinning the 'sub' claim "
-       f"({GITHUB}:sub)")]),
+     [("XC501 Statement[1].Condition", "even though Statement[0] is tight")]),
     # any AWS principal
     (trust({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}),
-     [("statement 0: any AWS principal ('*') may assume the role; add a condition on aws:PrincipalOrgID, "
-       "aws:PrincipalAccount or aws:PrincipalArn, or name the principals")]),
+     [("XC502 Statement[0].Principal", "any AWS principal ('*')")]),
     (trust({"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "*"]}, "Action": "sts:*"}),
-     [("statement 0: any AWS principal ('*') may assume the role; add a condition on aws:PrincipalOrgID, "
-       "aws:PrincipalAccount or aws:PrincipalArn, or name the principals")]),
-    ("not json", ["assumeRolePolicy is not a JSON policy document, so it cannot be shown to pin its callers"]),
+     [("XC502 Statement[0].Principal", "any AWS principal ('*')")]),
+    ("not json", [("assumeRolePolicy cannot be read (not a JSON policy document)", "")]),
+    (trust({"Effect": "Allow", "Principal": "*", "Action": 123}),
+     [("assumeRolePolicy cannot be read ('Action' must be a string", "")]),
 ], ids=["github-audience-only", "github-org-wildcard", "no-condition", "question-mark", "if-exists",
-        "other-issuer", "second-statement-open", "principal-star", "aws-star", "unreadable"])
-def test_open_trust_written_by_hand(policy: str, expected: list[str]) -> None:
-    assert by_name("xcloud-oidc-trust-pinned").validate(role(policy)) == expected
+        "forgeable-subject", "second-statement-open", "principal-star", "aws-star", "unreadable", "action-number"])
+def test_open_trust_written_by_hand(policy: str, expected: list[tuple[str, str]]) -> None:
+    got = by_name("xcloud-oidc-trust-pinned").validate(role(policy))
+    assert len(got) == len(expected), got
+    for message, (start, phrase) in zip(got, expected, strict=True):
+        assert message.startswith(start) and phrase in message, message
 
 
 @pytest.mark.parametrize("policy", [
@@ -266,8 +259,19 @@ def test_open_trust_written_by_hand(policy: str, expected: list[str]) -> None:
     trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com",
                                          f"{GITHUB}:sub": "repo:example/infra:environment:prod"},
                         "StringLike": {f"{GITHUB}:sub": "repo:example/*"}})),
-    # under StringEquals '*' is a literal character: the role is unusable, not open
+    # under StringEquals '*' is a literal character: the role is unusable (XC508, a warning), not open
     trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com", f"{GITHUB}:sub": "*"}})),
+    # every branch of one repository: a warning with a hint, advisory for the pack
+    trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
+                        "StringLike": {f"{GITHUB}:sub": "repo:example/infra:*"}})),
+    # every token carries 'sub': IfExists on it pins as much as StringEquals
+    trust(web_identity({"StringEquals": {f"{GITHUB}:aud": "sts.amazonaws.com"},
+                        "StringEqualsIfExists": {f"{GITHUB}:sub": "repo:example/infra:ref:refs/heads/main"}})),
+    # HCP Terraform's documented pattern for one workspace
+    trust(web_identity({"StringEquals": {"app.terraform.io:aud": "aws.workload.identity"},
+                        "StringLike": {"app.terraform.io:sub":
+                                       "organization:example:project:net:workspace:prod:run_phase:*"}},
+                       provider="arn:aws:iam::111122223333:oidc-provider/app.terraform.io")),
     # condition keys are case-insensitive; a web identity provider may be named without an ARN
     trust(web_identity({"StringEquals": {"Accounts.Google.com:aud": "123.apps.googleusercontent.com",
                                          "accounts.google.com:SUB": "110000000000000000000"}},
@@ -276,7 +280,7 @@ def test_open_trust_written_by_hand(policy: str, expected: list[str]) -> None:
            "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}}),
     trust({"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}, "Action": "sts:AssumeRole"}),
     trust({"Effect": "Deny", "Principal": "*", "Action": "sts:AssumeRole"}),
-], ids=["exact", "exact-beside-pattern", "literal-star", "google-web-identity", "star-in-org", "service", "deny"])
+], ids=["exact", "exact-beside-pattern", "literal-star", "one-repository", "if-exists-on-sub", "terraform-workspace", "google-web-identity", "star-in-org", "service", "deny"])
 def test_pinned_trust_written_by_hand_passes(policy: str) -> None:
     assert by_name("xcloud-oidc-trust-pinned").validate(role(policy)) == []
 

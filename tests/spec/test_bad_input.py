@@ -53,6 +53,39 @@ CASES = {
     "waiver-without-reason": (
         GOOD_NETWORK + "    ignore: [{rule: XC103}]\n", 7, 14, "networks[0].ignore[0].reason", ["required field 'reason'"]
     ),
+    "waiver-blank-reason": (
+        GOOD_NETWORK + "    ignore: [{rule: XC103, reason: '      '}]\n", 7, 36, "networks[0].ignore[0].reason",
+        ["reason must say why", "besides blanks"],
+    ),
+    "waiver-unknown-rule": (
+        GOOD_NETWORK + "    ignore: [{rule: XC199, reason: not connected yet}]\n", 7, 21, "networks[0].ignore[0].rule",
+        ["no rule XC199 exists", "Expected one of: XC101, XC102, XC103"],
+    ),
+    "dangling-reference-no-guess": (
+        GOOD_NETWORK
+        + "hubs:\n  - name: h\n    kind: transit_gateway\n    region: us-east-1\n    route_tables: [{name: main}]\n"
+        "    attachments:\n      - {name: x, network: zzzzzz, route_table: main}\n",
+        13, 28, "hubs[0].attachments[0].network", ["network 'zzzzzz' is not declared. Expected one of: aws-a"],
+    ),
+    "ipv6-only-without-stack-type": (
+        GOOD_NETWORK.replace("cloud: aws", "cloud: gcp").replace("us-east-1", "us-east4").replace("10.1.0.0/16", '"fd20::/48"'),
+        3, 5, "networks[0]", ["without an IPv4 CIDR is IPv6-only: set stack_type: ipv6"],
+    ),
+    "ipv6-only-aws": (
+        GOOD_NETWORK.replace("10.1.0.0/16", '"2600:1f18:100::/56"') + "    stack_type: ipv6\n",
+        3, 5, "networks[0]", ["AWS VPC always has an IPv4 CIDR", "use stack_type: dual"],
+    ),
+    "ipv6-only-with-ipv4": (
+        GOOD_NETWORK.replace("cloud: aws", "cloud: gcp").replace("us-east-1", "us-east4") + "    stack_type: ipv6\n",
+        3, 5, "networks[0]", ["IPv6-only network (stack_type: ipv6) has IPv6 CIDRs only"],
+    ),
+    "ipv6-only-link": (
+        GOOD_NETWORK
+        + "interconnects:\n  - name: ic\n    bandwidth: 1Gbps\n    stack_type: ipv6\n"
+        "    aws: {region: us-east-1, dx_gateway_asn: 64513, allowed_prefixes: [10.1.0.0/16]}\n"
+        "    gcp: {region: us-east4, project: p, network: aws-a, allowed_prefixes: [10.2.0.0/16]}\n",
+        10, 17, "interconnects[0].stack_type", ["a link carries ipv4 or dual"],
+    ),
     "duplicate-key": (GOOD_NETWORK + "    region: us-east-2\n", 7, 5, "networks[0].region", ["duplicate key 'region'"]),
     "hub-kind": (
         "name: bad\nhubs:\n  - name: h\n    kind: tgw\n", 4, 11, "hubs[0].kind", ["'transit_gateway'", "'cloud_wan'"]

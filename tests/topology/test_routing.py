@@ -87,7 +87,9 @@ def test_attached_domains_are_association_and_propagations() -> None:
     r = routing()
     assert r.attached_domains("ops") == ["rt:tgw/ops", "rt:tgw/main", "rt:tgw/inspect"]
     assert r.attached_domains("a") == ["rt:tgw/main"]
-    assert r.attached_domains("gcp") == ["net:gcp"]
+    # a network behind an interconnect takes part in the tables its interconnect's attachment is associated with
+    # and propagates into (XC201's "same route table" counts it)
+    assert r.attached_domains("gcp") == ["net:gcp", "rt:tgw/main", "rt:tgw/ops"]
     assert r.attached_domains("nope") == []
 
 

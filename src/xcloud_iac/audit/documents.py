@@ -13,7 +13,9 @@ Policy documents may be objects, JSON strings, or URL-encoded JSON strings (as t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +53,26 @@ def audit_file(path: str | Path, *, issuers: Iterable[str] | None = None) -> lis
     return audit_text(text, display, issuers=issuers)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The audit allocates many small, acyclic objects that live until it ends; the cyclic garbage collector's
+    repeated passes over them made the time grow faster than the input (x2.8 per doubling at 5,000 statements
+    instead of x2). Reference counting still frees everything; the collector runs again afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def audit_text(text: str, file: str = "<string>", *, issuers: Iterable[str] | None = None) -> list[Finding]:
+    with _collector_paused():
+        return _audit_text(text, file, issuers)
+
+
+def _audit_text(text: str, file: str, issuers: Iterable[str] | None) -> list[Finding]:
     try:
         data, source = parse_json(text, file)
     except JsonInputError as exc:
@@ -102,14 +123,26 @@ class _Auditor:
 
     def role(self, role: Mapping[str, Any], path: PathT) -> None:
         self.found += 1
+        if "AssumeRolePolicyDocument" not in role:
+            raise PolicyShapeError(path, "a role has an 'AssumeRolePolicyDocument' (its trust policy)")
+        name = role.get("RoleName")
+        if name is not None and not isinstance(name, str):
+            raise PolicyShapeError((*path, "RoleName"), "'RoleName' is a string")
         inline = role.get("RolePolicyList") or []
+        if not isinstance(inline, list):
+            raise PolicyShapeError((*path, "RolePolicyList"), "'RolePolicyList' is a list of {PolicyName, PolicyDocument}")
+        for i, entry in enumerate(inline):
+            if not isinstance(entry, Mapping) or "PolicyDocument" not in entry:
+                raise PolicyShapeError(
+                    (*path, "RolePolicyList", i), "each entry of 'RolePolicyList' is an object {PolicyName, PolicyDocument}"
+                )
         bases = [(*path, "RolePolicyList", i, "PolicyDocument") for i in range(len(inline))]
         self.findings += audit_trust_policy(
             role["AssumeRolePolicyDocument"],
             role=role.get("RoleName"),
             issuers=self.issuers,
             max_session_seconds=session if isinstance(session := role.get("MaxSessionDuration"), int) else None,
-            permission_policies=[p.get("PolicyDocument", {}) for p in inline],
+            permission_policies=[p["PolicyDocument"] for p in inline],
             source=self.source,
             base=(*path, "AssumeRolePolicyDocument"),
             permission_bases=bases,

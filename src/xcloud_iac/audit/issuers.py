@@ -23,6 +23,7 @@ _KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("tencent", re.compile(r"^[^/]*\.(tencentcloudapi\.com|tencentcs\.com|tencent-cloud\.com|qcloud\.com)(/.*)?$")),
     ("google", re.compile(r"^accounts\.google\.com$")),
     ("cognito", re.compile(r"^cognito-identity\.amazonaws\.com$")),
+    ("terraform", re.compile(r"^app\.terraform\.io$")),
 )
 
 _LABELS = {
@@ -34,6 +35,7 @@ _LABELS = {
     "kubernetes": "Kubernetes cluster",
     "google": "Google accounts",
     "cognito": "Amazon Cognito identity pools",
+    "terraform": "HCP Terraform",
     "generic": "OIDC issuer",
 }
 
@@ -154,6 +156,8 @@ def explain_subject_pattern(issuer: Issuer, claim: str, pattern: str) -> str:
                     f"any workflow of '{org}/{repo}' on any branch, tag, pull request or environment can assume this role"
                 )
             return f"workflows of '{org}/{repo}' matching '{context}' (any of them, not one) can assume this role"
+    if claim == "sub" and issuer.kind == "terraform":
+        return f"runs of every HCP Terraform workspace matching '{pattern}' can assume this role"
     if claim == "job_workflow_ref":
         return f"any workflow whose job_workflow_ref matches '{pattern}' can assume this role"
     return f"every subject matching '{pattern}' can assume this role"
@@ -162,3 +166,69 @@ def explain_subject_pattern(issuer: Issuer, claim: str, pattern: str) -> str:
 def quoted(values) -> str:
     """'a', 'b' for messages."""
     return ", ".join(f"'{v}'" for v in values)
+
+
+# ---------------------------------------------------------------- how far a subject value reaches
+
+# Exposure of a subject value, widest first. "any": identities of any repository / organisation / namespace (error);
+# "repository": every branch, tag or pull request of one repository (warning: pin ref or environment);
+# "scoped": the issuer's own documented pattern, bounded to one unit (no finding); "exact": one identity.
+ANY, REPOSITORY, SCOPED, EXACT = "any", "repository", "scoped", "exact"
+
+# Claims a GitHub subject template may hold, and which of them name the repository (set by GitHub, not by the
+# repository's owner). https://docs.github.com/en/actions/reference/security/oidc#customizing-the-subject-claims
+_GITHUB_SUB_KEYS = (
+    "repo", "repository", "repository_id", "repository_owner", "repository_owner_id", "context", "environment", "ref",
+    "ref_type", "ref_protected", "workflow", "workflow_ref", "job_workflow_ref", "job_workflow_sha", "actor",
+    "actor_id", "event_name", "head_ref", "base_ref", "runner_environment", "repository_visibility", "enterprise",
+    "enterprise_id", "pull_request",
+)
+_GITHUB_REPO_KEYS = frozenset({"repo", "repository", "repository_id"})
+_GITHUB_KEY = re.compile(r"(?:^|:)(" + "|".join(sorted(_GITHUB_SUB_KEYS, key=len, reverse=True)) + r"):")
+
+
+def github_subject_keys(value: str) -> list[str]:
+    """The claim names a GitHub subject value is made of (its template), in order: 'repo:o/r:ref:refs/heads/main'
+    -> ['repo', 'ref']; 'workflow:deploy' -> ['workflow']. Values GitHub's default template makes start with
+    'repo:'; a repository's owner can change the template to any list of claims."""
+    keys = []
+    for match in _GITHUB_KEY.finditer(value):
+        if match.start(1) == 0 or value[match.start(1) - 1] == ":":
+            keys.append(match.group(1))
+    return keys
+
+
+def github_forgeable(value: str) -> bool:
+    """A GitHub `sub` value that no claim of the repository scopes: any repository whose owner customises the
+    subject template to the same claims (e.g. only `workflow`) gets a token with this `sub`. A `job_workflow_ref`
+    pins a reusable workflow at a ref (only jobs running it get that claim), so it scopes the subject too."""
+    keys = github_subject_keys(value)
+    if not keys:
+        return True  # not made by any GitHub template: only a customised one could spell it
+    return not (_GITHUB_REPO_KEYS.intersection(keys) or "job_workflow_ref" in keys)
+
+
+def never_issued(issuer: Issuer, claim: str, value: str) -> str | None:
+    """Why no token of the issuer can carry `value` in `claim` (the condition can never be met), or None."""
+    if claim == "sub" and issuer.kind in KUBERNETES_KINDS and not value.startswith("system:serviceaccount:"):
+        return (
+            f"{_LABELS[issuer.kind]} tokens carry 'sub' = system:serviceaccount:<namespace>:<name>, never '{value}'"
+        )
+    return None
+
+
+def exposure(issuer: Issuer, claim: str, pattern: str) -> str:
+    """How far a wildcard pattern on a subject claim reaches: ANY, REPOSITORY or SCOPED (see above)."""
+    if claim == "sub" and issuer.kind == "github":
+        match = re.match(r"^repo:([^/:]*)/([^:]*)(?::(.*))?$", pattern)
+        if match and not has_wildcard(match.group(1)) and match.group(2) and not has_wildcard(match.group(2)):
+            return REPOSITORY  # one repository: any branch, tag, pull request or environment of it
+        return ANY
+    if claim == "sub" and issuer.kind == "terraform":
+        # HCP Terraform's documented pattern: organization:O:project:P:workspace:W:run_phase:* (plan and apply of
+        # one workspace)
+        match = re.match(r"^organization:([^:]+):project:([^:]+):workspace:([^:]+):run_phase:(.*)$", pattern)
+        if match and not any(has_wildcard(g) for g in match.groups()[:3]):
+            return SCOPED
+        return ANY
+    return ANY

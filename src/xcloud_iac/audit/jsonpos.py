@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import bisect
 import json
+import math
+import re
 from json.decoder import scanstring
 from typing import Any
 
@@ -17,6 +19,31 @@ from ..spec.loader import SourceMap
 
 PathT = tuple[str | int, ...]
 _WS = " \t\n\r"
+# IAM policies nest a handful of levels; the position scanner recurses per level, so deeper input is refused first.
+MAX_DEPTH = 64
+# Python refuses to convert longer integers (sys.int_info.default_max_str_digits); IAM has no use for any of them.
+MAX_DIGITS = 4300
+
+
+class _Refused(ValueError):
+    """A value JSON allows but a policy cannot hold (NaN, Infinity, a number Python or IAM cannot use)."""
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _Refused(f"an integer of {len(text.lstrip('-'))} digits: no IAM or Google field holds one")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _Refused(f"the number {text[:40]} is out of range: no IAM or Google field holds it")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise _Refused(f"{name} is not a JSON value (JSON has no NaN or Infinity; IAM refuses them)")
 
 
 class JsonInputError(Exception):
@@ -30,23 +57,53 @@ class JsonInputError(Exception):
 def parse_json(text: str, file: str) -> tuple[Any, SourceMap]:
     """The parsed document and where each of its parts starts in `text`."""
     text = text.removeprefix("\ufeff")
+    _check_depth(text, file)
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise JsonInputError(Problem(Location(file, exc.lineno, exc.colno), (), f"invalid JSON: {exc.msg}")) from None
     except RecursionError:
         raise JsonInputError(Problem(Location(file, 1, 1), (), "invalid JSON: nested too deeply")) from None
+    except _Refused as exc:
+        # the scanner meets the same value with its position, and raises the located problem
+        _Scanner(text, SourceMap(file)).value(0, ())
+        raise JsonInputError(Problem(Location(file, 1, 1), (), str(exc))) from None
     source = SourceMap(file)
     _Scanner(text, source).value(0, ())
     return data, source
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')  # strings are skipped whole
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, at the bracket that goes too deep (one pass, no recursion)."""
+    if text.count("[") + text.count("{") <= MAX_DEPTH:
+        return
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        char = match.group()
+        if char in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                offset = match.start()
+                line = text.count("\n", 0, offset) + 1
+                col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+                raise JsonInputError(Problem(
+                    Location(file, line, col), (),
+                    f"the JSON is nested more than {MAX_DEPTH} levels deep; policies, roles and providers nest a few",
+                ))
+        elif char in "]}":
+            depth -= 1
 
 
 class _Scanner:
     def __init__(self, text: str, source: SourceMap) -> None:
         self.text = text
         self.source = source
-        self.scalar = json.JSONDecoder().scan_once
-        self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.scalar = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant).scan_once
+        self.file = source.file
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.line_starts, offset)
@@ -66,7 +123,11 @@ class _Scanner:
             return self.object(i + 1, path)
         if char == "[":
             return self.array(i + 1, path)
-        _value, end = self.scalar(self.text, i)
+        try:
+            _value, end = self.scalar(self.text, i)
+        except _Refused as exc:
+            line, col = self.position(i)
+            raise JsonInputError(Problem(Location(self.file, line, col), path, str(exc))) from None
         return end
 
     def object(self, i: int, path: PathT) -> int:

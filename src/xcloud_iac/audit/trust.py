@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -146,18 +147,32 @@ class Statement:
         return (*self.path, "Condition") if self.has_condition_block else self.path
 
 
-def _strings(value: Any) -> tuple[str, ...]:
+def _strings(value: Any, path: PathT, what: str, *, scalars: bool = False) -> tuple[str, ...]:
+    """A policy element that is one string or a list of them, as IAM requires (a condition value may also be a
+    boolean or a number). Raises PolicyShapeError at the offending value for anything else."""
     if value is None:
         return ()
-    if isinstance(value, list):
-        return tuple(_scalar(v) for v in value)
-    return (_scalar(value),)
+    items = [(path, value)] if not isinstance(value, list) else [((*path, i), v) for i, v in enumerate(value)]
+    out = []
+    for where, item in items:
+        if isinstance(item, str):
+            out.append(item)
+        elif scalars and isinstance(item, bool):
+            out.append("true" if item else "false")
+        elif scalars and isinstance(item, int | float) and math.isfinite(item):
+            out.append(json.dumps(item))
+        else:
+            allowed = "a string, a boolean or a number" if scalars else "a string"
+            raise PolicyShapeError(where, f"{what} must be {allowed} (or a list of them), not {_kind(item)}")
+    return tuple(out)
 
 
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else json.dumps(value)
+def _kind(value: Any) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    return {dict: "an object", list: "a list", type(None): "null", bool: "a boolean", int: "a number",
+            float: "a number", str: "a string"}.get(type(value), type(value).__name__) + (
+        f" ({json.dumps(value)[:40]})" if isinstance(value, int | float) and not isinstance(value, bool) else "")
 
 
 def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[Statement]:
@@ -182,11 +197,15 @@ def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[State
         if principal == "*":
             principals = {"*": ("*",)}
         elif isinstance(principal, Mapping):
-            principals = {str(k): _strings(v) for k, v in principal.items()}
+            principals = {
+                str(k): _strings(v, (*path, "Principal", k), f"Principal.{k}") for k, v in principal.items()
+            }
         elif principal is None:
             principals = {}
         else:
             raise PolicyShapeError((*path, "Principal"), "'Principal' is \"*\" or an object such as {\"Federated\": ...}")
+        action_key = "Action" if "Action" in stmt else "NotAction"
+        resource_key = "Resource" if "Resource" in stmt else "NotResource"
         block = stmt.get("Condition")
         if block is not None and not isinstance(block, Mapping):
             raise PolicyShapeError((*path, "Condition"), "'Condition' is an object of operator -> {key: values}")
@@ -196,7 +215,8 @@ def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[State
                 raise PolicyShapeError((*path, "Condition", op_text), "each condition operator maps keys to values")
             operator = Operator.parse(op_text)
             for key, values in entries.items():
-                conditions.append(Condition(operator, key, _strings(values), (*path, "Condition", op_text, key)))
+                where = (*path, "Condition", op_text, key)
+                conditions.append(Condition(operator, key, _strings(values, where, "a condition value", scalars=True), where))
         out.append(
             Statement(
                 path=path,
@@ -204,9 +224,11 @@ def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[State
                 effect=effect,
                 principals=principals,
                 not_principal="NotPrincipal" in stmt,
-                actions=_strings(stmt.get("Action", stmt.get("NotAction"))),
+                actions=_strings(stmt.get("Action", stmt.get("NotAction")), (*path, action_key), f"'{action_key}'"),
                 not_action="NotAction" in stmt,
-                resources=_strings(stmt.get("Resource", stmt.get("NotResource"))),
+                resources=_strings(
+                    stmt.get("Resource", stmt.get("NotResource")), (*path, resource_key), f"'{resource_key}'"
+                ),
                 not_resource="NotResource" in stmt,
                 conditions=tuple(conditions),
                 has_condition_block=bool(block),
@@ -240,6 +262,8 @@ class WebIdentityGrant:
     issuer: Issuer
     claims: dict[str, list[Condition]] = field(default_factory=dict)  # claim name -> conditions on it
     foreign_keys: list[Condition] = field(default_factory=list)  # conditions on another issuer's claims
+    # conditions no token of the issuer can meet, with why: the statement admits nobody (unusable, not open)
+    impossible: list[tuple[Condition, str]] = field(default_factory=list)
 
     def pinned(self, claim: str) -> bool:
         return any(c.pins(claim) for c in self.claims.get(claim, ()))
@@ -269,7 +293,8 @@ class WebIdentityGrant:
 
 
 def web_identity_grants(document: Mapping[str, Any], base: PathT = ()) -> list[WebIdentityGrant]:
-    """Every way an OIDC token can assume the role: one grant per (Allow statement, issuer)."""
+    """Every way an OIDC token can assume the role: one grant per (Allow statement, issuer). Linear in the number of
+    statements: what the Deny statements do to an issuer is worked out once per issuer, not once per grant."""
     statements = read_statements(document, base)
     grants: list[WebIdentityGrant] = []
     for stmt in statements:
@@ -284,7 +309,70 @@ def web_identity_grants(document: Mapping[str, Any], base: PathT = ()) -> list[W
                 _file_condition(grant, cond)
             grants.append(grant)
     denies = [s for s in statements if s.effect == "Deny" and not s.not_principal and s.covers(WEB_IDENTITY)]
-    return [g for g in grants if _apply_denies(g, denies)]
+    effects: dict[str, _DenyEffect | None] = {}
+    for grant in grants:
+        key = grant.issuer.host_path.lower()
+        if key not in effects:
+            effects[key] = _deny_effect(grant.issuer, denies)
+        effect = effects[key]
+        if effect is None:
+            continue  # an unconditional Deny removes every grant of the issuer
+        for claim, cond in effect.bounds.items():
+            grant.claims.setdefault(claim, []).append(cond)
+        grant.impossible.extend(effect.impossible)
+    return [g for g in grants if effects[g.issuer.host_path.lower()] is not None]
+
+
+@dataclass
+class _DenyEffect:
+    """What the Deny statements of one issuer leave of its grants: per claim one upper bound (the exact values all
+    negated StringNotEquals conditions together allow, or else the first pattern), and the bounds nothing meets."""
+
+    bounds: dict[str, Condition] = field(default_factory=dict)
+    impossible: list[tuple[Condition, str]] = field(default_factory=list)
+
+
+def _deny_effect(issuer: Issuer, denies: list[Statement]) -> _DenyEffect | None:
+    """None when an unconditional Deny removes the issuer's grants entirely."""
+    exact: dict[str, tuple[Condition, set[str]]] = {}
+    patterns: dict[str, Condition] = {}
+    host = issuer.host_path.lower()
+    for deny in denies:
+        federated = {iss.normalise(v).lower() for v in deny.principals.get("Federated", ())}
+        if not (deny.open_principal or host in federated):
+            continue
+        if not deny.conditions:
+            return None
+        if len(deny.conditions) != 1:
+            continue  # several conditions are ANDed: none of them alone bounds the claim
+        cond = deny.conditions[0]
+        claim = _claim_of(cond.key, issuer)
+        if not (cond.operator.negated and claim is not None):
+            continue
+        # "deny unless the claim is one of these" is "allow only these"
+        positive = Condition(
+            Operator(cond.operator.text, cond.operator.base.replace("not", "", 1), False), cond.key, cond.values,
+            cond.path,
+        )
+        if positive.pins(claim):
+            if claim in exact:
+                first, values = exact[claim]
+                exact[claim] = (first, values & set(cond.values))
+            else:
+                exact[claim] = (positive, set(cond.values))
+        else:
+            patterns.setdefault(claim, positive)
+    effect = _DenyEffect()
+    for claim, (first, values) in exact.items():
+        kept = tuple(v for v in first.values if v in values)
+        effect.bounds[claim] = Condition(first.operator, first.key, kept, first.path)
+        if not kept:
+            effect.impossible.append(
+                (first, f"the Deny statements together leave no value of '{claim}' that a token may carry")
+            )
+    for claim, cond in patterns.items():
+        effect.bounds.setdefault(claim, cond)
+    return effect
 
 
 def _claim_of(key: str, issuer: Issuer) -> str | None:
@@ -301,29 +389,24 @@ def _file_condition(grant: WebIdentityGrant, cond: Condition) -> None:
     claim = _claim_of(cond.key, grant.issuer)
     if claim is not None:
         grant.claims.setdefault(claim, []).append(cond)
-    else:
-        prefix = cond.key.rpartition(":")[0].lower()
-        if prefix not in ("aws", "sts") and ("/" in prefix or "." in prefix):
-            grant.foreign_keys.append(cond)  # names another issuer: absent from these tokens
-
-
-def _apply_denies(grant: WebIdentityGrant, denies: list[Statement]) -> bool:
-    """Add Deny statements' bounds to a grant; False when a Deny removes it entirely."""
-    for deny in denies:
-        federated = {iss.normalise(v).lower() for v in deny.principals.get("Federated", ())}
-        if not (deny.open_principal or grant.issuer.host_path.lower() in federated):
-            continue
-        if not deny.conditions:
-            return False
-        if len(deny.conditions) != 1:
-            continue  # several conditions are ANDed: none of them alone bounds the claim
-        cond = deny.conditions[0]
-        claim = _claim_of(cond.key, grant.issuer)
-        if cond.operator.negated and claim is not None:
-            # "deny unless the claim is one of these" is "allow only these"
-            positive = Operator(cond.operator.text, cond.operator.base.replace("not", "", 1), False)
-            grant.claims.setdefault(claim, []).append(Condition(positive, cond.key, cond.values, cond.path))
-    return True
+        if cond.operator.vacuous_when_absent or not cond.values:
+            return
+        if not cond.operator.wildcards and all(iss.has_wildcard(v) for v in cond.values):
+            grant.impossible.append((cond, (
+                f"{cond.operator.text} gives '*' and '?' no meaning: only a token whose '{claim}' is literally "
+                f"{iss.quoted(cond.values)} matches, and the issuer signs none"
+            )))
+        elif not cond.broad_values and all(iss.never_issued(grant.issuer, claim, v) for v in cond.values):
+            grant.impossible.append((cond, iss.never_issued(grant.issuer, claim, cond.values[0]) or ""))
+        return
+    prefix = cond.key.rpartition(":")[0].lower()
+    if prefix not in ("aws", "sts") and ("/" in prefix or "." in prefix):
+        grant.foreign_keys.append(cond)  # names another issuer: absent from these tokens
+        if not cond.operator.vacuous_when_absent:
+            grant.impossible.append((cond, (
+                f"the condition on {cond.key} names another issuer: tokens of {grant.issuer.host_path} never "
+                "carry that key, so the condition is never met"
+            )))
 
 
 # ---------------------------------------------------------------- findings
@@ -342,8 +425,13 @@ class _Context:
     def locate(self, path: PathT) -> Location | None:
         return self.source.locate(path, key=True) if self.source else None
 
-    def finding(self, rule: str, message: str, path: PathT, hint: str, related: Iterable[Related] = ()) -> Finding:
-        return Finding(rule, severity_of(rule), message, format_path(path), self.locate(path), hint, tuple(related))
+    def finding(
+        self, rule: str, message: str, path: PathT, hint: str, related: Iterable[Related] = (),
+        severity: Severity | None = None,
+    ) -> Finding:
+        return Finding(
+            rule, severity or severity_of(rule), message, format_path(path), self.locate(path), hint, tuple(related)
+        )
 
 
 def audit_trust_policy(
@@ -373,11 +461,19 @@ def audit_trust_policy(
     document = decode_document(document, base)
     findings = list(_open_trust(ctx, read_statements(document, base)))
     grants = web_identity_grants(document, base)
+    tight: dict[str, WebIdentityGrant] = {}  # per issuer, the first statement that pins both 'aud' and the subject
+    for grant in grants:
+        if grant.issuer.identified and not grant.impossible and grant.pinned("aud") and grant.subject_pinned:
+            tight.setdefault(grant.issuer.host_path, grant)
     for grant in grants:
         findings += _issuer_findings(ctx, grant)
-        if grant.issuer.identified:
-            findings += _claim_findings(ctx, grant, grants)
-    if max_session_seconds is not None and max_session_seconds > MAX_SESSION_SECONDS:
+        if grant.impossible:
+            findings.append(_unusable_finding(ctx, grant))
+        elif grant.issuer.identified:
+            findings += _claim_findings(ctx, grant, tight.get(grant.issuer.host_path))
+    # XC504 is about roles OIDC tokens assume (a leaked workload token renews itself; a session outlives it): an
+    # account-trust role with MFA and long sessions is a different, documented trade-off.
+    if grants and max_session_seconds is not None and max_session_seconds > MAX_SESSION_SECONDS:
         # beside the document in get-role output (Role.MaxSessionDuration); top level for a bare document
         path = (*base[:-1], "MaxSessionDuration") if base else ("MaxSessionDuration",)
         findings.append(
@@ -461,14 +557,24 @@ def _verdict(grant: WebIdentityGrant, claims: tuple[str, ...], pinned: bool) -> 
     return "broad" if any(grant.claims.get(c) for c in claims) else "open"
 
 
-def _claim_findings(ctx: _Context, grant: WebIdentityGrant, grants: list[WebIdentityGrant]) -> Iterator[Finding]:
+def _unusable_finding(ctx: _Context, grant: WebIdentityGrant) -> Finding:
+    cond, why = grant.impossible[0]
+    return ctx.finding(
+        "XC508", f"{grant.statement.label} of {ctx.who} trusts {grant.issuer.label}, but no token can meet its "
+        f"conditions: {why}. The statement admits nobody (it is broken, not open)", cond.path,
+        "Key the condition to this issuer's claims (<issuer host/path>:<claim>), use StringLike for patterns, and "
+        "list values the issuer really signs; or delete the statement.",
+    )
+
+
+def _claim_findings(ctx: _Context, grant: WebIdentityGrant, tight: WebIdentityGrant | None) -> Iterator[Finding]:
     issuer, stmt = grant.issuer, grant.statement
     where = stmt.label
     aud = _verdict(grant, ("aud",), grant.pinned("aud"))
     sub = _verdict(grant, grant.subject_claims, grant.subject_pinned)
     missing = [claim for claim, verdict in (("aud", aud), ("sub", sub)) if verdict == "open"]
     if missing:
-        yield _missing_finding(ctx, grant, grants, missing)
+        yield _missing_finding(ctx, grant, tight if tight is not grant else None, missing)
     prefix = f"{where} of {ctx.who} trusts {issuer.label} with"
     hint = (
         "Replace the pattern with the exact values (StringEquals), or waive XC502 with a reason if every match is "
@@ -481,21 +587,56 @@ def _claim_findings(ctx: _Context, grant: WebIdentityGrant, grants: list[WebIden
                     "XC502", f"{prefix} {cond.operator.text} 'aud' matching {iss.quoted(cond.broad_values)}: tokens for "
                     "every matching audience are accepted", cond.path, hint,
                 )
+    if sub == "pinned":
+        yield from _forgeable_subjects(ctx, grant, prefix)
     if sub != "broad":
         return
     broad = [(claim, c) for claim in grant.subject_claims for c in grant.claims.get(claim, []) if c.broad_values]
     for claim, cond in broad:
+        reach = {iss.exposure(issuer, claim, v) for v in cond.broad_values}
+        if reach == {iss.SCOPED}:
+            continue  # the issuer's own documented pattern for one unit (e.g. an HCP Terraform workspace)
         why = "; ".join(dict.fromkeys(iss.explain_subject_pattern(issuer, claim, v) for v in cond.broad_values))
-        yield ctx.finding(
-            "XC502", f"{prefix} {cond.operator.text} '{claim}' matching {iss.quoted(cond.broad_values)}: {why}",
-            cond.path, hint,
-        )
+        if iss.ANY in reach:
+            yield ctx.finding(
+                "XC502", f"{prefix} {cond.operator.text} '{claim}' matching {iss.quoted(cond.broad_values)}: {why}",
+                cond.path, hint,
+            )
+        else:  # every branch of one repository: narrower, still more than one workflow run needs
+            yield ctx.finding(
+                "XC502", f"{prefix} {cond.operator.text} '{claim}' matching {iss.quoted(cond.broad_values)}: {why}",
+                cond.path,
+                "Pin the ref or the environment: 'sub' = repo:<org>/<repo>:ref:refs/heads/main or "
+                "repo:<org>/<repo>:environment:<name> (StringEquals); waive XC502 with a reason if every branch "
+                "is meant to deploy.",
+                severity=Severity.warning,
+            )
     if not broad:  # exact conditions that still do not pin the subject
         cond, why, gap_hint = _subject_gap(grant)
         claim = _claim_of(cond.key, issuer)
         yield ctx.finding(
             "XC502", f"{prefix} {cond.operator.text} '{claim}' = {iss.quoted(cond.values)}, but {why}", cond.path, gap_hint
         )
+
+
+def _forgeable_subjects(ctx: _Context, grant: WebIdentityGrant, prefix: str) -> Iterator[Finding]:
+    """GitHub: an exact `sub` that no repository claim scopes can be minted by any repository that customises its
+    subject template, unless another pinned condition names the repository."""
+    if grant.issuer.kind != "github" or grant.pinned("repository") or grant.pinned("repository_id"):
+        return
+    for cond in grant.claims.get("sub", []):
+        if not cond.pins("sub"):
+            continue
+        forged = [v for v in cond.values if iss.github_forgeable(v)]
+        if forged and len(forged) == len(cond.values):
+            yield ctx.finding(
+                "XC502", f"{prefix} {cond.operator.text} 'sub' = {iss.quoted(forged)}, which names no repository: "
+                "any repository whose owner customises its OIDC subject template to the same claims gets a token "
+                "with this 'sub', so workflows of any repository can assume this role", cond.path,
+                "Pin 'sub' to a value with the repository in it (repo:<org>/<repo>:... or repository_id:<id>:...), "
+                "or add a StringEquals condition on the issuer's :repository_id.",
+            )
+            return
 
 
 def _subject_gap(grant: WebIdentityGrant) -> tuple[Condition, str, str]:
@@ -531,7 +672,7 @@ def _subject_gap(grant: WebIdentityGrant) -> tuple[Condition, str, str]:
 
 
 def _missing_finding(
-    ctx: _Context, grant: WebIdentityGrant, grants: list[WebIdentityGrant], missing: list[str]
+    ctx: _Context, grant: WebIdentityGrant, tight_grant: WebIdentityGrant | None, missing: list[str]
 ) -> Finding:
     issuer, stmt = grant.issuer, grant.statement
     if len(missing) == 2:
@@ -540,11 +681,9 @@ def _missing_finding(
         detail = f"'sub' is not constrained: {iss.anyone_phrase(issuer)}"
     else:
         detail = "'aud' is not constrained: a token minted for any audience registered on the IAM OIDC provider is accepted"
-    tight = [g for g in grants if g is not grant and g.issuer.host_path == issuer.host_path
-             and g.pinned("aud") and g.subject_pinned]
     related: list[Related] = []
-    if tight:
-        other = tight[0].statement
+    if tight_grant is not None:
+        other = tight_grant.statement
         detail += f", even though {other.label} is tight (statements are alternatives: a token needs to match only one)"
         related.append(Related(f"{other.label} is tight", format_path(other.path), ctx.locate(other.path)))
     foreign = sorted({c.key for c in grant.foreign_keys})

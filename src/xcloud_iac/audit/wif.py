@@ -15,9 +15,8 @@ from ..checks.finding import Finding
 from ..spec.errors import format_path
 from ..spec.loader import SourceMap
 from . import issuers as iss
+from .cel import judge
 from .trust import PathT, PolicyShapeError, severity_of
-
-_TRIVIAL_CONDITIONS = frozenset({"", "true", "1 == 1", "true == true"})
 
 
 def looks_like_provider(node: Mapping[str, Any]) -> bool:
@@ -59,9 +58,12 @@ def audit_workload_identity_provider(
                 )
             )
     condition = provider.get("attributeCondition")
-    if not isinstance(condition, str) or condition.strip().lower() in _TRIVIAL_CONDITIONS:
+    if condition is not None and not isinstance(condition, str):
+        raise PolicyShapeError((*base, "attributeCondition"), "'attributeCondition' is a CEL expression (a string)")
+    account = str(aws.get("accountId", "?")) if isinstance(aws, Mapping) else None
+    verdict = judge(condition, aws_account=account) if condition and condition.strip() else None
+    if verdict is None or verdict.open or verdict.invalid:
         if isinstance(aws, Mapping):
-            account = aws.get("accountId", "?")
             who = f"every role and user of AWS account {account} can exchange its credentials for Google tokens"
             example = f"attribute.aws_role == 'arn:aws:sts::{account}:assumed-role/<role>'"
         elif issuer is not None and issuer.kind == "github":
@@ -70,7 +72,12 @@ def audit_workload_identity_provider(
         else:
             who = "every identity the provider accepts can exchange its credentials for Google tokens"
             example = "assertion.sub == '<subject>'"
-        stated = "has no attribute condition" if condition is None else f"has the attribute condition {condition!r}"
+        if verdict is None:
+            stated = "has no attribute condition" if condition is None else "has an empty attribute condition"
+        elif verdict.invalid:
+            stated, who = f"has the attribute condition {condition!r}, which {verdict.describe()}", "Google refuses it"
+        else:
+            stated = f"has the attribute condition {condition!r}, which {verdict.describe()}"
         path = (*base, "attributeCondition") if condition is not None else base
         findings.append(
             finding("XC506", f"{label} {stated}: {who}", path, f"Set attributeCondition, e.g. {example}.")

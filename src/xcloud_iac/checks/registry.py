@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
+from ..spec import catalog
 from ..spec import models as m
 from ..spec.errors import format_path
 from ..topology import Topology
@@ -67,6 +68,8 @@ def register(cls: type[Rule]) -> type[Rule]:
     """Class decorator: add a rule to the registry. Fails on a malformed or repeated id."""
     if not re.fullmatch(r"XC\d{3}", getattr(cls, "id", "")):
         raise DuplicateRuleError(f"{cls.__name__}: rule id must look like XC123")
+    if cls.id not in catalog.RULE_IDS:
+        raise DuplicateRuleError(f"{cls.id}: not in the catalogue (spec.catalog.RULE_IDS)")
     for attr in ("title", "severity", "fix_hint"):
         if not getattr(cls, attr, None):
             raise DuplicateRuleError(f"{cls.id}: missing {attr}")

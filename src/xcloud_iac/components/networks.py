@@ -177,6 +177,7 @@ class GcpNetwork(pulumi.ComponentResource):
         stack = stack_name(args.stack)
         project = net.account
         dual = net.stack_type is m.StackType.dual
+        only6 = net.stack_type is m.StackType.ipv6  # Google IPv6-only subnets
         ipv6 = [c for c in net.cidrs if c.version == 6]
         if net.existing_id is not None:
             network = gcp.compute.Network.get(f"{name}-network", _network_path(project, net.existing_id),
@@ -188,8 +189,8 @@ class GcpNetwork(pulumi.ComponentResource):
                 auto_create_subnetworks=False,
                 mtu=net.mtu,
                 routing_mode="GLOBAL",
-                enable_ula_internal_ipv6=dual or None,
-                internal_ipv6_range=str(ipv6[0]) if dual and ipv6 else None,
+                enable_ula_internal_ipv6=(dual or only6) or None,
+                internal_ipv6_range=str(ipv6[0]) if (dual or only6) and ipv6 else None,
                 description=f"xcloud {stack}: network {net.name}",
                 opts=child_opts(self),
             )
@@ -206,9 +207,9 @@ class GcpNetwork(pulumi.ComponentResource):
                     network=network.id,
                     project=project,
                     region=region,
-                    ip_cidr_range=str(subnet.cidr),
-                    stack_type="IPV4_IPV6" if dual else "IPV4_ONLY",
-                    ipv6_access_type="INTERNAL" if dual else None,
+                    ip_cidr_range=None if only6 else str(subnet.cidr),
+                    stack_type="IPV6_ONLY" if only6 else "IPV4_IPV6" if dual else "IPV4_ONLY",
+                    ipv6_access_type="INTERNAL" if dual or only6 else None,
                     private_ip_google_access=True,
                     log_config=GCP_FLOW_LOGS if args.flow_logs else None,
                     description=f"xcloud {stack}: subnet {net.name}/{subnet.name}",
@@ -248,9 +249,13 @@ class GcpNetwork(pulumi.ComponentResource):
         problems = Problems(f"GcpNetwork '{name}'")
         problems.require(net.cloud is m.Cloud.gcp, f"network '{net.name}' is in cloud '{net.cloud}', not gcp")
         for subnet in net.subnets:
+            # an IPv6-only network's subnets are IPv6 (the range Google allocates from the network's ULA range is
+            # what the spec declares, for the checks; it is not an input)
+            want = 6 if net.stack_type is m.StackType.ipv6 else 4
             problems.require(
-                subnet.cidr.version == 4,
-                f"subnet '{subnet.name}' {subnet.cidr}: a Google subnetwork takes an IPv4 range (Google assigns IPv6)",
+                subnet.cidr.version == want,
+                f"subnet '{subnet.name}' {subnet.cidr}: a Google subnetwork takes an IPv4 range (Google assigns IPv6)"
+                if want == 4 else f"subnet '{subnet.name}' {subnet.cidr}: an IPv6-only network's subnets are IPv6",
             )
             if net.existing_id is None:
                 problems.require(

@@ -121,6 +121,15 @@ def is_private_asn(asn: int) -> bool:
     return any(lo <= asn <= hi for lo, hi in PRIVATE_ASN_RANGES)
 
 
+# Every rule id of the catalogue (docs/rules.md). The spec checks waivers against it (a waiver for an unknown rule is
+# an input error) without importing the checks; the rule registry refuses an id that is not listed here.
+RULE_IDS = frozenset(
+    f"XC{n}" for n in (
+        *range(101, 104), *range(201, 205), *range(301, 311), *range(401, 408), *range(501, 509), *range(601, 607),
+        *range(700, 711), *range(720, 731), *range(801, 811), 830,
+    )
+)
+
 # Maximum AWS role session the checks allow without a waiver (XC504), in seconds.
 MAX_SESSION_SECONDS = 3600
 # IAM's bounds for a role's MaxSessionDuration (CreateRole; AWS::IAM::Role MaxSessionDuration 3600..43200).

@@ -168,7 +168,19 @@ MANAGED_CLOUDS = frozenset({Cloud.aws, Cloud.gcp})
 class StackType(StrEnum):
     ipv4 = "ipv4"
     dual = "dual"
+    ipv6 = "ipv6"  # IPv6-only: networks only (Google IPv6-only subnets, external clouds); no link carries it alone
 
+
+def _link_stack(value: Any) -> Any:
+    if value in (StackType.ipv6, "ipv6"):
+        raise ValueError("a link carries ipv4 or dual (IPv4 and IPv6); no interconnect or Direct Connect link is "
+                         "IPv6-only")
+    return value
+
+
+LinkStackType = Annotated[
+    StackType, AfterValidator(_link_stack), WithJsonSchema({"type": "string", "enum": ["ipv4", "dual"]})
+]
 
 # ---------------------------------------------------------------- base classes
 
@@ -195,6 +207,21 @@ class Waiver(Model):
 
     rule: str = Field(pattern=r"^XC\d{3}$", description="The rule id to waive, e.g. XC502.")
     reason: str = Field(min_length=3, description="Why the finding is accepted. Required; shown in reports.")
+
+    @field_validator("rule")
+    @classmethod
+    def _known_rule(cls, value: str) -> str:
+        if value not in catalog.RULE_IDS:
+            close = [r for r in sorted(catalog.RULE_IDS) if r[:4] == value[:4]] or sorted(catalog.RULE_IDS)
+            raise ValueError(f"no rule {value} exists, so it cannot be waived. Expected one of: {', '.join(close)}")
+        return value
+
+    @field_validator("reason")
+    @classmethod
+    def _says_why(cls, value: str) -> str:
+        if len(value.strip()) < 3:
+            raise ValueError("a waiver's reason must say why the finding is accepted (at least 3 characters besides blanks)")
+        return value
 
 
 class Named(Model):
@@ -267,7 +294,10 @@ class Network(Named):
     region: str = Field(min_length=1, description="Region of the network (AWS or Google region for managed clouds).")
     account: str | None = Field(default=None, description="AWS account id or Google project id that owns it.")
     cidrs: list[Prefix] = Field(min_length=1, description="Address ranges of the network (IPv4 and IPv6).")
-    stack_type: StackType = Field(default=StackType.ipv4, description="IP stack: ipv4, or dual (IPv4 and IPv6).")
+    stack_type: StackType = Field(
+        default=StackType.ipv4,
+        description="IP stack: ipv4, dual (IPv4 and IPv6), or ipv6 (IPv6-only: Google and external networks).",
+    )
     mtu: int | None = Field(
         default=None, ge=576, le=9001, description="Interface MTU. Unset means the cloud default (AWS 9001, Google 1460)."
     )
@@ -302,10 +332,16 @@ class Network(Named):
     @model_validator(mode="after")
     def _check(self) -> Network:
         has_v6 = any(c.version == 6 for c in self.cidrs)
+        has_v4 = any(c.version == 4 for c in self.cidrs)
+        if self.stack_type is StackType.ipv6:
+            if self.cloud is Cloud.aws:
+                raise ValueError("an AWS VPC always has an IPv4 CIDR, so it cannot be IPv6-only; use stack_type: dual")
+            if has_v4:
+                raise ValueError("an IPv6-only network (stack_type: ipv6) has IPv6 CIDRs only; use dual for both")
+        elif not has_v4:
+            raise ValueError("a network without an IPv4 CIDR is IPv6-only: set stack_type: ipv6")
         if has_v6 and self.stack_type is StackType.ipv4:
-            raise ValueError("an IPv6 CIDR needs stack_type: dual")
-        if not any(c.version == 4 for c in self.cidrs):
-            raise ValueError("a network needs at least one IPv4 CIDR")
+            raise ValueError("an IPv6 CIDR needs stack_type: dual (or ipv6 for an IPv6-only network)")
         for subnet in self.subnets:
             if not any(subnet.cidr.version == c.version and subnet.cidr.subnet_of(c) for c in self.cidrs):
                 raise ValueError(f"subnet '{subnet.name}' {subnet.cidr} is outside the network's CIDRs")
@@ -536,7 +572,7 @@ class Interconnect(Named):
     aws: InterconnectAws = Field(description="AWS side.")
     gcp: InterconnectGcp = Field(description="Google Cloud side.")
     bandwidth: Bandwidth = Field(description="Bandwidth, e.g. 1Gbps (AWS) or BPS_1G (Google).")
-    stack_type: StackType = Field(default=StackType.ipv4, description="IP stack carried by the link.")
+    stack_type: LinkStackType = Field(default=StackType.ipv4, description="IP stack carried by the link: ipv4 or dual.")
     mtu: int = Field(default=1500, ge=1280, le=8896, description="MTU of the link; both sides must match it.")
     activation_key_from: Literal["gcp", "aws"] = Field(
         default="gcp", description="Which side generates the activation key the other side accepts."
@@ -575,7 +611,7 @@ class ExternalLink(Named):
     vlan: int | None = Field(default=None, ge=1, le=4094, description="VLAN of the transit virtual interface.")
     aws: LinkAws = Field(description="AWS side.")
     remote: LinkRemote = Field(description="Far side.")
-    stack_type: StackType = Field(default=StackType.ipv4, description="IP stack carried by the link.")
+    stack_type: LinkStackType = Field(default=StackType.ipv4, description="IP stack carried by the link: ipv4 or dual.")
     mtu: int = Field(default=1500, ge=1280, le=9001, description="MTU of the link.")
     critical: bool = Field(default=False, description="Critical links need a second link (XC603).")
     monitoring: Monitoring | None = Field(default=None, description="Probe and alarms.")

@@ -220,6 +220,7 @@ class Routing:
         self._closure: dict[str, frozenset[str]] | None = None  # domain -> networks reachable on entering it
         self._entered: dict[tuple[str, IPNetwork], frozenset[str]] = {}  # the same, for queries inside a prefix
         self._candidates: dict[str, frozenset[str]] = {}  # domain -> networks its walks can end in
+        self._far_end_map: dict[str, list[Attachment]] | None = None  # network -> attachments of its links
         self._lone: dict[tuple[int, int, int], str] | None = None
         self._hosts: dict[ipaddress.IPv4Address | ipaddress.IPv6Address, IPNetwork] = {}  # address -> its /32 or /128
         self._nonlocals: dict[str, tuple[list[Route], dict[int, int]]] = {}  # see _nonlocal
@@ -800,14 +801,32 @@ class Routing:
         return None
 
     def attached_domains(self, network: str) -> list[str]:
-        """Domains a network takes part in: where its traffic is routed, and where its ranges are propagated."""
+        """Domains a network takes part in: where its traffic is routed, and where its ranges are propagated -
+        through its own attachments, or through the attachments of the interconnects and links it is the far
+        network of (a Google or external network takes part in the tables its link is associated with and
+        propagates into)."""
         out = self.source_domains(network)
-        for att in self.topo.attachments_of("network", network):
+        far_ends = self._far_ends().get(network, [])
+        for att in [*self.topo.attachments_of("network", network), *far_ends]:
+            if isinstance(att.obj, m.TgwAttachment) and att in far_ends and att.obj.route_table is not None:
+                out.append(f"rt:{att.hub}/{att.obj.route_table}")
             if isinstance(att.obj, m.TgwAttachment):
                 out += [f"rt:{att.hub}/{table}" for table in att.obj.propagate_to]
             else:
                 out.append(f"seg:{att.hub}/{att.obj.segment}")
         return [d for d in dict.fromkeys(out) if d in self.domains]
+
+    def _far_ends(self) -> dict[str, list[Attachment]]:
+        """Network -> the hub attachments of the interconnects and links it is the far network of (built once)."""
+        if self._far_end_map is None:
+            found: dict[str, list[Attachment]] = {}
+            for kind, names in (("interconnect", self.topo.interconnects), ("link", self.topo.links)):
+                for name in names:
+                    far = self._far_network(kind, name)
+                    if far is not None:
+                        found.setdefault(far, []).extend(self.topo.attachments_of(kind, name))
+            self._far_end_map = found
+        return self._far_end_map
 
     def link_label(self, name: str) -> str:
         """'interconnect 'x'' or 'link 'x'' for a name in Path.links."""

@@ -9,8 +9,9 @@ from ..registry import Rule, register
 class CidrOverlap(Rule):
     """Two networks whose CIDRs overlap can reach each other, in either direction (over hubs, interconnects or
     links), or take part in the same forwarding domain (associated with, or propagating into, the same route table
-    or segment). Traffic for the shared addresses ends up in only one of them. Overlapping networks that cannot
-    reach each other are fine."""
+    or segment) - networks behind interconnects and external links included, through the attachments of their
+    link. Traffic for the shared addresses ends up in only one of them. Overlapping networks that cannot reach each
+    other and share no route table or segment are fine."""
 
     id = "XC201"
     title = "CIDR overlap between connected networks"

@@ -11,7 +11,8 @@ class StackMismatch(Rule):
     """The IP stack differs across an interconnect or external link: a dual-stack link whose far network (the Google
     network, or the external network) is IPv4-only; an IPv6 prefix in an allow-list or advertisement of an
     IPv4-only link; or an IPv4-only link between dual-stack networks that reach each other across it, so their IPv6
-    ranges cannot cross."""
+    ranges cannot cross; or an IPv4-only link to an IPv6-only network (Google IPv6-only subnets, an external IPv6
+    network), across which nothing of it can cross."""
 
     id = "XC203"
     title = "IP stack mismatch across a link"
@@ -35,6 +36,13 @@ class StackMismatch(Rule):
                     )
                 continue
             ipv4_only = [(f"{link.label} is IPv4-only", link.obj, ("stack_type",))]
+            if far.stack_type is StackType.ipv6:
+                yield self.finding(
+                    topo, link.obj, f"{link.label} carries IPv4 only, but its network '{far.name}' is IPv6-only "
+                    f"({_ipv6(far)}): nothing of it can cross the link",
+                    field=("stack_type",), related=[(f"network '{far.name}' is IPv6-only", far, ("stack_type",))],
+                )
+                continue
             lists = (
                 ("on its AWS allow-list", link.aws, "allowed_prefixes"),
                 (f"on its {link.far_side} allow-list", link.far, "allowed_prefixes"),
@@ -48,11 +56,11 @@ class StackMismatch(Rule):
                             field=(fld, i), related=ipv4_only,
                         )
             far_v6 = _ipv6(far)
-            if far.stack_type is not StackType.dual or not far_v6:
+            if far.stack_type is StackType.ipv4 or not far_v6:
                 continue
             for dest, path in sorted(routing.reachable_from(far.name).items()):
                 other = topo.networks[dest]
-                if link.name in path.links and other.stack_type is StackType.dual and _ipv6(other):
+                if link.name in path.links and other.stack_type is not StackType.ipv4 and _ipv6(other):
                     yield self.finding(
                         topo, link.obj,
                         f"{link.label} carries IPv4 only, but dual-stack network '{far.name}' ({far_v6}) reaches "

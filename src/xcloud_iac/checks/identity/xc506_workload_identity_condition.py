@@ -1,19 +1,18 @@
 from __future__ import annotations
 
-import re
-
+from ...audit.cel import judge
 from ..finding import Severity
 from ..registry import Rule, register
-
-# A CEL condition tests the AWS identity only through these variables.
-_IDENTITY = re.compile(r"\b(assertion|attribute)\.")
 
 
 @register
 class MissingAttributeCondition(Rule):
-    """A Google Workload Identity pool provider for AWS has no attribute condition, or one that does not test the
-    identity (e.g. `true`: it names neither `assertion.` nor `attribute.`). Every role and user of the AWS
-    account can then exchange its credentials for Google tokens."""
+    """A Google Workload Identity pool provider for AWS has no attribute condition, or one that tokens an attacker
+    holds satisfy: the condition is evaluated (CEL, cel-python) against tokens of other roles of the account and
+    with empty claims, so `true || false` or `assertion.arn != ''` are found however they are spelled. A condition
+    that is not valid CEL is reported too (Google refuses it). Every role and user of the AWS account can then
+    exchange its credentials for Google tokens. `xcloud audit-trust` gives live providers the same verdict
+    (audit.cel)."""
 
     id = "XC506"
     title = "Workload Identity provider without an attribute condition"
@@ -36,9 +35,16 @@ class MissingAttributeCondition(Rule):
                     topo, wif, f"{who} has no attribute condition: every identity of the account can federate",
                     field=("attribute_condition",),
                 )
-            elif not _IDENTITY.search(cond):
+                continue
+            verdict = judge(cond, aws_account=wif.aws_account_id)
+            if verdict.invalid:
                 yield self.finding(
-                    topo, wif, f"{who} has attribute condition '{cond}', which does not test the identity: every "
-                    "identity of the account can federate",
+                    topo, wif, f"{who} has attribute condition '{cond}', which {verdict.describe()}: Google refuses it",
+                    field=("attribute_condition",),
+                )
+            elif verdict.open:
+                yield self.finding(
+                    topo, wif, f"{who} has attribute condition '{cond}', which {verdict.describe()}: every identity "
+                    "of the account can federate",
                     field=("attribute_condition",),
                 )

@@ -13,8 +13,10 @@ class ConflictingRoutes(Rule):
     static, then VPC, then Direct Connect), so the other never gets the traffic. Sources that end in the same
     networks (two interconnects to one Google network) are redundancy, not a conflict. Also two static routes for
     one prefix in one domain with different targets (error), and a static route that shadows a propagated route for
-    the same prefix with a different target (warning). Blackhole routes that shadow a propagated route are
-    deliberate and not reported."""
+    the same prefix with a different target (warning; an error when the static route reaches no network for the
+    prefix: the traffic the propagated route carried is then dropped, and XC303 alone would name only the dead
+    end, not the route it hides). Blackhole routes that shadow a propagated route are deliberate and not
+    reported."""
 
     id = "XC301"
     title = "Conflicting routes for the same prefix"
@@ -32,7 +34,8 @@ class ConflictingRoutes(Rule):
                     continue
                 outcomes = [(r, _outcome(routing, dom.id, r)) for r in routes]
                 dynamic = [(r, o) for r, o in outcomes if r.origin != "static" and o]
-                static = [(r, o) for r, o in outcomes if r.origin == "static" and o]
+                # a static route that reaches nothing still wins over every propagated one: kept, it is the outage
+                static = [(r, o) for r, o in outcomes if r.origin == "static"]
                 yield from self._conflict(topo, locate, dom, prefix, dynamic)
                 yield from self._conflict(topo, locate, dom, prefix, static)
                 for s, s_to in static:
@@ -40,10 +43,11 @@ class ConflictingRoutes(Rule):
                     if s_to == "blackhole" or shadowed is None:
                         continue
                     d, d_to = shadowed
+                    outage = "; traffic for it is dropped" if not s_to else ""
                     yield self.finding(
                         topo, s.obj, f"{route_source(topo, s)} for {prefix} in {dom.label} ({_to(s_to)}) shadows the "
-                        f"route from {_from(topo, d, d_to)}", field=("prefix",),
-                        severity=Severity.warning,
+                        f"route from {_from(topo, d, d_to)}{outage}", field=("prefix",),
+                        severity=Severity.error if not s_to else Severity.warning,
                         related=[(f"shadowed: {prefix} from {route_source(topo, d)}", *locate(d))],
                     )
 
@@ -87,5 +91,7 @@ def _from(topo, route: Route, outcome) -> str:
 def _to(outcome) -> str:
     if outcome == "blackhole":
         return "dropped"
+    if not outcome:
+        return "to no network that owns it"
     names = sorted(outcome)
     return f"to network '{names[0]}'" if len(names) == 1 else "to networks " + ", ".join(f"'{n}'" for n in names)

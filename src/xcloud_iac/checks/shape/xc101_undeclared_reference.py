@@ -20,7 +20,7 @@ class UndeclaredReference(Rule):
     def check(self, topo):
         for d in topo.dangling:
             close = difflib.get_close_matches(d.name, d.expected, n=1)
-            guess = f"; did you mean '{close[0]}'?" if close else ""
+            guess = f"; did you mean '{close[0]}'?" if close else "."
             shown = ", ".join(d.expected[:10]) + (f" (and {len(d.expected) - 10} more)" if len(d.expected) > 10 else "")
             kind = d.kind.replace("_", " ")
             expected = f" Expected one of: {shown}" if d.expected else f" No {kind} is declared."
