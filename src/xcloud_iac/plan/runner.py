@@ -224,7 +224,9 @@ class _Progress:
 
     def add(self, index: int, label: str) -> None:
         if self.enabled:
-            self.tasks[index] = self.bar.add_task(label, total=None)
+            from rich.markup import escape
+
+            self.tasks[index] = self.bar.add_task(escape(label), total=None)  # a file name is not markup
 
     def update(self, index: int, count: int) -> None:
         if self.enabled:

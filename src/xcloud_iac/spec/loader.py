@@ -18,10 +18,15 @@ from pydantic import BaseModel, ValidationError
 
 from .. import collector
 from .errors import Location, Problem, SpecError, format_path
+from .files import read_input
 from .models import Stack
 
-# Bounds for alias expansion and nesting: a stack is small; a "billion laughs" document is refused quickly.
-MAX_NODES = 200_000
+# Bounds for alias expansion and nesting. A "billion laughs" document reuses a few anchored nodes through aliases
+# until the expansion is huge; a large legitimate stack (tens of thousands of networks) is big because it is long.
+# So what is bounded is the number of nodes built *by following aliases* (each alias re-builds its anchored node
+# and everything under it), not the size of the document: MAX_ALIAS_NODES across the whole document. Mapping keys
+# must be scalars, so no alias can expand inside a key. Documented in docs/spec-limits.md.
+MAX_ALIAS_NODES = 100_000
 MAX_DEPTH = 64
 
 PathT = tuple[str | int, ...]
@@ -54,13 +59,28 @@ class _Builder:
     def __init__(self, source: SourceMap, loader: Any) -> None:
         self.source = source
         self.loader = loader
-        self.count = 0
+        self.seen: set[int] = set()  # ids of the nodes built once: meeting one again is following an alias
+        self.expanding = 0  # > 0 while building under an alias
+        self.expanded = 0  # nodes built under aliases so far
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: PathT, depth: int = 0) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooLarge(f"document expands to more than {MAX_NODES} nodes (alias expansion?)", node)
+        alias = id(node) in self.seen
+        self.seen.add(id(node))
+        if alias or self.expanding:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_NODES:
+                raise _TooLarge(f"aliases expand to more than {MAX_ALIAS_NODES} nodes (a YAML alias bomb?); "
+                                "write the values out, or anchor less", node)
+        if alias:
+            self.expanding += 1
+            try:
+                return self._build(node, path, depth)
+            finally:
+                self.expanding -= 1
+        return self._build(node, path, depth)
+
+    def _build(self, node: yaml.Node, path: PathT, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise _TooLarge(f"document nests deeper than {MAX_DEPTH} levels", node)
         self.source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
@@ -81,11 +101,17 @@ class _Builder:
                     if isinstance(value, dict):
                         merged.update({k: v for k, v in value.items() if k not in merged})
                 continue
+            key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                # a list or mapping as a key is never a spec field, and building it could expand an alias bomb
+                kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                self.problems.append(Problem(Location(self.source.file, *key_pos), path,
+                                             f"a mapping key must be a plain name; got {kind}"))
+                continue
             key = self.loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 key = str(key)
             key_path = (*path, key)
-            key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 first = self.source.keys[key_path]
                 self.problems.append(
@@ -180,15 +206,7 @@ def _load_text(text: str, file: str) -> Stack:
 
 def load(path: str | Path) -> Stack:
     """Load one stack file. Raises SpecError (never a traceback) for anything unusable."""
-    path = Path(path)
-    display = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError([Problem(Location(display, 0, 0), (), "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError([Problem(Location(display, 0, 0), (), f"cannot read the file: {exc}")]) from None
-    return load_text(text, display)
+    return load_text(read_input(path), str(path))
 
 
 # ---------------------------------------------------------------- pydantic errors -> problems
