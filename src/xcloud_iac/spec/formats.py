@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 
+from . import catalog
+
 # AWS: an account id is exactly 12 digits (IAM ARNs, Direct Connect owner accounts, Resolver rule shares).
 _AWS_ACCOUNT_RE = re.compile(r"^\d{12}$")
 # Google (resourcemanager): 6 to 30 lower-case letters, digits or hyphens, starting with a letter, not ending with a
@@ -119,16 +121,16 @@ def iam_action(value: str) -> str:
 
 def zone_in_region(zone: str, region: str, cloud: str) -> str | None:
     """Why `zone` cannot be a zone of `region` (None: it can). AWS zones are the region and a letter (us-east-1a),
-    or a Local Zone group of the region (us-east-1-bos-1a); a Google subnet is regional (us-east4), or names a
-    zone of its region (us-east4-a)."""
+    or a Local Zone group of the region (us-east-1-bos-1a); a Google VPC is global, so a subnet names any region
+    (europe-west3) or a zone of one (europe-west3-a)."""
     if cloud == "aws":
         if re.fullmatch(rf"{re.escape(region)}[a-z]|{re.escape(region)}-[a-z]+-\d+[a-z]", zone):
             return None
         return f"zone {zone!r} is not in region {region}; expected e.g. {region}a"
-    if cloud == "gcp":  # a Google subnet is regional: its region, or a zone of it
-        if re.fullmatch(rf"{re.escape(region)}(-[a-z])?", zone):
+    if cloud == "gcp":  # a Google VPC is global and each subnet regional: any region, or a zone of one
+        if re.sub(r"-[a-z]$", "", zone) in catalog.GCP_REGIONS:
             return None
-        return f"zone {zone!r} is not in region {region}; expected {region} or e.g. {region}-a"
+        return f"zone {zone!r} is not a Google Cloud region or zone; expected e.g. {region} or {region}-a"
     return None
 
 

@@ -70,7 +70,7 @@ class _Builder:
         if alias or self.expanding:
             self.expanded += 1
             if self.expanded > MAX_ALIAS_NODES:
-                raise _TooLarge(f"aliases expand to more than {MAX_ALIAS_NODES} nodes (a YAML alias bomb?); "
+                raise _TooLarge(f"alias expansion exceeds {MAX_ALIAS_NODES} nodes (a YAML alias bomb?); "
                                 "write the values out, or anchor less", node)
         if alias:
             self.expanding += 1
