@@ -78,7 +78,13 @@ class _Scanner:
             key_pos = self.position(i)
             key, i = scanstring(self.text, i + 1)
             key_path = (*path, key)
-            self.source.keys[key_path] = key_pos  # a repeated key: json.loads keeps the last one, and so do we
+            if key_path in self.source.keys:
+                # json.loads keeps the last one, IAM may keep either: what a reviewer reads is not what is judged
+                first = self.source.keys[key_path]
+                raise JsonInputError(Problem(Location(self.source.file, *key_pos), key_path,
+                                             f"duplicate key '{key}' (first at line {first[0]}); each key may "
+                                             "appear once in an object"))
+            self.source.keys[key_path] = key_pos
             i = self.skip(i) + 1  # past ':'
             i = self.skip(self.value(i, key_path))
             if self.text[i] == "}":

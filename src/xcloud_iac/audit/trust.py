@@ -223,9 +223,28 @@ def decode_document(value: Any, path: PathT) -> Any:
     if not text.startswith("{"):
         text = urllib.parse.unquote(text)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise PolicyShapeError(path, f"the policy string is not JSON (nor URL-encoded JSON): {exc.msg}") from None
+    except _DuplicateKey as exc:
+        raise PolicyShapeError(path, f"the policy string has the key '{exc.key}' twice; each key may appear once "
+                                     "in an object") from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads' object hook that refuses a repeated key (json keeps the last one silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 # ---------------------------------------------------------------- web identity grants
