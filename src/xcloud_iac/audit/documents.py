@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checks.finding import Finding
-from ..spec.errors import Location, Problem, SpecError
+from ..spec.errors import Problem, SpecError
 from ..spec.files import read_input
 from ..spec.loader import SourceMap
 from .jsonpos import JsonInputError, PathT, parse_json

@@ -269,7 +269,7 @@ def _work() -> int:
             send({"refused": refused.problems})
         else:
             send({"done": {"stack": inventory.stack, "resources": [r.to_wire() for r in inventory.resources]}})
-    except BaseException:  # noqa: BLE001 - whatever it is, the parent reports it instead of waiting
+    except BaseException:  # whatever it is, the parent reports it instead of waiting
         send({"error": traceback.format_exc()})
         return 1
     finally:

@@ -229,11 +229,10 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> PathT:
         elif isinstance(node, dict) and part in node:
             path.append(part)
             node = node[part]
-        elif isinstance(node, dict) or node is None:
-            # a discriminator tag, or a missing field (kept: the field path names it)
-            if not (isinstance(node, dict) and node.get("kind") == part):
-                path.append(part)
-                node = None
+        elif (isinstance(node, dict) or node is None) and not (isinstance(node, dict) and node.get("kind") == part):
+            # a missing field (kept: the field path names it); a discriminator tag is not a key of the data
+            path.append(part)
+            node = None
     return tuple(path)
 
 
@@ -298,9 +297,9 @@ def _problem(err: dict[str, Any], data: Any, source: SourceMap) -> Problem:
         msg = f"{err.get('input')!r} does not match {err['ctx']['pattern']}"
         if path and path[-1] == "name":
             msg = f"{err.get('input')!r} is not a valid name; expected lower-case letters, digits and '-'"
-    elif kind.endswith("_type") or kind.endswith("_parsing"):
+    elif kind.endswith(("_type", "_parsing")):
         msg = f"{msg}; got {_kind(err.get('input'))} {err.get('input')!r}"
     return Problem(source.locate(path), path, msg)
 
 
-__all__ = ["load", "load_text", "parse_yaml", "SourceMap", "SpecError", "format_path"]
+__all__ = ["SourceMap", "SpecError", "format_path", "load", "load_text", "parse_yaml"]

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -406,7 +406,7 @@ class CloudWanCore(Named):
         return [e.region for e in self.edges]
 
 
-Hub = Annotated[Union[TransitGateway, CloudWanCore], Field(discriminator="kind")]
+Hub = Annotated[TransitGateway | CloudWanCore, Field(discriminator="kind")]
 
 
 # ---------------------------------------------------------------- links

@@ -187,7 +187,7 @@ def build(spec: m.Stack) -> Topology:
                 g.add_edge(("hub", hub.name), ("segment", hub.name, seg.name), kind="has")
                 for i, other in enumerate(seg.share_with):
                     ref(seg, ("share_with", i), "segment", other, tables)
-        for i, att in enumerate(hub.attachments):
+        for att in hub.attachments:
             kind, target = att.kind, att.target  # properties that look through the target fields: read them once
             topo.attachments[hub.name][att.name] = Attachment(hub.name, att)
             target_ok = ref(att, (kind,), kind if kind != "peer" else "hub", target, pools[kind])
@@ -211,12 +211,12 @@ def build(spec: m.Stack) -> Topology:
                 g.add_edge(target_node, ("segment", hub.name, att.segment), kind="association")
         if isinstance(hub, m.TransitGateway):
             for rt in hub.route_tables:
-                for j, route in enumerate(rt.routes):
+                for route in rt.routes:
                     if route.attachment is not None:
                         ref(route, ("attachment",), "attachment", route.attachment, topo.attachments[hub.name])
         else:
             for seg in hub.segments:
-                for j, route in enumerate(seg.routes):
+                for route in seg.routes:
                     if route.attachment is not None:
                         ref(route, ("attachment",), "attachment", route.attachment, topo.attachments[hub.name])
                 for j, region in enumerate(seg.edge_locations):
@@ -311,7 +311,7 @@ def _build_dns(topo: Topology, ref) -> None:
         if not ref(ep, ("network",), "network", ep.network, topo.networks):
             continue
         subnets = {s.name for s in topo.networks[ep.network].subnets}
-        for i, addr in enumerate(ep.addresses):
+        for addr in ep.addresses:
             ref(addr, ("subnet",), "subnet", addr.subnet, subnets)
         g.add_node(("endpoint", ep.name), kind="endpoint", obj=ep)
         g.add_edge(("endpoint", ep.name), ("network", ep.network), kind="in")
@@ -346,7 +346,7 @@ def _build_dns(topo: Topology, ref) -> None:
 
 
 def _target_refs(topo: Topology, owner: m.Model, targets: list[m.ForwardTarget], base: tuple, ref) -> None:
-    for i, target in enumerate(targets):
+    for target in targets:
         if target.resolver is not None:
             ref(target, ("resolver",), "resolver", target.resolver, topo.resolvers)
 

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import difflib
 
-from ..registry import Rule, register
 from ..finding import Severity
+from ..registry import Rule, register
 
 
 @register
