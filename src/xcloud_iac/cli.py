@@ -33,12 +33,9 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        from importlib.metadata import PackageNotFoundError, version
+        from ._version import __version__
 
-        try:
-            sys.stdout.write(f"xcloud {version('xcloud-iac')}\n")
-        except PackageNotFoundError:
-            sys.stdout.write("xcloud (version unknown: not installed as a package)\n")
+        sys.stdout.write(f"xcloud {__version__}\n")
         raise typer.Exit()
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ..checks.finding import Finding
+from ..finding import Finding
 from ..spec.errors import Problem, SpecError
 from ..spec.files import read_input
 from ..spec.loader import SourceMap

@@ -17,7 +17,6 @@ How a trust policy is read:
 
 from __future__ import annotations
 
-import functools
 import json
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ..checks.finding import Finding, Related, Severity
+from ..finding import Finding, Related, severity_of
 from ..spec.catalog import MAX_SESSION_SECONDS
 from ..spec.errors import Location, format_path
 from ..spec.loader import SourceMap
@@ -33,15 +32,6 @@ from . import issuers as iss
 from .issuers import Issuer
 
 PathT = tuple[str | int, ...]
-
-
-@functools.cache
-def severity_of(rule: str) -> Severity:
-    """The catalogue's severity of a rule, so `validate`, `audit-trust` and `verify` agree. (Imported late: the
-    registry imports every rule module, and the live ones import this module.)"""
-    from ..checks.registry import rule_classes
-
-    return next((cls.severity for cls in rule_classes() if cls.id == rule), Severity.error)
 
 
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"

@@ -15,7 +15,9 @@ from typing import Any
 import networkx as nx
 
 from ..spec import models as m
+from .dns import Forwarding
 from .prefixes import PrefixIndex
+from .routing import Routing
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -123,15 +125,11 @@ class Topology:
         return PrefixIndex((cidr, net.name) for net in self.networks.values() for cidr in net.cidrs)
 
     @cached_property
-    def routing(self):  # -> Routing (imported lazily: routing imports this module)
-        from .routing import Routing
-
+    def routing(self) -> Routing:
         return Routing(self)
 
     @cached_property
-    def dns(self):  # -> Forwarding (imported lazily: dns imports this module)
-        from .dns import Forwarding
-
+    def dns(self) -> Forwarding:
         return Forwarding(self)
 
     def owner_of(self, address: IPNetwork | ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[str]:

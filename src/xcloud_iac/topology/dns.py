@@ -26,10 +26,13 @@ import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..spec import catalog
 from ..spec import models as m
-from .build import Resolver, Topology
+
+if TYPE_CHECKING:  # the topology is built before it is routed: build imports this module, not the reverse
+    from .build import Resolver, Topology
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 

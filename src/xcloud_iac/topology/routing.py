@@ -33,13 +33,16 @@ import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from ..spec import catalog
 from ..spec import models as m
-from .build import Attachment, Topology
 from .prefixes import PrefixIndex, key
+
+if TYPE_CHECKING:  # the topology is built before it is routed: build imports this module, not the reverse
+    from .build import Attachment, Topology
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
