@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public in CPython, absent from typeshed
 from typing import Any
 
 from ..spec.errors import Location, Problem
@@ -45,7 +45,7 @@ class _Scanner:
     def __init__(self, text: str, source: SourceMap) -> None:
         self.text = text
         self.source = source
-        self.scalar = json.JSONDecoder().scan_once
+        self.scalar = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set by the decoder, untyped
         self.line_starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
 
     def position(self, offset: int) -> tuple[int, int]:

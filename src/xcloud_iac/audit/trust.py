@@ -170,7 +170,7 @@ def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[State
             raise PolicyShapeError((*path, "Effect"), f"'Effect' must be 'Allow' or 'Deny', not {effect!r}")
         principal = stmt.get("Principal", stmt.get("NotPrincipal"))
         if principal == "*":
-            principals = {"*": ("*",)}
+            principals: dict[str, tuple[str, ...]] = {"*": ("*",)}
         elif isinstance(principal, Mapping):
             principals = {str(k): _strings(v) for k, v in principal.items()}
         elif principal is None:
@@ -379,9 +379,9 @@ def audit_trust_policy(
     Raises PolicyShapeError for a document IAM would refuse.
     """
     ctx = _Context(role, source, {iss.normalise(i).lower() for i in issuers} if issuers is not None else None)
-    document = decode_document(document, base)
-    findings = list(_open_trust(ctx, read_statements(document, base)))
-    grants = web_identity_grants(document, base)
+    decoded: Mapping[str, Any] = decode_document(document, base)
+    findings = list(_open_trust(ctx, read_statements(decoded, base)))
+    grants = web_identity_grants(decoded, base)
     for grant in grants:
         findings += _issuer_findings(ctx, grant)
         if grant.issuer.identified:
@@ -501,9 +501,9 @@ def _claim_findings(ctx: _Context, grant: WebIdentityGrant, grants: list[WebIden
         )
     if not broad:  # exact conditions that still do not pin the subject
         cond, why, gap_hint = _subject_gap(grant)
-        claim = _claim_of(cond.key, issuer)
+        gap_claim = _claim_of(cond.key, issuer)
         yield ctx.finding(
-            "XC502", f"{prefix} {cond.operator.text} '{claim}' = {iss.quoted(cond.values)}, but {why}", cond.path, gap_hint
+            "XC502", f"{prefix} {cond.operator.text} '{gap_claim}' = {iss.quoted(cond.values)}, but {why}", cond.path, gap_hint
         )
 
 

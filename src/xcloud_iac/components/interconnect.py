@@ -100,7 +100,7 @@ class AwsGcpInterconnect(pulumi.ComponentResource):
             )
 
         def connection(**mode: pulumi.Input) -> aws_native.interconnect.Connection:
-            return aws_native.interconnect.Connection(
+            return aws_native.interconnect.Connection(  # type: ignore[call-overload]  # **mode: one of two input sets
                 f"{name}-connection",
                 attach_point={"direct_connect_gateway": gateway.id},
                 # required when AWS creates the connection; also given when accepting Google's key, as a guard
@@ -120,7 +120,7 @@ class AwsGcpInterconnect(pulumi.ComponentResource):
                 environment_id=ic.aws.environment_id,
                 remote_account={"identifier": ic.gcp.project},
             )
-            self.activation_key = pulumi.Output.secret(amazon.activation_key)
+            self.activation_key = pulumi.Output.secret(amazon.activation_key)  # type: ignore[arg-type]  # set once AWS creates it
             google = transport(self.activation_key)
 
         self.dx_gateway_id = gateway.id

@@ -9,6 +9,7 @@ IAMMember (additive), so other members of the service account's policy are left 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,10 +90,7 @@ class GcpWorkloadIdentityForAws(pulumi.ComponentResource):
         self.principal_sets = {}
         for role in sorted(args.aws_roles):
             # pool.name is projects/<project-number>/locations/global/workloadIdentityPools/<pool>
-            member = pool.name.apply(
-                lambda pool_name, role=role: f"principalSet://iam.googleapis.com/{pool_name}/attribute.aws_role/"
-                f"arn:aws:sts::{args.aws_account_id}:assumed-role/{role}"
-            )
+            member = pool.name.apply(functools.partial(_principal_set, args.aws_account_id, role))
             gcp.serviceaccount.IAMMember(
                 f"{name}-{role}",
                 service_account_id=f"projects/{args.project}/serviceAccounts/{args.service_account}",
@@ -122,3 +120,8 @@ class GcpWorkloadIdentityForAws(pulumi.ComponentResource):
         problems.require(not args.aws_roles or args.service_account,
                          "aws_roles impersonate a service account: set service_account")
         problems.raise_if_any()
+
+
+def _principal_set(account: str, role: str, pool_name: str) -> str:
+    """The principal set of an AWS role's sessions in a pool (pool_name: projects/<number>/.../<pool>)."""
+    return f"principalSet://iam.googleapis.com/{pool_name}/attribute.aws_role/arn:aws:sts::{account}:assumed-role/{role}"

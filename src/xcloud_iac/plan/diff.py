@@ -478,6 +478,7 @@ def _diff_dicts(section: str, subject: str, before: dict | None, after: dict | N
     if before is None and after is None:
         return []
     if before is None:
+        assert after is not None
         return [Change(section, "added", subject, after=_summary(after))]
     if after is None:
         return [Change(section, "removed", subject, before=_summary(before))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -241,17 +242,18 @@ def _model_at(path: PathT, data: Any) -> type[BaseModel] | None:
     cls: Any = Stack
     node = data
     for part in path:
-        node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
         if isinstance(part, int):
             continue
         if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or part not in cls.model_fields:
             return None
         cls = _unwrap(cls.model_fields[part].annotation, node)
     return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
-
-
-def _has(node: Any, part: str | int) -> bool:
-    return part in node if isinstance(node, dict) else isinstance(part, int) and 0 <= part < len(node)
 
 
 def _unwrap(annotation: Any, node: Any) -> Any:
@@ -266,11 +268,11 @@ def _unwrap(annotation: Any, node: Any) -> Any:
             kind = model.model_fields.get("kind")
             if kind is not None and isinstance(node, dict) and node.get("kind") in typing.get_args(kind.annotation):
                 return model
-        return models[0] if len(models) == 1 else (models or [None])[0]
+        return models[0] if models else None
     return annotation
 
 
-def _problem(err: dict[str, Any], data: Any, source: SourceMap) -> Problem:
+def _problem(err: Mapping[str, Any], data: Any, source: SourceMap) -> Problem:
     path = _data_path(err["loc"], data)
     kind = err["type"]
     msg = err["msg"]

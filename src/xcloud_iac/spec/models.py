@@ -50,6 +50,15 @@ def _prefix(value: Any) -> IPNetwork:
         raise ValueError(f"{value!r} is not a CIDR; expected e.g. 10.0.0.0/16 or 2600:1f18::/56") from None
 
 
+def prefix_within(inner: IPNetwork, outer: IPNetwork) -> bool:
+    """`inner` lies inside `outer` (False across IP versions, where subnet_of raises)."""
+    if isinstance(inner, ipaddress.IPv4Network) and isinstance(outer, ipaddress.IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, ipaddress.IPv6Network) and isinstance(outer, ipaddress.IPv6Network):
+        return inner.subnet_of(outer)
+    return False
+
+
 def _address(value: Any) -> IPAddress:
     if isinstance(value, ipaddress.IPv4Address | ipaddress.IPv6Address):
         return value
@@ -258,7 +267,9 @@ class Network(Named):
     @classmethod
     def _zones(cls, value: list[Subnet], info: ValidationInfo) -> list[Subnet]:
         cloud, region = info.data.get("cloud"), info.data.get("region")
-        for subnet in value if cloud is not None and region is not None else ():
+        if cloud is None or region is None:
+            return value
+        for subnet in value:
             if (why := formats.zone_in_region(subnet.zone, region, cloud.value)) is not None:
                 raise ValueError(f"subnet '{subnet.name}': {why}")
         return value
@@ -271,7 +282,7 @@ class Network(Named):
         if not any(c.version == 4 for c in self.cidrs):
             raise ValueError("a network needs at least one IPv4 CIDR")
         for subnet in self.subnets:
-            if not any(subnet.cidr.version == c.version and subnet.cidr.subnet_of(c) for c in self.cidrs):
+            if not any(prefix_within(subnet.cidr, c) for c in self.cidrs):
                 raise ValueError(f"subnet '{subnet.name}' {subnet.cidr} is outside the network's CIDRs")
         return self
 
@@ -707,11 +718,9 @@ class Stack(Model):
             hubs=[h for s in stacks for h in s.hubs],
             interconnects=[i for s in stacks for i in s.interconnects],
             links=[link for s in stacks for link in s.links],
-            dns=Dns.model_construct(
-                **{f: [o for s in stacks for o in getattr(s.dns, f)] for f in Dns.model_fields}
-            ),
+            dns=Dns.model_construct(None, **{f: [o for s in stacks for o in getattr(s.dns, f)] for f in Dns.model_fields}),
             trust=Trust.model_construct(
-                **{f: [o for s in stacks for o in getattr(s.trust, f)] for f in Trust.model_fields}
+                None, **{f: [o for s in stacks for o in getattr(s.trust, f)] for f in Trust.model_fields}
             ),
         )
         for stack in stacks:

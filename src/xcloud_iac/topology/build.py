@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -26,7 +27,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 class Dangling:
     """A reference to an object that is not declared."""
 
-    obj: m.Model
+    obj: Any  # the spec object (network, attachment, route, resolver...): its fields differ by kind
     field: tuple[str | int, ...]
     kind: str
     name: str
@@ -40,7 +41,7 @@ class Resolver:
 
     name: str
     kind: str  # "inbound_endpoint" | "inbound_policy" | "external_forwarder"
-    obj: m.Model
+    obj: Any  # the spec object (network, attachment, route, resolver...): its fields differ by kind
     network: str
     addresses: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...]
 
@@ -160,7 +161,7 @@ def build(spec: m.Stack) -> Topology:
     g = topo._graph_ops
     _index(topo)
 
-    def ref(obj: m.Model, fld: tuple[str | int, ...], kind: str, name: str | None, pool: dict | set) -> bool:
+    def ref(obj: m.Model, fld: tuple[str | int, ...], kind: str, name: str | None, pool: Any) -> bool:
         if name is None or name in pool:
             return True
         topo.dangling.append(Dangling(obj, fld, kind, name, tuple(sorted(pool))))
@@ -250,7 +251,7 @@ def _monitoring_refs(topo: Topology, owner: m.Interconnect | m.ExternalLink, ref
 def _index(topo: Topology) -> None:
     """Name indexes, and XC102 duplicates (each namespace separately)."""
     spec = topo.spec
-    namespaces: list[tuple[str, list[m.Named], dict]] = [
+    namespaces: list[tuple[str, Sequence[m.Named], dict]] = [
         ("network", spec.networks, topo.networks),
         ("hub", spec.hubs, topo.hubs),
         ("interconnect", spec.interconnects, topo.interconnects),
@@ -289,7 +290,7 @@ def _index(topo: Topology) -> None:
             topo.duplicates.append((f"resolver '{name}'", group))
 
 
-def _unique(topo: Topology, kind: str, objs: list, index: dict, scope: str = "") -> None:
+def _unique(topo: Topology, kind: str, objs: Sequence[Any], index: dict, scope: str = "") -> None:
     names = [obj.name for obj in objs]
     if len(set(names)) == len(names):  # the usual case: nothing repeated
         index.update(zip(names, objs))
@@ -339,8 +340,8 @@ def _build_dns(topo: Topology, ref) -> None:
             ref(zone, ("networks", i), "network", net, topo.networks)
         _target_refs(topo, zone, zone.targets, ("targets",), ref)
     for fwd in spec.dns.external_forwarders:
-        for j, rule in enumerate(fwd.rules):
-            _target_refs(topo, fwd, rule.targets, ("rules", j, "targets"), ref)
+        for j, fwd_rule in enumerate(fwd.rules):
+            _target_refs(topo, fwd, fwd_rule.targets, ("rules", j, "targets"), ref)
 
 
 def _target_refs(topo: Topology, owner: m.Model, targets: list[m.ForwardTarget], base: tuple, ref) -> None:
