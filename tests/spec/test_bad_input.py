@@ -270,10 +270,22 @@ def test_diff_base_with_a_spec_symlinked_outside_the_repository(tmp_path: Path) 
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "base")
     result = xcloud("diff", "--base", "HEAD", "stacks/dr-pair.yaml", "--format", "json", cwd=repo)
-    # git stores the link, not the file it points to: at HEAD the spec is a link, so the base reads as its target path
-    assert "Traceback" not in result.stderr, result.stderr
-    assert result.returncode in (0, 1, 2), result.stderr
-    assert "relative_to" not in result.stderr and "ValueError" not in result.stderr
+    # git stores the link, not the file it points to: its content at HEAD is unknown, and that is what is said
+    assert_refused(result, "symbolic link", "outside the repository", "--base FILE")
+
+
+def test_diff_base_follows_a_symbolic_link_inside_the_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / "stacks").mkdir(parents=True)
+    (repo / "shared").mkdir()
+    (repo / "shared" / "dr-pair.yaml").write_bytes(DR_PAIR.read_bytes())
+    (repo / "stacks" / "dr-pair.yaml").symlink_to("../shared/dr-pair.yaml")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    result = xcloud("diff", "--base", "HEAD", "stacks/dr-pair.yaml", "--format", "json", cwd=repo, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "HEAD:shared/dr-pair.yaml" in result.stdout
 
 
 # every command with -o: a missing folder, a directory, an unwritable file

@@ -53,12 +53,29 @@ def base_source(base: str, spec: Path) -> SpecSource | None:
         return SpecSource(base, read_input(base))
     root = _repo_root(spec.parent if spec.parent.exists() else Path.cwd(), base)
     _verify_revision(root, base)
-    path = _relative(spec, root)
+    path = _follow_links(root, base, _relative(spec, root))
     shown = _git(root, "show", f"{base}:{path}")
     if shown.returncode != 0:
         return None  # not in that revision: the spec is new
     label = f"{base}:{path}"
     return SpecSource(label, decode_input(shown.stdout, label))
+
+
+def _follow_links(root: Path, base: str, path: str) -> str:
+    """`path` at revision `base`, with symbolic links followed inside the repository (git stores a link as the
+    text of its target). A link that leaves the repository has no content at a revision: BaseUnusable."""
+    for _hop in range(40):  # as many as the kernel follows
+        listed = _git(root, "ls-tree", base, "--", path)
+        fields = os.fsdecode(listed.stdout).split(maxsplit=3)
+        if listed.returncode != 0 or not fields or fields[0] != "120000":
+            return path
+        target = os.fsdecode(_git(root, "show", f"{base}:{path}").stdout)
+        resolved = os.path.normpath(os.path.join(root, os.path.dirname(path), target))
+        if not Path(resolved).is_relative_to(root):
+            raise BaseUnusable(f"{path} at {base} is a symbolic link to {target}, outside the repository: "
+                               "its content at that revision is unknown; give --base FILE to compare with a file")
+        path = Path(resolved).relative_to(root).as_posix()
+    raise BaseUnusable(f"{path} at {base}: symbolic link loop")
 
 
 def specs_at(base: str, directory: Path) -> list[Path]:
