@@ -46,7 +46,7 @@ CASES = {
     "unknown-bandwidth": (
         GOOD_NETWORK
         + "interconnects:\n  - name: ic\n    bandwidth: fast\n    aws: {region: us-east-1, dx_gateway_asn: 64513, allowed_prefixes: [10.1.0.0/16]}\n"
-        "    gcp: {region: us-east4, project: p, network: aws-a, allowed_prefixes: [10.2.0.0/16]}\n",
+        "    gcp: {region: us-east4, project: example-project, network: aws-a, allowed_prefixes: [10.2.0.0/16]}\n",
         9, 16, "interconnects[0].bandwidth", ["not a bandwidth", "1Gbps", "100Gbps"],
     ),
     "bad-name": (GOOD_NETWORK.replace("name: aws-a", "name: AWS_A"), 3, 11, "networks[0].name", ["not a valid name"]),

@@ -40,8 +40,8 @@ _AWS_ID_RES = {
 _GCP_NETWORK_RE = re.compile(r"^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$")
 # An IAM OIDC provider thumbprint: the SHA-1 of a certificate, 40 hexadecimal digits.
 _THUMBPRINT_RE = re.compile(r"^[0-9A-Fa-f]{40}$")
-# An IAM action: service:Action, with IAM's wildcards (XC505 judges `*`).
-_IAM_ACTION_RE = re.compile(r"^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$")
+# An IAM action: service:Action, with IAM's wildcards (XC505 judges `*`); IAM matches both parts case-insensitively.
+_IAM_ACTION_RE = re.compile(r"^(\*|[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+)$")
 
 
 def _text(value: Any, what: str) -> str:
