@@ -43,8 +43,10 @@ def head_source(path: Path) -> SpecSource | None:
 
 
 def base_is_file(base: str) -> bool:
-    """`base` names something on disk (then it is a file to compare with, or an unusable input), not a revision."""
-    return not is_missing(base)
+    """`base` names something on disk other than a folder (a file to compare with, or an unusable input such as a
+    FIFO or a link loop), not a revision. A folder never is a spec: `--base main` beside a folder `main/` is the
+    revision."""
+    return not is_missing(base) and not Path(base).is_dir()
 
 
 def base_source(base: str, spec: Path) -> SpecSource | None:
@@ -112,6 +114,9 @@ def _repo_root(start: Path, base: str) -> Path:
 
 def _verify_revision(root: Path, base: str) -> None:
     if _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
+        if Path(base).is_dir():
+            raise BaseUnusable(f"--base {base} is a directory and not a revision of {root}: give a stack file or a "
+                               "git revision")
         raise BaseUnusable(
             f"--base {base}: no such file, and not a revision of {root} "
             "(in CI, check out with full history: actions/checkout with fetch-depth: 0)"
