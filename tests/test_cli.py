@@ -138,3 +138,27 @@ def test_schema_command_writes_the_schema(tmp_path: Path) -> None:
     assert run("schema", "-o", str(out)).exit_code == 0
     schema = json.loads(out.read_text())
     assert schema["title"] == "xcloud-iac stack" and "networks" in schema["properties"]
+
+
+def test_version_matches_the_package() -> None:
+    import tomllib
+
+    version = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["version"]
+    result = run("--version")
+    assert result.exit_code == 0 and result.output == f"xcloud {version}\n"
+
+
+def test_shell_completion_is_offered() -> None:
+    result = run("--help")
+    assert "--install-completion" in result.output and "--show-completion" in result.output
+
+
+def test_license_file_matches_pyproject() -> None:
+    import tomllib
+
+    root = Path(__file__).parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert project["license"] == "Apache-2.0" and project["license-files"] == ["LICENSE"]
+    text = (root / "LICENSE").read_text()
+    assert "Apache License" in text and "Version 2.0, January 2004" in text
+    assert (root / "CHANGELOG.md").read_text().startswith("# Changelog")

@@ -14,8 +14,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__version__ = "0.1.0"
-
+from ._version import __version__
 from .checks import Finding, Report, Severity, check
 from .spec import Location, SpecError, Stack, load, load_text
 from .topology import Topology, build

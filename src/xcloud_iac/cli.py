@@ -9,7 +9,7 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -26,9 +26,25 @@ app = typer.Typer(
     name="xcloud",
     help="Check and plan multicloud networks (AWS <-> Google Cloud and beyond) before they are deployed.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish and PowerShell
     pretty_exceptions_enable=False,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from ._version import __version__
+
+        sys.stdout.write(f"xcloud {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Check and plan multicloud networks (AWS <-> Google Cloud and beyond) before they are deployed."""
 
 
 class Format(StrEnum):
@@ -49,6 +65,24 @@ class FailOn(StrEnum):
     never = "never"
 
 
+def _endpoint_url(value: str | None) -> str | None:
+    """--endpoint-url: an http(s) URL with a host and a port in 1..65535, or a usage error (exit 2)."""
+    if value is None:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        port = parts.port  # ValueError when not a number in 0..65535
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r}: {exc}; expected http(s)://host[:port]") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise typer.BadParameter(f"{value!r} is not an http(s) URL; expected http(s)://host[:port]")
+    if port == 0:
+        raise typer.BadParameter(f"{value!r}: port 0; expected a port in 1..65535")
+    return value
+
+
 @app.command()
 def validate(
     specs: Annotated[list[Path], typer.Argument(help="Stack files. Several are checked one by one and as one plan.")],
@@ -56,18 +90,20 @@ def validate(
     fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that makes the exit status 1.")] = FailOn.error,
     show_waived: Annotated[bool, typer.Option(help="Also list findings accepted by a waiver.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+    sarif: Annotated[Path | None, typer.Option(help="Also write SARIF to this file (beside the main format), so one "
+                                               "run gives both reports whatever the exit status.")] = None,
 ) -> None:
     """Check stacks for address, route, DNS, trust and interconnect conflicts."""
+    _check_outputs(output, sarif)
     stacks, problems = _load_all(specs)
     report = check_many(stacks)
     findings, waived = report.findings, report.waived
     unusable = bool(problems) or report.unusable
 
     text = RENDERERS[format.value](findings, problems, waived if show_waived or format is Format.sarif else ())
-    if output is not None:
-        output.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    if sarif is not None:
+        _emit(RENDERERS["sarif"](findings, problems, waived).encode(), sarif)
+    _emit(text.encode(), output)
     if unusable:
         raise typer.Exit(EXIT_INPUT)
     threshold = None if fail_on is FailOn.never else Severity(fail_on.value)
@@ -107,11 +143,9 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")] = None,
 ) -> None:
     """Write the JSON Schema of a stack file (for editors' YAML language servers)."""
+    _check_outputs(output)
     text = json.dumps(stack_json_schema(), indent=2, sort_keys=True) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        output.write_text(text, encoding="utf-8")
+    _emit(text.encode(), output)
 
 
 class GraphFormat(StrEnum):
@@ -130,6 +164,7 @@ def graph(
     """Draw the topology: networks, hubs, links, resolvers, issuers and roles, coloured by cloud."""
     from .plan.graph import GraphvizMissing, picture, render_image, to_dot, to_mermaid
 
+    _check_outputs(output)
     stacks, problems = _load_all(specs)
     if problems:
         sys.stdout.write(RENDERERS["text"]([], problems))
@@ -170,15 +205,8 @@ def plan(
 
     from .plan.render import render_plan_json, render_plan_table
     from .plan.runner import plan_source
-    from .plan.sources import head_source
-
-    sources = []
-    for path in [spec, *(with_ or [])]:
-        source = head_source(path)
-        if source is None:
-            sys.stderr.write(f"error: {path}: no such file\n")
-            raise typer.Exit(EXIT_INPUT)
-        sources.append(source)
+    _check_outputs(output)
+    sources = [_head(path) for path in [spec, *(with_ or [])]]
     terminal = output is None and sys.stdout.isatty()
     result = plan_source(sources[0], progress=format is PlanFormat.table and sys.stdout.isatty(),
                          organisation=sources[1:])
@@ -202,12 +230,8 @@ def policy_config(
     from .plan.policy_config import policy_config as config_of
     from .plan.render import render_plan_table
     from .plan.runner import plan_source
-    from .plan.sources import head_source
-
-    source = head_source(spec)
-    if source is None:
-        sys.stderr.write(f"error: {spec}: no such file\n")
-        raise typer.Exit(EXIT_INPUT)
+    _check_outputs(output)
+    source = _head(spec)
     result = plan_source(source, contracts=False)  # the config needs the resources' names, not their contracts
     if result.inventory is None or result.checked.stack is None:
         sys.stderr.write(render_plan_table(result))
@@ -230,6 +254,8 @@ def diff(
         help="Stack files (default: stacks/*.yaml, here and at the base).")] = None,
     format: Annotated[DiffFormat, typer.Option("--format", "-f", help="Output format.")] = DiffFormat.markdown,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
+    json_output: Annotated[Path | None, typer.Option("--json", help="Also write the JSON report to this file.")] = None,
+    sarif: Annotated[Path | None, typer.Option(help="Also write the SARIF report to this file.")] = None,
 ) -> None:
     """What a change does: topology, resources (added, updated, replaced, deleted), findings introduced and
     resolved, and risk labels - as a pull-request comment (markdown + Mermaid), JSON or SARIF. Exit 1: the change
@@ -238,12 +264,18 @@ def diff(
     from .plan.render import DIFF_RENDERERS
     from .plan.sources import BaseUnusable, spec_pairs
 
+    _check_outputs(output, json_output, sarif)
     try:
         pairs = spec_pairs(list(specs or []), base)
     except BaseUnusable as exc:
         sys.stderr.write(f"error: {exc}\n")
         raise typer.Exit(EXIT_INPUT) from None
+    except SpecError as exc:
+        _refuse_input(exc)
     report = compare(pairs, base, progress=format is DiffFormat.markdown and sys.stdout.isatty())
+    for extra, kind in ((json_output, "json"), (sarif, "sarif")):
+        if extra is not None:
+            _emit(DIFF_RENDERERS[kind](report).encode(), extra)
     _emit(DIFF_RENDERERS[format.value](report).encode(), output)
     raise typer.Exit(EXIT_INPUT if report.unusable else EXIT_FINDINGS if report.introduces_error else EXIT_OK)
 
@@ -262,6 +294,7 @@ def audit_trust(
     from .audit import AuditInputError, audit_file
     from .checks import Finding
 
+    _check_outputs(output)
     findings: list[Finding] = []
     problems: list[Problem] = []
     for path in files:
@@ -281,7 +314,8 @@ def verify(
     fail_on: Annotated[FailOn, typer.Option(help="Lowest severity that makes the exit status 1.")] = FailOn.error,
     show_waived: Annotated[bool, typer.Option(help="Also list findings accepted by a waiver.")] = False,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to a file.")] = None,
-    endpoint_url: Annotated[str | None, typer.Option(help="Send AWS calls here instead (an emulator such as moto).")] = None,
+    endpoint_url: Annotated[str | None, typer.Option(help="Send AWS calls here instead (an emulator such as moto): "
+                                                     "http(s)://host[:port].", callback=_endpoint_url)] = None,
     profile: Annotated[str | None, typer.Option(help="AWS profile; default: the standard credential chain.")] = None,
     max_attempts: Annotated[int, typer.Option(min=1, help="Tries per AWS or Google call; throttling and server "
                                               "errors are retried with backoff.")] = 5,
@@ -310,6 +344,7 @@ def verify(
 
     from . import verify as live
 
+    _check_outputs(output)
     if watch is not None and format is Format.sarif:
         sys.stderr.write("error: --watch reports changes as text, json or github, not sarif\n")
         raise typer.Exit(EXIT_INPUT)
@@ -331,9 +366,12 @@ def verify(
         return live.verify(stacks[0], session=session, options=options, google=google, clouds=clouds)
 
     def emit(change) -> None:
-        with output.open("a", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as out:
-            out.write(live.render_change(change, format.value))
-            out.flush()
+        try:
+            with output.open("a", encoding="utf-8") if output else contextlib.nullcontext(sys.stdout) as out:
+                out.write(live.render_change(change, format.value))
+                out.flush()
+        except OSError as exc:
+            _refuse_output(output, exc)
 
     if watch is None:
         report = run()
@@ -367,9 +405,56 @@ def _load_all(specs: list[Path]) -> tuple[list[Stack], list[Problem]]:
     return stacks, problems
 
 
+def _head(spec: Path):
+    """The spec to plan, or exit 2 (missing, a directory, FIFO, link loop, unreadable, not UTF-8)."""
+    from .plan.sources import head_source
+
+    try:
+        source = head_source(spec)
+    except SpecError as exc:
+        _refuse_input(exc)
+    if source is None:
+        sys.stderr.write(f"{spec}: error XC000 <root>: file not found\n")
+        raise typer.Exit(EXIT_INPUT)
+    return source
+
+
+def _refuse_input(exc: SpecError) -> NoReturn:
+    sys.stderr.write(RENDERERS["text"]([], exc.problems))
+    raise typer.Exit(EXIT_INPUT)
+
+
+def _check_outputs(*outputs: Path | None) -> None:
+    """Refuse (exit 2) an output path that cannot be written, before any work is done: its folder is missing or not
+    a folder, it is a directory, or it exists and is not writable."""
+    import os
+
+    for output in outputs:
+        if output is None or str(output) == "-":
+            continue
+        parent = output.parent
+        if output.is_dir():
+            _refuse_output(output, "is a directory; expected a file name")
+        if not parent.is_dir():
+            _refuse_output(output, f"the folder {parent} does not exist" if not parent.exists()
+                           else f"{parent} is not a folder")
+        if output.exists() and not os.access(output, os.W_OK):
+            _refuse_output(output, "the file is not writable")
+
+
+def _refuse_output(output: Path | None, reason: object) -> NoReturn:
+    if isinstance(reason, OSError):
+        reason = reason.strerror or reason
+    sys.stderr.write(f"error: cannot write {output}: {reason}\n")
+    raise typer.Exit(EXIT_INPUT)
+
+
 def _emit(data: bytes, output: Path | None) -> None:
-    if output is not None:
-        output.write_bytes(data)
+    if output is not None and str(output) != "-":
+        try:
+            output.write_bytes(data)
+        except OSError as exc:
+            _refuse_output(output, exc)
     elif hasattr(sys.stdout, "buffer"):
         sys.stdout.buffer.write(data)
     else:  # a captured text stream (tests)

@@ -337,9 +337,9 @@ class _Built:
 class _Step:
     node: Node
     name: str
-    component: type[pulumi.ComponentResource]
-    args: Callable[[_Refs], Any]
-    opts: Callable[[], pulumi.ResourceOptions | None] = lambda: None
+    component: Any  # a ComponentResource class: (name, args, opts) and its validate(name, args)
+    args: Callable[..., Any]
+    opts: Callable[..., pulumi.ResourceOptions | None] = lambda: None
 
 
 class _StackBuilder:
@@ -364,7 +364,7 @@ class _StackBuilder:
         problems = self._unprobeable() + self._allocated_zone_targets()
         for step in self.steps:
             try:
-                step.component.validate(step.name, step.args(refs))  # type: ignore[attr-defined]
+                step.component.validate(step.name, step.args(refs))
             except c.ComponentArgsError as exc:
                 problems.extend(f"{exc.component}: {p}" for p in exc.problems)
         return problems
@@ -722,10 +722,8 @@ class _StackBuilder:
         return sorted({r.audience for r in self.stack.trust.roles if r.issuer == issuer and r.audience})
 
     def _monitored(self) -> list[m.Interconnect | m.ExternalLink]:
-        return [
-            o for o in [*self.stack.interconnects, *self.stack.links]
-            if o.monitoring is not None and o.monitoring.enabled
-        ]
+        links: list[m.Interconnect | m.ExternalLink] = [*self.stack.interconnects, *self.stack.links]
+        return [o for o in links if o.monitoring is not None and o.monitoring.enabled]
 
     def _probed(self) -> list[m.Interconnect | m.ExternalLink]:
         """Links whose probe can run: from a subnet of an AWS network of the stack."""
@@ -758,7 +756,9 @@ class _StackBuilder:
         """AWS regions with something to monitor, and what their monitoring needs built first."""
         regions: dict[str, list[Node]] = {}
         for owner in self._probed():
-            source = owner.monitoring.source_network  # type: ignore[union-attr]
+            source = owner.monitoring.source_network if owner.monitoring is not None else None
+            if source is None:  # _probed() keeps only owners whose probe has a source network
+                continue
             kind = "interconnect" if isinstance(owner, m.Interconnect) else "link"
             regions.setdefault(self.networks[source].region, []).extend([("network", source), (kind, owner.name)])
         for net in self.stack.networks:

@@ -33,7 +33,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -46,8 +46,8 @@ IPv4 = ipaddress.IPv4Network
 # Where addresses come from. A cell owns one /14 of 10/8 (its VPCs' /22s) and one /16 of 100.64/10 (their secondary
 # /24s), so allow-lists and peering routes are two summaries per cell. Google and external networks take /22s and
 # /24s from the blocks after the cells. Nothing uses 198.18.0.0/15 (RFC 2544): blackhole and planted routes go there.
-_PRIMARY = ipaddress.ip_network("10.0.0.0/8")
-_SECONDARY = ipaddress.ip_network("100.64.0.0/10")
+_PRIMARY = ipaddress.IPv4Network("10.0.0.0/8")
+_SECONDARY = ipaddress.IPv4Network("100.64.0.0/10")
 _IPV6 = ipaddress.ip_network("2600:1f18::/40")
 _UNUSED = ipaddress.ip_network("198.18.0.0/15")
 _SANDBOX = ipaddress.ip_network("172.31.0.0/16")  # every sandbox is the default-VPC range: overlapping, never joined
@@ -290,17 +290,17 @@ class _Org:
             if env != "sandbox" and self.rng.random() < 0.25:
                 net["stack_type"] = "dual"
                 net["cidrs"].append(str(ipaddress.IPv6Network((int(_IPV6.network_address) + ((cell.index << 8 | k) << 72), 56))))
-            first = list(base.subnets(new_prefix=24))
+            first24 = list(cast(ipaddress.IPv4Network, base).subnets(new_prefix=24))
             a, b = f"{cell.region}a", f"{cell.region}b"
             net["subnets"] = [
-                {"name": "tgw-a", "cidr": str(_sub(first[0], 28, 0)), "zone": a},
-                {"name": "tgw-b", "cidr": str(_sub(first[0], 28, 1)), "zone": b},
-                {"name": "app-a", "cidr": str(first[1]), "zone": a},
-                {"name": "app-b", "cidr": str(first[2]), "zone": b},
+                {"name": "tgw-a", "cidr": str(_sub(first24[0], 28, 0)), "zone": a},
+                {"name": "tgw-b", "cidr": str(_sub(first24[0], 28, 1)), "zone": b},
+                {"name": "app-a", "cidr": str(first24[1]), "zone": a},
+                {"name": "app-b", "cidr": str(first24[2]), "zone": b},
             ]
             if env == "shared" and not cell.vpcs["shared"]:  # the cell's DNS hub
-                net["subnets"] += [{"name": "dns-a", "cidr": str(_sub(first[0], 26, 1)), "zone": a},
-                                   {"name": "dns-b", "cidr": str(_sub(first[0], 26, 2)), "zone": b}]
+                net["subnets"] += [{"name": "dns-a", "cidr": str(_sub(first24[0], 26, 1)), "zone": a},
+                                   {"name": "dns-b", "cidr": str(_sub(first24[0], 26, 2)), "zone": b}]
                 net["private_zones"] = [cell.domain]
             elif self.rng.random() < 0.3:
                 net["private_zones"] = [f"{name}.{cell.domain}"]
@@ -321,7 +321,7 @@ class _Org:
         regions = [region, *self.rng.sample(_GCP_MORE_REGIONS, self.rng.randint(1, 2))]  # a global VPC
         cidrs = [next(self._spare22) for _ in regions]
         cidr = cidrs[0]
-        net = {"name": name, "cloud": "gcp", "region": region, "account": project, "cidrs": [str(c) for c in cidrs],
+        net: dict[str, Any] = {"name": name, "cloud": "gcp", "region": region, "account": project, "cidrs": [str(c) for c in cidrs],
                "mtu": 1500, "subnets": [{"name": f"main-{r}", "cidr": str(_sub(c, 24, 0)), "zone": r}
                                         for r, c in zip(regions, cidrs)],
                "private_zones": [f"{name}.gcp.example.internal"]}
@@ -418,7 +418,7 @@ class _Org:
 
     def _core(self, k: int, cells: list[_Cell]) -> None:
         low = 65000 + 10 * k
-        core = {
+        core: dict[str, Any] = {
             "name": f"wan{k}", "kind": "cloud_wan", "asn_ranges": [f"{low}-{low + 9}"],
             "edges": [{"region": c.region, "asn": low + j} for j, c in enumerate(cells)],
             "segments": [
@@ -576,7 +576,7 @@ def _plant_unconnected(org: _Org, i: int) -> str:
 def _plant_mtu(org: _Org, i: int) -> str:
     """XC204 (two findings): an interconnect at MTU 1400 to a Google network at 1500; the network's paths across it
     then carry less than it declares."""
-    _cell, ic, _g = org.pick(org.interconnects(), "interconnects")  # type: ignore[arg-type]
+    _cell, ic, _g = org.pick(org.interconnects(), "interconnects")
     ic["mtu"] = 1400
     return f"interconnect '{ic['name']}' MTU 1400"
 
@@ -798,7 +798,7 @@ def _sub(net: IPv4, prefix: int, index: int) -> IPv4:
 
 def _host(vpc: dict, slot: int, offset: int) -> ipaddress.IPv4Address:
     """An address of the VPC's first range: /24 number `slot`, host `offset`."""
-    base = ipaddress.ip_network(vpc["cidrs"][0])
+    base = ipaddress.IPv4Network(vpc["cidrs"][0])
     return base.network_address + slot * 256 + offset
 
 

@@ -71,3 +71,25 @@ def test_sarif_and_github_formats(tmp_path: Path) -> None:
     github = run("audit-trust", path, "-f", "github", "-o", tmp_path / "out.txt")
     assert github.exit_code == 1
     assert (tmp_path / "out.txt").read_text().startswith(f"::error file={path},line=23,col=9,title=XC501 ")
+
+
+def test_duplicate_json_keys_are_refused_with_their_place(tmp_path: Path) -> None:
+    """`"Statement"` twice: json keeps the last one silently, so a reviewer and the auditor would read different
+    policies."""
+    allow_any = '{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}'
+    text = ('{\n  "Version": "2012-10-17",\n  "Statement": [' + allow_any + '],\n'
+            '  "Statement": []\n}\n')
+    policy = tmp_path / "dup.json"
+    policy.write_text(text)
+    result = CliRunner().invoke(app, ["audit-trust", str(policy)])
+    assert result.exit_code == 2, result.output
+    assert f"{policy}:4:3:" in result.output and "duplicate key 'Statement' (first at line 3)" in result.output
+
+
+def test_duplicate_keys_inside_a_policy_string_are_refused(tmp_path: Path) -> None:
+    inner = '{"Version": "2012-10-17", "Statement": [], "Statement": []}'
+    role = tmp_path / "role.json"
+    role.write_text(json.dumps({"Role": {"RoleName": "r", "AssumeRolePolicyDocument": inner}}))
+    result = CliRunner().invoke(app, ["audit-trust", str(role)])
+    assert result.exit_code == 2, result.output
+    assert "'Statement' twice" in result.output

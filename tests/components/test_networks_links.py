@@ -99,7 +99,7 @@ def test_ipv6_only_gcp_network_gets_ipv6_only_subnetworks(recorder: Recorder) ->
 
 
 def test_existing_gcp_network_is_read_by_its_path(recorder: Recorder) -> None:
-    net = m.Network.model_validate({"name": "gcp-prod", "cloud": "gcp", "region": "us-east4", "account": "p",
+    net = m.Network.model_validate({"name": "gcp-prod", "cloud": "gcp", "region": "us-east4", "account": "example-project",
                                     "cidrs": ["10.50.0.0/16"], "existing_id": "shared-vpc"})
     run(lambda: GcpNetwork("gcp-prod", GcpNetworkArgs(net)))
     network = recorder.one("gcp:compute/network:Network")

@@ -99,3 +99,18 @@ def test_examples_are_the_stack_and_its_change() -> None:
     base = (EXAMPLES / "dr-pair-base.yaml").read_text()
     assert base.split("\nversion: 1\n")[1] == stack_text("dr-pair").split("\nversion: 1\n")[1], \
         "docs/examples/dr-pair-base.yaml is stacks/dr-pair.yaml (below its header): copy it again"
+
+
+def test_plan_table_prints_user_text_as_written(at_root) -> None:
+    """Cells are text, not Rich markup: the `[secret]` mask and bracketed lists show, `[bold]` stays, and a `[/b]`
+    in an attribute condition (which validate accepts) does not crash the table."""
+    condition = "attribute.aws_role == '[bold]x[/b]'"
+
+    def change(data: dict) -> None:
+        data["trust"]["workload_identity"][0]["attribute_condition"] = condition
+
+    checked = check_source(SpecSource("stacks/dr-pair.yaml", mutated("dr-pair", change)))
+    text = render_plan_table(PlanResult(checked, plan_stack(checked.stack)), width=400)
+    assert "[bold]x[/b]" in text
+    assert "activationKey: [secret]" in text
+    assert "subnetIds: [" in text

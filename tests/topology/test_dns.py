@@ -35,7 +35,7 @@ BASE = {
     "interconnects": [{
         "name": "ic", "bandwidth": "1Gbps",
         "aws": {"region": "us-east-1", "dx_gateway_asn": 64513, "allowed_prefixes": ["10.1.0.0/16"]},
-        "gcp": {"region": "us-east4", "project": "p", "network": "gcp",
+        "gcp": {"region": "us-east4", "project": "example-project", "network": "gcp",
                 "allowed_prefixes": ["10.2.0.0/16", "35.199.192.0/19"]},
     }],
     "links": [{

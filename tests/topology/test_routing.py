@@ -40,7 +40,7 @@ SPEC = {
             "name": "ic",
             "bandwidth": "1Gbps",
             "aws": {"region": "us-east-1", "dx_gateway_asn": 64513, "allowed_prefixes": ["10.0.0.0/8"]},
-            "gcp": {"region": "us-east4", "project": "p", "network": "gcp", "allowed_prefixes": ["10.9.0.0/16"]},
+            "gcp": {"region": "us-east4", "project": "example-project", "network": "gcp", "allowed_prefixes": ["10.9.0.0/16"]},
         }
     ],
 }

@@ -32,6 +32,7 @@ from typing import Any
 
 import boto3
 import pytest
+from botocore.config import Config
 import yaml
 
 from xcloud_iac.spec import load_text
@@ -43,6 +44,27 @@ REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 AWS_ONLY = ("aws",)  # cases about the AWS side read only it (the Google side has its own fakes, test_verify_gcp.py)
 GKE_ISSUER = "container.googleapis.com/v1/projects/example-dr-project/locations/us-east4/clusters/dr"
+
+
+def timeout_scale() -> float:
+    """How much longer than on an idle machine to wait for moto: from XCLOUD_TEST_TIMEOUT_SCALE, else from the load
+    per CPU when the session starts (a busy 2-core machine shared by several test runs answers late, not never)."""
+    if (given := os.environ.get("XCLOUD_TEST_TIMEOUT_SCALE")) is not None:
+        return max(1.0, float(given))
+    try:
+        load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError:  # not available on this platform
+        load = 0.0
+    return min(10.0, 1.0 + load)
+
+
+SCALE = timeout_scale()
+
+
+def boto_config() -> Config:
+    """Timeouts that scale with the load, and retries with backoff for what a busy server drops."""
+    return Config(connect_timeout=10 * SCALE, read_timeout=60 * SCALE,
+                  retries={"mode": "standard", "total_max_attempts": 5})
 
 
 def free_port() -> int:
@@ -64,15 +86,18 @@ def moto_url() -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        # ready when it answers (importing moto's services takes seconds, longer on a busy machine)
+        deadline = time.monotonic() + 60 * SCALE
         while True:
             try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=2 * SCALE).close()
                 break
             except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("moto_server did not start") from None
-                time.sleep(0.05)
+                if proc.poll() is not None:
+                    raise RuntimeError(f"moto_server exited with status {proc.returncode}") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"moto_server did not answer within {60 * SCALE:.0f} s") from None
+                time.sleep(0.1)
         yield url
     finally:
         proc.kill()
@@ -80,12 +105,21 @@ def moto_url() -> Iterator[str]:
 
 
 def reset(url: str) -> None:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"), timeout=5).close()
+    """Empty moto's state; retried, with a timeout that scales, as a busy machine may answer late."""
+    for attempt in range(4):
+        try:
+            request = urllib.request.Request(f"{url}/moto-api/reset", method="POST")
+            urllib.request.urlopen(request, timeout=15 * SCALE).close()
+            return
+        except OSError:
+            if attempt == 3:
+                raise
+            time.sleep(0.5 * 2**attempt)
 
 
 def client(url: str, service: str):
     """A client straight to moto, for seeding and drifting (no hooks)."""
-    return boto3.client(service, endpoint_url=url, region_name=REGION, **CREDENTIALS)
+    return boto3.client(service, endpoint_url=url, region_name=REGION, config=boto_config(), **CREDENTIALS)
 
 
 def tag_list(kind: str, *key: str) -> list[dict[str, str]]:

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.retries.standard import ExponentialBackoff
-from conftest import AWS_ONLY, GKE_ISSUER, REGION, TRUST_POLICY, Deployed, client, free_port
+from conftest import AWS_ONLY, GKE_ISSUER, REGION, SCALE, TRUST_POLICY, Deployed, client, free_port
 
 from xcloud_iac.verify import AwsOptions, render_change, stop_on_signals, verify, watch
 
@@ -20,6 +20,8 @@ TABLE = "hubs[0].route_tables[0]"
 
 
 def run(spec, session, deployed: Deployed, **options):
+    # moto on a busy machine answers late: timeouts scale with the load (conftest.SCALE)
+    options = {"connect_timeout": 5 * SCALE, "read_timeout": 30 * SCALE, **options}
     return verify(spec, session=session, options=AwsOptions(endpoint_url=deployed.url, **options), clouds=AWS_ONLY)
 
 

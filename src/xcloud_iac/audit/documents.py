@@ -19,8 +19,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..checks.finding import Finding
-from ..spec.errors import Location, Problem
+from ..finding import Finding
+from ..spec.errors import Problem, SpecError
+from ..spec.files import read_input
 from ..spec.loader import SourceMap
 from .jsonpos import JsonInputError, PathT, parse_json
 from .trust import PolicyShapeError, audit_permission_policy, audit_trust_policy
@@ -45,11 +46,9 @@ def audit_file(path: str | Path, *, issuers: Iterable[str] | None = None) -> lis
     """Every finding on the trust policies, roles and providers in one JSON file. Raises AuditInputError."""
     display = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise AuditInputError([Problem(Location(display, 0, 0), (), "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise AuditInputError([Problem(Location(display, 0, 0), (), f"cannot read the file: {exc}")]) from None
+        text = read_input(path, display)
+    except SpecError as exc:
+        raise AuditInputError(exc.problems) from None
     return audit_text(text, display, issuers=issuers)
 
 

@@ -11,7 +11,7 @@ import bisect
 import json
 import math
 import re
-from json.decoder import scanstring
+from json.decoder import scanstring  # type: ignore[attr-defined]  # public in CPython, absent from typeshed
 from typing import Any
 
 from ..spec.errors import Location, Problem
@@ -101,7 +101,7 @@ class _Scanner:
     def __init__(self, text: str, source: SourceMap) -> None:
         self.text = text
         self.source = source
-        self.scalar = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant).scan_once
+        self.scalar = json.JSONDecoder(parse_int=_int, parse_float=_float, parse_constant=_constant).scan_once  # type: ignore[attr-defined]  # set by the decoder, untyped
         self.file = source.file
         self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
@@ -139,7 +139,13 @@ class _Scanner:
             key_pos = self.position(i)
             key, i = scanstring(self.text, i + 1)
             key_path = (*path, key)
-            self.source.keys[key_path] = key_pos  # a repeated key: json.loads keeps the last one, and so do we
+            if key_path in self.source.keys:
+                # json.loads keeps the last one, IAM may keep either: what a reviewer reads is not what is judged
+                first = self.source.keys[key_path]
+                raise JsonInputError(Problem(Location(self.source.file, *key_pos), key_path,
+                                             f"duplicate key '{key}' (first at line {first[0]}); each key may "
+                                             "appear once in an object"))
+            self.source.keys[key_path] = key_pos
             i = self.skip(i) + 1  # past ':'
             i = self.skip(self.value(i, key_path))
             if self.text[i] == "}":

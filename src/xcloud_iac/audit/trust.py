@@ -17,7 +17,6 @@ How a trust policy is read:
 
 from __future__ import annotations
 
-import functools
 import json
 import math
 import urllib.parse
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ..checks.finding import Finding, Related, Severity
+from ..finding import Finding, Related, severity_of
 from ..spec.catalog import MAX_SESSION_SECONDS
 from ..spec.errors import Location, format_path
 from ..spec.loader import SourceMap
@@ -34,15 +33,6 @@ from . import issuers as iss
 from .issuers import Issuer
 
 PathT = tuple[str | int, ...]
-
-
-@functools.cache
-def severity_of(rule: str) -> Severity:
-    """The catalogue's severity of a rule, so `validate`, `audit-trust` and `verify` agree. (Imported late: the
-    registry imports every rule module, and the live ones import this module.)"""
-    from ..checks.registry import rule_classes
-
-    return next((cls.severity for cls in rule_classes() if cls.id == rule), Severity.error)
 
 
 WEB_IDENTITY = "sts:AssumeRoleWithWebIdentity"
@@ -195,7 +185,7 @@ def read_statements(document: Mapping[str, Any], base: PathT = ()) -> list[State
             raise PolicyShapeError((*path, "Effect"), f"'Effect' must be 'Allow' or 'Deny', not {effect!r}")
         principal = stmt.get("Principal", stmt.get("NotPrincipal"))
         if principal == "*":
-            principals = {"*": ("*",)}
+            principals: dict[str, tuple[str, ...]] = {"*": ("*",)}
         elif isinstance(principal, Mapping):
             principals = {
                 str(k): _strings(v, (*path, "Principal", k), f"Principal.{k}") for k, v in principal.items()
@@ -245,9 +235,28 @@ def decode_document(value: Any, path: PathT) -> Any:
     if not text.startswith("{"):
         text = urllib.parse.unquote(text)
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise PolicyShapeError(path, f"the policy string is not JSON (nor URL-encoded JSON): {exc.msg}") from None
+    except _DuplicateKey as exc:
+        raise PolicyShapeError(path, f"the policy string has the key '{exc.key}' twice; each key may appear once "
+                                     "in an object") from None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json.loads' object hook that refuses a repeated key (json keeps the last one silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 # ---------------------------------------------------------------- web identity grants
@@ -613,9 +622,9 @@ def _claim_findings(ctx: _Context, grant: WebIdentityGrant, tight: WebIdentityGr
             )
     if not broad:  # exact conditions that still do not pin the subject
         cond, why, gap_hint = _subject_gap(grant)
-        claim = _claim_of(cond.key, issuer)
+        gap_claim = _claim_of(cond.key, issuer)
         yield ctx.finding(
-            "XC502", f"{prefix} {cond.operator.text} '{claim}' = {iss.quoted(cond.values)}, but {why}", cond.path, gap_hint
+            "XC502", f"{prefix} {cond.operator.text} '{gap_claim}' = {iss.quoted(cond.values)}, but {why}", cond.path, gap_hint
         )
 
 

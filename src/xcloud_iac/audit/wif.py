@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..checks.finding import Finding
+from ..finding import Finding
 from ..spec.errors import format_path
 from ..spec.loader import SourceMap
 from . import issuers as iss

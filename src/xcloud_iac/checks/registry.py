@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import re
 from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
+from ..finding import Finding, Related, Severity, install_severity_source
 from ..spec import catalog
 from ..spec import models as m
 from ..spec.errors import format_path
 from ..topology import Topology
-from .finding import Finding, Related, Severity
 
 _RULES: dict[str, type[Rule]] = {}
 AREAS = ("shape", "addressing", "routing", "dns", "identity", "interconnect", "live", "contracts")
@@ -95,3 +96,13 @@ def all_rules() -> list[Rule]:
 def rule_classes() -> Iterator[type[Rule]]:
     _discover()
     yield from (cls for _id, cls in sorted(_RULES.items()))
+
+
+@functools.cache
+def _severity(rule: str) -> Severity | None:
+    _discover()
+    cls = _RULES.get(rule)
+    return cls.severity if cls is not None else None
+
+
+install_severity_source(_severity)

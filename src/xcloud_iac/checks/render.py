@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from .. import __version__
+from .._version import __version__
 from ..spec.errors import Problem, format_path
 from .finding import Finding, Severity
 from .registry import rule_classes

@@ -75,7 +75,7 @@ class CloudDnsForwarding(pulumi.ComponentResource):
         self.zone_names = {}
         for zone in args.zones:
             path = "private" if zone.private_routing else "default"
-            self.zone_names[zone.name] = gcp.dns.ManagedZone(
+            self.zone_names[zone.name] = gcp.dns.ManagedZone(  # type: ignore[call-overload]  # dict inputs built per target
                 f"{name}-zone-{zone.name}",
                 project=args.project,
                 dns_name=f"{zone.domain.rstrip('.')}.",

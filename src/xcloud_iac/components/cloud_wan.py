@@ -180,7 +180,8 @@ def policy(core: m.CloudWanCore, attachment_ids: Mapping[str, str], *,
                 "action": "create-route",
                 "segment": name[s.name],
                 "destination-cidr-blocks": [str(route.prefix)],
-                "destinations": ["blackhole"] if route.blackhole else [attachment_ids[route.attachment]],
+                "destinations": ["blackhole"] if route.blackhole or route.attachment is None
+                else [attachment_ids[route.attachment]],
             })
     return {
         "version": POLICY_VERSION,

@@ -125,7 +125,7 @@ class AwsGcpInterconnect(pulumi.ComponentResource):
             )
 
         def connection(**mode: pulumi.Input) -> aws_native.interconnect.Connection:
-            return aws_native.interconnect.Connection(
+            return aws_native.interconnect.Connection(  # type: ignore[call-overload]  # **mode: one of two input sets
                 f"{name}-connection",
                 attach_point={"direct_connect_gateway": gateway.id},
                 description=description,
@@ -150,7 +150,7 @@ class AwsGcpInterconnect(pulumi.ComponentResource):
                 bandwidth=catalog.aws_bandwidth(ic.bandwidth),
                 remote_account={"identifier": ic.gcp.project},
             )
-            self.activation_key = pulumi.Output.secret(amazon.activation_key)
+            self.activation_key = pulumi.Output.secret(amazon.activation_key)  # type: ignore[arg-type]  # set once AWS creates it
             google = transport(self.activation_key)
 
         # The Transport proposes a VPC peering between the network and its own peering network; it is not

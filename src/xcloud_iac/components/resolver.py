@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
@@ -80,7 +80,9 @@ class ResolverForwarding(pulumi.ComponentResource):
         self.security_group_ids = {}
         for ep in args.endpoints:
             if ep.direction == "inbound":
-                ingress, egress = _dns_rules(ep.allowed_sources, DNS_PORT, "DNS queries"), []
+                # plain dicts are valid inputs (the SDK's ...ArgsDict); a list of them is typed as Any
+                ingress: list[Any] = _dns_rules(ep.allowed_sources, DNS_PORT, "DNS queries")
+                egress: list[Any] = []
             else:
                 ingress = []
                 egress = [
@@ -103,9 +105,7 @@ class ResolverForwarding(pulumi.ComponentResource):
                 name=ep.name,
                 direction=ep.direction.upper(),
                 security_group_ids=[group.id],
-                ip_addresses=[
-                    {"subnet_id": a.subnet_id, **({_ip_key(a.ip): a.ip} if a.ip else {})} for a in ep.addresses
-                ],
+                ip_addresses=[_ip_address(a.subnet_id, a.ip) for a in ep.addresses],
                 protocols=["Do53"],
                 region=args.region,
                 tags=aws_tags(stack, "resolver_endpoint", ep.name, name=ep.name),
@@ -253,3 +253,8 @@ def _validate(name: str, args: ResolverForwardingArgs) -> None:
             except ValueError:
                 problems.add(f"rule '{rule.name}': target {target.ip!r} is not an IP address")
     problems.raise_if_any()
+
+
+def _ip_address(subnet_id: pulumi.Input[str], ip: str | None) -> Any:
+    """One address of a Resolver endpoint: its subnet, and its fixed address when the spec gives one."""
+    return {"subnet_id": subnet_id, **({_ip_key(ip): ip} if ip else {})}

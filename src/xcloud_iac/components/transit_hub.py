@@ -216,12 +216,12 @@ def _validate(name: str, args: TransitHubArgs) -> None:
         if att.peer is not None:
             problems.require(not att.propagate_to,
                              f"attachment '{att.name}': a Transit Gateway peering cannot propagate; use static routes")
-    for table in hub.route_tables:
-        for route in table.routes:
+    for route_table in hub.route_tables:
+        for route in route_table.routes:
             if route.attachment is not None:
                 problems.require(
                     route.attachment in attachments,
-                    f"route {route.prefix} in '{table.name}' targets unknown attachment '{route.attachment}'",
+                    f"route {route.prefix} in '{route_table.name}' targets unknown attachment '{route.attachment}'",
                 )
     for peer in args.peers:
         problems.require(peer.hub != hub.name, "a hub cannot peer with itself")

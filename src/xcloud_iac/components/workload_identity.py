@@ -129,3 +129,8 @@ class GcpWorkloadIdentityForAws(pulumi.ComponentResource):
         problems.require(not args.aws_roles or args.service_account,
                          "aws_roles impersonate a service account: set service_account")
         problems.raise_if_any()
+
+
+def _principal_set(account: str, role: str, pool_name: str) -> str:
+    """The principal set of an AWS role's sessions in a pool (pool_name: projects/<number>/.../<pool>)."""
+    return f"principalSet://iam.googleapis.com/{pool_name}/attribute.aws_role/arn:aws:sts::{account}:assumed-role/{role}"

@@ -503,6 +503,7 @@ def _diff_dicts(section: str, subject: str, before: dict | None, after: dict | N
     if before is None and after is None:
         return []
     if before is None:
+        assert after is not None
         return [Change(section, "added", subject, after=_summary(after))]
     if after is None:
         return [Change(section, "removed", subject, before=_summary(before))]
@@ -605,7 +606,7 @@ def _pictures(base: Topology | None, head: Topology | None) -> tuple[Picture, di
         elif old != new or f"{kind} '{name}'" in moved:
             highlight[nid] = "changed"
     b_edges, h_edges = set(b_pic.edges), set(h_pic.edges)
-    edges = {e: "added" for e in h_edges - b_edges} | {e: "removed" for e in b_edges - h_edges}
+    edges = dict.fromkeys(h_edges - b_edges, "added") | dict.fromkeys(b_edges - h_edges, "removed")
     return both, highlight, edges
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..spec import models as m
 from ..spec.catalog import aws_bandwidth
@@ -81,7 +82,10 @@ def picture(topo: Topology) -> Picture:
             else:
                 target = node_id(att.kind, att.target)
             where = att.route_table if isinstance(att, m.TgwAttachment) else att.segment
-            if att.target in {"network": topo.networks, "interconnect": topo.interconnects, "link": topo.links, "peer": topo.hubs}[att.kind]:
+            namespaces: dict[str, dict[str, Any]] = {"network": topo.networks, "interconnect": topo.interconnects,
+                                                     "link": topo.links, "peer": topo.hubs}
+            declared = namespaces[att.kind]
+            if att.target in declared:
                 pic.edges.append(Edge(target, node_id("hub", hub.name), f"{att.name}: {where}" if where else att.name))
     for ic in topo.interconnects.values():
         label = f"{ic.name}<br/>{ic.aws.region} - {ic.gcp.region}<br/>{aws_bandwidth(ic.bandwidth)}"
@@ -109,8 +113,8 @@ def picture(topo: Topology) -> Picture:
     for wif in spec.trust.workload_identity:
         pic.nodes.append(Node(node_id("workload_identity", wif.name), "workload_identity", f"{wif.name}<br/>{wif.project}", "gcp"))
         for role_name in wif.aws_roles:
-            source = node_id("role", role_name) if role_name in topo.roles else None
-            if source:
+            if role_name in topo.roles:
+                source = node_id("role", role_name)
                 pic.edges.append(Edge(source, node_id("workload_identity", wif.name), "federates", dashed=True))
     pic.nodes = sorted({n.id: n for n in pic.nodes}.values(), key=lambda n: (n.kind, n.id))
     pic.edges = sorted(set(pic.edges), key=lambda e: (e.source, e.target, e.label))

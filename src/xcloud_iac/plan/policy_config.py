@@ -62,7 +62,6 @@ def _aws_allowed_prefixes(stack: m.Stack) -> list[str]:
     """What the stack lets AWS advertise over its Direct Connect gateways, summarised."""
     prefixes = [p for ic in stack.interconnects for p in ic.aws.allowed_prefixes]
     prefixes += [p for link in stack.links for p in link.aws.allowed_prefixes]
-    collapsed = []
-    for version in (4, 6):
-        collapsed += ipaddress.collapse_addresses(p for p in prefixes if p.version == version)
-    return [str(p) for p in collapsed]
+    v4 = ipaddress.collapse_addresses(p for p in prefixes if isinstance(p, ipaddress.IPv4Network))
+    v6 = ipaddress.collapse_addresses(p for p in prefixes if isinstance(p, ipaddress.IPv6Network))
+    return [str(p) for p in [*v4, *v6]]

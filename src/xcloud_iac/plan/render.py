@@ -67,8 +67,10 @@ def render_plan_table(result: PlanResult, *, width: int = TABLE_WIDTH, color: bo
     from rich.text import Text
 
     out = io.StringIO()
+    # markup=False: every cell is user text (names, conditions, `[secret]`, lists) and is printed as written; styles
+    # come only from Text objects built here
     console = Console(file=out, width=width, color_system="standard" if color else None, force_terminal=color,
-                      highlight=False, emoji=False, legacy_windows=False)
+                      highlight=False, emoji=False, legacy_windows=False, markup=False)
     checked, inventory = result.checked, result.inventory
     label = checked.source.label
     if inventory is None:

@@ -258,7 +258,9 @@ class _Progress:
 
     def add(self, index: int, label: str) -> None:
         if self.enabled:
-            self.tasks[index] = self.bar.add_task(label, total=None)
+            from rich.markup import escape
+
+            self.tasks[index] = self.bar.add_task(escape(label), total=None)  # a file name is not markup
 
     def update(self, index: int, count: int) -> None:
         if self.enabled:
@@ -306,7 +308,7 @@ def _work() -> int:
             send({"refused": refused.problems})
         else:
             send({"done": {"stack": inventory.stack, "resources": [r.to_wire() for r in inventory.resources]}})
-    except BaseException:  # noqa: BLE001 - whatever it is, the parent reports it instead of waiting
+    except BaseException:  # whatever it is, the parent reports it instead of waiting
         send({"error": traceback.format_exc()})
         return 1
     finally:

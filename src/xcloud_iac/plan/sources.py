@@ -7,9 +7,12 @@ disk but present at the base is a deleted one (everything removed).
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..spec.files import decode_input, is_missing, read_input
 
 DEFAULT_SPEC_DIR = "stacks"  # where platform repos keep their specs (stacks/<name>.yaml)
 SPEC_SUFFIXES = (".yaml", ".yml")
@@ -32,24 +35,49 @@ class BaseUnusable(Exception):
 
 
 def head_source(path: Path) -> SpecSource | None:
-    return SpecSource(str(path), path.read_text(encoding="utf-8")) if path.is_file() else None
+    """The spec on disk; None when nothing is there. Raises SpecError when something is there that is not a
+    readable UTF-8 file (a directory, FIFO, symbolic-link loop, unreadable or non-UTF-8 file)."""
+    if is_missing(path):
+        return None
+    return SpecSource(str(path), read_input(path))
 
 
 def base_is_file(base: str) -> bool:
-    return Path(base).is_file()
+    """`base` names something on disk other than a folder (a file to compare with, or an unusable input such as a
+    FIFO or a link loop), not a revision. A folder never is a spec: `--base main` beside a folder `main/` is the
+    revision."""
+    return not is_missing(base) and not Path(base).is_dir()
 
 
 def base_source(base: str, spec: Path) -> SpecSource | None:
     """The base side of `spec`: the file `base`, or `spec` at git revision `base` (None: absent there)."""
     if base_is_file(base):
-        return SpecSource(base, Path(base).read_text(encoding="utf-8"))
+        return SpecSource(base, read_input(base))
     root = _repo_root(spec.parent if spec.parent.exists() else Path.cwd(), base)
     _verify_revision(root, base)
-    path = _relative(spec, root)
+    path = _follow_links(root, base, _relative(spec, root))
     shown = _git(root, "show", f"{base}:{path}")
     if shown.returncode != 0:
         return None  # not in that revision: the spec is new
-    return SpecSource(f"{base}:{path}", shown.stdout)
+    label = f"{base}:{path}"
+    return SpecSource(label, decode_input(shown.stdout, label))
+
+
+def _follow_links(root: Path, base: str, path: str) -> str:
+    """`path` at revision `base`, with symbolic links followed inside the repository (git stores a link as the
+    text of its target). A link that leaves the repository has no content at a revision: BaseUnusable."""
+    for _hop in range(40):  # as many as the kernel follows
+        listed = _git(root, "ls-tree", base, "--", path)
+        fields = os.fsdecode(listed.stdout).split(maxsplit=3)
+        if listed.returncode != 0 or not fields or fields[0] != "120000":
+            return path
+        target = os.fsdecode(_git(root, "show", f"{base}:{path}").stdout)
+        resolved = os.path.normpath(os.path.join(root, os.path.dirname(path), target))
+        if not Path(resolved).is_relative_to(root):
+            raise BaseUnusable(f"{path} at {base} is a symbolic link to {target}, outside the repository: "
+                               "its content at that revision is unknown; give --base FILE to compare with a file")
+        path = Path(resolved).relative_to(root).as_posix()
+    raise BaseUnusable(f"{path} at {base}: symbolic link loop")
 
 
 def specs_at(base: str, directory: Path) -> list[Path]:
@@ -60,34 +88,49 @@ def specs_at(base: str, directory: Path) -> list[Path]:
     listed = _git(root, "ls-tree", "--name-only", f"{base}:{rel}" if rel != "." else base)
     if listed.returncode != 0:
         return []  # the directory does not exist there
-    return [directory / name for name in listed.stdout.split() if name.endswith(SPEC_SUFFIXES)]
+    names = os.fsdecode(listed.stdout).splitlines()
+    return [directory / name for name in names if name.endswith(SPEC_SUFFIXES)]
 
 
 def _relative(path: Path, root: Path) -> str:
-    return path.resolve().relative_to(root).as_posix() if path.resolve() != root else "."
+    """`path` inside the repository at `root`, as git names it. The path as written is tried before the resolved
+    one, so a spec that is a symbolic link (even to a file outside the repository) is read as the link's own path
+    in the repository, as git stores it."""
+    absolute = Path(os.path.abspath(path))
+    for candidate in (absolute, absolute.parent.resolve() / absolute.name, path.resolve()):
+        if candidate == root:
+            return "."
+        if candidate.is_relative_to(root):
+            return candidate.relative_to(root).as_posix()
+    raise BaseUnusable(f"{path} is outside the git repository {root}: give --base FILE to compare it with a file")
 
 
 def _repo_root(start: Path, base: str) -> Path:
     top = _git(start, "rev-parse", "--show-toplevel")
     if top.returncode != 0:
         raise BaseUnusable(f"--base {base}: no such file, and {start} is not in a git repository")
-    return Path(top.stdout.strip()).resolve()
+    return Path(os.fsdecode(top.stdout.strip())).resolve()
 
 
 def _verify_revision(root: Path, base: str) -> None:
     if _git(root, "rev-parse", "--verify", "--quiet", f"{base}^{{commit}}").returncode != 0:
+        if Path(base).is_dir():
+            raise BaseUnusable(f"--base {base} is a directory and not a revision of {root}: give a stack file or a "
+                               "git revision")
         raise BaseUnusable(
             f"--base {base}: no such file, and not a revision of {root} "
             "(in CI, check out with full history: actions/checkout with fetch-depth: 0)"
         )
 
 
-def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _git(cwd: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """A read-only git command; its output as bytes (a file at a revision need not be UTF-8)."""
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",
-                              check=False, timeout=60)
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
     except FileNotFoundError:
         raise BaseUnusable("git is not installed: --base REF needs it (or give --base FILE)") from None
+    except subprocess.TimeoutExpired:
+        raise BaseUnusable(f"git {args[0]} did not answer within 60 s") from None
 
 
 def spec_pairs(specs: list[Path], base: str) -> list[tuple[SpecSource | None, SpecSource | None]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,10 +19,15 @@ from pydantic import BaseModel, ValidationError
 
 from .. import collector
 from .errors import Location, Problem, SpecError, format_path
+from .files import read_input
 from .models import Stack
 
-# Bounds for alias expansion and nesting: a stack is small; a "billion laughs" document is refused quickly.
-MAX_NODES = 200_000
+# Bounds for alias expansion and nesting. A "billion laughs" document reuses a few anchored nodes through aliases
+# until the expansion is huge; a large legitimate stack (tens of thousands of networks) is big because it is long.
+# So what is bounded is the number of nodes built *by following aliases* (each alias re-builds its anchored node
+# and everything under it), not the size of the document: MAX_ALIAS_NODES across the whole document. Mapping keys
+# must be scalars, so no alias can expand inside a key. Documented in docs/spec-limits.md.
+MAX_ALIAS_NODES = 100_000
 MAX_DEPTH = 64
 
 PathT = tuple[str | int, ...]
@@ -54,13 +60,28 @@ class _Builder:
     def __init__(self, source: SourceMap, loader: Any) -> None:
         self.source = source
         self.loader = loader
-        self.count = 0
+        self.seen: set[int] = set()  # ids of the nodes built once: meeting one again is following an alias
+        self.expanding = 0  # > 0 while building under an alias
+        self.expanded = 0  # nodes built under aliases so far
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: PathT, depth: int = 0) -> Any:
-        self.count += 1
-        if self.count > MAX_NODES:
-            raise _TooLarge(f"document expands to more than {MAX_NODES} nodes (alias expansion?)", node)
+        alias = id(node) in self.seen
+        self.seen.add(id(node))
+        if alias or self.expanding:
+            self.expanded += 1
+            if self.expanded > MAX_ALIAS_NODES:
+                raise _TooLarge(f"alias expansion exceeds {MAX_ALIAS_NODES} nodes (a YAML alias bomb?); "
+                                "write the values out, or anchor less", node)
+        if alias:
+            self.expanding += 1
+            try:
+                return self._build(node, path, depth)
+            finally:
+                self.expanding -= 1
+        return self._build(node, path, depth)
+
+    def _build(self, node: yaml.Node, path: PathT, depth: int) -> Any:
         if depth > MAX_DEPTH:
             raise _TooLarge(f"document nests deeper than {MAX_DEPTH} levels", node)
         self.source.values.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
@@ -81,11 +102,17 @@ class _Builder:
                     if isinstance(value, dict):
                         merged.update({k: v for k, v in value.items() if k not in merged})
                 continue
+            key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if not isinstance(key_node, yaml.ScalarNode):
+                # a list or mapping as a key is never a spec field, and building it could expand an alias bomb
+                kind = "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping"
+                self.problems.append(Problem(Location(self.source.file, *key_pos), path,
+                                             f"a mapping key must be a plain name; got {kind}"))
+                continue
             key = self.loader.construct_object(key_node, deep=True)
             if not isinstance(key, str):
                 key = str(key)
             key_path = (*path, key)
-            key_pos = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
                 first = self.source.keys[key_path]
                 self.problems.append(
@@ -180,15 +207,7 @@ def _load_text(text: str, file: str) -> Stack:
 
 def load(path: str | Path) -> Stack:
     """Load one stack file. Raises SpecError (never a traceback) for anything unusable."""
-    path = Path(path)
-    display = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SpecError([Problem(Location(display, 0, 0), (), "file not found")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError([Problem(Location(display, 0, 0), (), f"cannot read the file: {exc}")]) from None
-    return load_text(text, display)
+    return load_text(read_input(path), str(path))
 
 
 # ---------------------------------------------------------------- pydantic errors -> problems
@@ -211,11 +230,10 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> PathT:
         elif isinstance(node, dict) and part in node:
             path.append(part)
             node = node[part]
-        elif isinstance(node, dict) or node is None:
-            # a discriminator tag, or a missing field (kept: the field path names it)
-            if not (isinstance(node, dict) and node.get("kind") == part):
-                path.append(part)
-                node = None
+        elif (isinstance(node, dict) or node is None) and not (isinstance(node, dict) and node.get("kind") == part):
+            # a missing field (kept: the field path names it); a discriminator tag is not a key of the data
+            path.append(part)
+            node = None
     return tuple(path)
 
 
@@ -224,17 +242,18 @@ def _model_at(path: PathT, data: Any) -> type[BaseModel] | None:
     cls: Any = Stack
     node = data
     for part in path:
-        node = node[part] if isinstance(node, (dict, list)) and _has(node, part) else None
+        if isinstance(node, dict):
+            node = node.get(part)
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        else:
+            node = None
         if isinstance(part, int):
             continue
         if not (isinstance(cls, type) and issubclass(cls, BaseModel)) or part not in cls.model_fields:
             return None
         cls = _unwrap(cls.model_fields[part].annotation, node)
     return cls if isinstance(cls, type) and issubclass(cls, BaseModel) else None
-
-
-def _has(node: Any, part: str | int) -> bool:
-    return part in node if isinstance(node, dict) else isinstance(part, int) and 0 <= part < len(node)
 
 
 def _unwrap(annotation: Any, node: Any) -> Any:
@@ -249,11 +268,11 @@ def _unwrap(annotation: Any, node: Any) -> Any:
             kind = model.model_fields.get("kind")
             if kind is not None and isinstance(node, dict) and node.get("kind") in typing.get_args(kind.annotation):
                 return model
-        return models[0] if len(models) == 1 else (models or [None])[0]
+        return models[0] if models else None
     return annotation
 
 
-def _problem(err: dict[str, Any], data: Any, source: SourceMap) -> Problem:
+def _problem(err: Mapping[str, Any], data: Any, source: SourceMap) -> Problem:
     path = _data_path(err["loc"], data)
     kind = err["type"]
     msg = err["msg"]
@@ -280,9 +299,9 @@ def _problem(err: dict[str, Any], data: Any, source: SourceMap) -> Problem:
         msg = f"{err.get('input')!r} does not match {err['ctx']['pattern']}"
         if path and path[-1] == "name":
             msg = f"{err.get('input')!r} is not a valid name; expected lower-case letters, digits and '-'"
-    elif kind.endswith("_type") or kind.endswith("_parsing"):
+    elif kind.endswith(("_type", "_parsing")):
         msg = f"{msg}; got {_kind(err.get('input'))} {err.get('input')!r}"
     return Problem(source.locate(path), path, msg)
 
 
-__all__ = ["load", "load_text", "parse_yaml", "SourceMap", "SpecError", "format_path"]
+__all__ = ["SourceMap", "SpecError", "format_path", "load", "load_text", "parse_yaml"]

@@ -11,7 +11,7 @@ import ipaddress
 import re
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import catalog
+from . import catalog, formats
 from .errors import Location
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -48,6 +48,15 @@ def _prefix(value: Any) -> IPNetwork:
             fixed = ipaddress.ip_network(value.strip(), strict=False)
             raise ValueError(f"{value!r} has host bits set; did you mean {fixed}?") from None
         raise ValueError(f"{value!r} is not a CIDR; expected e.g. 10.0.0.0/16 or 2600:1f18::/56") from None
+
+
+def prefix_within(inner: IPNetwork, outer: IPNetwork) -> bool:
+    """`inner` lies inside `outer` (False across IP versions, where subnet_of raises)."""
+    if isinstance(inner, ipaddress.IPv4Network) and isinstance(outer, ipaddress.IPv4Network):
+        return inner.subnet_of(outer)
+    if isinstance(inner, ipaddress.IPv6Network) and isinstance(outer, ipaddress.IPv6Network):
+        return inner.subnet_of(outer)
+    return False
 
 
 def _address(value: Any) -> IPAddress:
@@ -103,8 +112,7 @@ Domain = Annotated[
 
 
 def _bandwidth(value: Any) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
+    # only the spellings the clouds use: a bare number (1000, -1000) has no unit and is refused
     if not isinstance(value, str) or (bps := catalog.parse_bandwidth(value)) is None:
         raise ValueError(
             f"{value!r} is not a bandwidth; expected one of {', '.join(catalog.OFFERED_BANDWIDTH_NAMES)}"
@@ -329,6 +337,29 @@ class Network(Named):
             return _gcp_region(value)
         return value
 
+    @field_validator("account", mode="before")
+    @classmethod
+    def _account(cls, value: Any, info: ValidationInfo) -> Any:
+        cloud = info.data.get("cloud")
+        if value is None:
+            return value
+        if cloud is Cloud.aws:
+            return formats.aws_account_id(value)
+        if cloud is Cloud.gcp:
+            return formats.gcp_project_id(formats._text(value, "a Google Cloud project id"))
+        return value
+
+    @field_validator("subnets")
+    @classmethod
+    def _zones(cls, value: list[Subnet], info: ValidationInfo) -> list[Subnet]:
+        cloud, region = info.data.get("cloud"), info.data.get("region")
+        if cloud is None or region is None:
+            return value
+        for subnet in value:
+            if (why := formats.zone_in_region(subnet.zone, region, cloud.value)) is not None:
+                raise ValueError(f"subnet '{subnet.name}': {why}")
+        return value
+
     @model_validator(mode="after")
     def _check(self) -> Network:
         has_v6 = any(c.version == 6 for c in self.cidrs)
@@ -343,7 +374,7 @@ class Network(Named):
         if has_v6 and self.stack_type is StackType.ipv4:
             raise ValueError("an IPv6 CIDR needs stack_type: dual (or ipv6 for an IPv6-only network)")
         for subnet in self.subnets:
-            if not any(subnet.cidr.version == c.version and subnet.cidr.subnet_of(c) for c in self.cidrs):
+            if not any(prefix_within(subnet.cidr, c) for c in self.cidrs):
                 raise ValueError(f"subnet '{subnet.name}' {subnet.cidr} is outside the network's CIDRs")
         if self.route_table_ids and (self.cloud is not Cloud.aws or self.existing_id is None):
             raise ValueError("route_table_ids names route tables of an existing AWS VPC: set cloud aws and existing_id")
@@ -420,7 +451,7 @@ class TransitGateway(Named):
 
     kind: Literal["transit_gateway"] = Field(description="Hub kind.")
     region: AwsRegion
-    account: str | None = Field(default=None, description="AWS account id.")
+    account: formats.AwsAccountId | None = Field(default=None, description="AWS account id.")
     asn: Asn = Field(default=64512, description="Amazon side ASN of the Transit Gateway.")
     route_tables: list[RouteTable] = Field(min_length=1, description="Route tables of the hub.")
     attachments: list[TgwAttachment] = Field(default_factory=list, description="What is attached to the hub.")
@@ -433,7 +464,7 @@ class Segment(Named):
     share_with: list[Ref] = Field(default_factory=list, description="Segments this one shares routes with (both ways).")
     isolate_attachments: bool = Field(default=False, description="Attachments in the segment cannot reach each other.")
     require_acceptance: bool = Field(default=False, description="New attachments wait for acceptance.")
-    edge_locations: list[str] = Field(default_factory=list, description="Regions of the segment; empty means all edges.")
+    edge_locations: list[AwsRegion] = Field(default_factory=list, description="Regions of the segment; empty means all edges.")
     routes: list[StaticRoute] = Field(default_factory=list, description="Static routes of the segment.")
 
 
@@ -482,7 +513,7 @@ class CloudWanCore(Named):
         return [e.region for e in self.edges]
 
 
-Hub = Annotated[Union[TransitGateway, CloudWanCore], Field(discriminator="kind")]
+Hub = Annotated[TransitGateway | CloudWanCore, Field(discriminator="kind")]
 
 
 class HubAttachment(Named):
@@ -539,7 +570,7 @@ class Monitoring(Model):
 
 class InterconnectAws(Model):
     region: AwsRegion
-    account: str | None = Field(default=None, description="AWS account id.")
+    account: formats.AwsAccountId | None = Field(default=None, description="AWS account id.")
     dx_gateway_asn: Asn = Field(description="Amazon side ASN of the Direct Connect gateway (differs from the hub's).")
     allowed_prefixes: list[Prefix] = Field(
         min_length=1, description="Allow-list: prefixes AWS advertises to Google (Direct Connect gateway association)."
@@ -552,7 +583,7 @@ class InterconnectAws(Model):
 
 class InterconnectGcp(Model):
     region: GcpRegion
-    project: str = Field(min_length=1, description="Google Cloud project id.")
+    project: formats.GcpProjectId = Field(description="Google Cloud project id.")
     network: Ref = Field(description="The gcp network the transport connects.")
     allowed_prefixes: list[Prefix] = Field(min_length=1, description="Allow-list: prefixes Google may advertise to AWS.")
     advertised_prefixes: list[Prefix] | None = Field(
@@ -725,7 +756,7 @@ class Issuer(Named):
     kind: IssuerKind = Field(description="What issues the tokens.")
     url: str = Field(min_length=1, description="Issuer URL; must be https (XC503).")
     client_ids: list[str] = Field(default_factory=list, description="Audiences registered on the IAM OIDC provider.")
-    thumbprints: list[str] = Field(default_factory=list, description="Server certificate thumbprints (optional on AWS).")
+    thumbprints: list[formats.Thumbprint] = Field(default_factory=list, description="Server certificate thumbprints (optional on AWS).")
 
     @property
     def host_path(self) -> str:
@@ -739,7 +770,7 @@ def issuer_host_path(url: str) -> str:
 
 
 class Permission(Model):
-    actions: list[str] = Field(min_length=1, description="IAM actions, e.g. s3:GetObject.")
+    actions: list[formats.IamAction] = Field(min_length=1, description="IAM actions, e.g. s3:GetObject.")
     resources: list[str] = Field(min_length=1, description="Resource ARNs.")
     conditions: dict[str, dict[str, str | list[str]]] = Field(
         default_factory=dict, description="IAM condition block, operator -> key -> values."
@@ -750,7 +781,7 @@ class TrustRole(Named):
     """An AWS IAM role assumed with tokens from an issuer."""
 
     issuer: Ref = Field(description="The issuer whose tokens the role accepts.")
-    account: str | None = Field(default=None, description="AWS account id.")
+    account: formats.AwsAccountId | None = Field(default=None, description="AWS account id.")
     audience: str | None = Field(default=None, description="Required 'aud' claim.")
     subjects: list[str] = Field(default_factory=list, description="Exact 'sub' claims allowed.")
     permissions: list[Permission] = Field(default_factory=list, description="Inline permission statements.")
@@ -763,13 +794,13 @@ class TrustRole(Named):
 class WorkloadIdentity(Named):
     """A Google Workload Identity pool and AWS provider, so AWS roles reach Google without keys."""
 
-    project: str = Field(min_length=1, description="Google Cloud project id.")
-    pool_id: str = Field(min_length=4, max_length=32, description="Workload identity pool id.")
-    provider_id: str = Field(min_length=4, max_length=32, description="Provider id in the pool.")
-    aws_account_id: str = Field(pattern=r"^\d{12}$", description="AWS account whose identities may federate.")
+    project: formats.GcpProjectId = Field(description="Google Cloud project id.")
+    pool_id: formats.GcpPoolId = Field(description="Workload identity pool id.")
+    provider_id: formats.GcpPoolId = Field(description="Provider id in the pool.")
+    aws_account_id: formats.AwsAccountId = Field(description="AWS account whose identities may federate.")
     attribute_condition: str | None = Field(default=None, description="CEL condition on the AWS identity (XC506).")
-    aws_roles: list[str] = Field(default_factory=list, description="AWS role names allowed to impersonate.")
-    service_account: str | None = Field(default=None, description="Service account email the roles impersonate.")
+    aws_roles: list[formats.AwsRoleName] = Field(default_factory=list, description="AWS role names allowed to impersonate.")
+    service_account: formats.ServiceAccountEmail | None = Field(default=None, description="Service account email the roles impersonate.")
 
 
 class Trust(Model):
@@ -865,11 +896,9 @@ class Stack(Model):
             hub_attachments=hub_attachments,
             interconnects=[i for s in stacks for i in s.interconnects],
             links=[link for s in stacks for link in s.links],
-            dns=Dns.model_construct(
-                **{f: [o for s in stacks for o in getattr(s.dns, f)] for f in Dns.model_fields}
-            ),
+            dns=Dns.model_construct(None, **{f: [o for s in stacks for o in getattr(s.dns, f)] for f in Dns.model_fields}),
             trust=Trust.model_construct(
-                **{f: [o for s in stacks for o in getattr(s.trust, f)] for f in Trust.model_fields}
+                None, **{f: [o for s in stacks for o in getattr(s.trust, f)] for f in Trust.model_fields}
             ),
         )
         for stack in stacks:

@@ -6,7 +6,21 @@ from .prefixes import PrefixIndex
 from .routing import Domain, Hop, Path, Route, Routing, Walk
 
 __all__ = [
-    "Destination", "DnsLoop", "Forwarder", "Forwarding", "Step",
-    "Attachment", "Dangling", "Domain", "Hop", "Path", "PrefixIndex", "Resolver", "Route", "Routing", "Topology",
-    "Walk", "build",
+    "Attachment",
+    "Dangling",
+    "Destination",
+    "DnsLoop",
+    "Domain",
+    "Forwarder",
+    "Forwarding",
+    "Hop",
+    "Path",
+    "PrefixIndex",
+    "Resolver",
+    "Route",
+    "Routing",
+    "Step",
+    "Topology",
+    "Walk",
+    "build",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -15,7 +16,9 @@ from typing import Any
 import networkx as nx
 
 from ..spec import models as m
+from .dns import Forwarding
 from .prefixes import PrefixIndex
+from .routing import Routing
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -24,7 +27,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 class Dangling:
     """A reference to an object that is not declared."""
 
-    obj: m.Model
+    obj: Any  # the spec object (network, attachment, route, resolver...): its fields differ by kind
     field: tuple[str | int, ...]
     kind: str
     name: str
@@ -38,7 +41,7 @@ class Resolver:
 
     name: str
     kind: str  # "inbound_endpoint" | "inbound_policy" | "external_forwarder"
-    obj: m.Model
+    obj: Any  # the spec object (network, attachment, route, resolver...): its fields differ by kind
     network: str
     addresses: tuple[ipaddress.IPv4Address | ipaddress.IPv6Address, ...]
     ranges: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
@@ -143,15 +146,11 @@ class Topology:
         return PrefixIndex((cidr, net.name) for net in self.networks.values() for cidr in net.cidrs)
 
     @cached_property
-    def routing(self):  # -> Routing (imported lazily: routing imports this module)
-        from .routing import Routing
-
+    def routing(self) -> Routing:
         return Routing(self)
 
     @cached_property
-    def dns(self):  # -> Forwarding (imported lazily: dns imports this module)
-        from .dns import Forwarding
-
+    def dns(self) -> Forwarding:
         return Forwarding(self)
 
     def owner_of(self, address: IPNetwork | ipaddress.IPv4Address | ipaddress.IPv6Address) -> list[str]:
@@ -182,7 +181,7 @@ def build(spec: m.Stack) -> Topology:
     g = topo._graph_ops
     _index(topo)
 
-    def ref(obj: m.Model, fld: tuple[str | int, ...], kind: str, name: str | None, pool: dict | set) -> bool:
+    def ref(obj: m.Model, fld: tuple[str | int, ...], kind: str, name: str | None, pool: Any) -> bool:
         if name is None or name in pool:
             return True
         topo.dangling.append(Dangling(obj, fld, kind, name, tuple(sorted(pool))))
@@ -207,7 +206,7 @@ def build(spec: m.Stack) -> Topology:
                 g.add_edge(("hub", hub.name), ("segment", hub.name, seg.name), kind="has")
                 for i, other in enumerate(seg.share_with):
                     ref(seg, ("share_with", i), "segment", other, tables)
-        for i, att in enumerate(hub.attachments):
+        for att in hub.attachments:
             kind, target = att.kind, att.target  # properties that look through the target fields: read them once
             topo.attachments[hub.name][att.name] = Attachment(hub.name, att)
             target_ok = ref(att, (kind,), kind if kind != "peer" else "hub", target, pools[kind])
@@ -231,12 +230,12 @@ def build(spec: m.Stack) -> Topology:
                 g.add_edge(target_node, ("segment", hub.name, att.segment), kind="association")
         if isinstance(hub, m.TransitGateway):
             for rt in hub.route_tables:
-                for j, route in enumerate(rt.routes):
+                for route in rt.routes:
                     if route.attachment is not None:
                         ref(route, ("attachment",), "attachment", route.attachment, topo.attachments[hub.name])
         else:
             for seg in hub.segments:
-                for j, route in enumerate(seg.routes):
+                for route in seg.routes:
                     if route.attachment is not None:
                         ref(route, ("attachment",), "attachment", route.attachment, topo.attachments[hub.name])
                 for j, region in enumerate(seg.edge_locations):
@@ -276,7 +275,7 @@ def _monitoring_refs(topo: Topology, owner: m.Interconnect | m.ExternalLink, ref
 def _index(topo: Topology) -> None:
     """Name indexes, and XC102 duplicates (each namespace separately)."""
     spec = topo.spec
-    namespaces: list[tuple[str, list[m.Named], dict]] = [
+    namespaces: list[tuple[str, Sequence[m.Named], dict]] = [
         ("network", spec.networks, topo.networks),
         ("hub", spec.hubs, topo.hubs),
         ("interconnect", spec.interconnects, topo.interconnects),
@@ -315,7 +314,7 @@ def _index(topo: Topology) -> None:
             topo.duplicates.append((f"resolver '{name}'", group))
 
 
-def _unique(topo: Topology, kind: str, objs: list, index: dict, scope: str = "") -> None:
+def _unique(topo: Topology, kind: str, objs: Sequence[Any], index: dict, scope: str = "") -> None:
     _unique_previous_names(topo, kind, objs, scope)
     names = [obj.name for obj in objs]
     if len(set(names)) == len(names):  # the usual case: nothing repeated
@@ -350,7 +349,7 @@ def _build_dns(topo: Topology, ref) -> None:
         if not ref(ep, ("network",), "network", ep.network, topo.networks):
             continue
         subnets = {s.name for s in topo.networks[ep.network].subnets}
-        for i, addr in enumerate(ep.addresses):
+        for addr in ep.addresses:
             ref(addr, ("subnet",), "subnet", addr.subnet, subnets)
         g.add_node(("endpoint", ep.name), kind="endpoint", obj=ep)
         g.add_edge(("endpoint", ep.name), ("network", ep.network), kind="in")
@@ -383,12 +382,12 @@ def _build_dns(topo: Topology, ref) -> None:
             ref(zone, ("networks", i), "network", net, topo.networks)
         _target_refs(topo, zone, zone.targets, ("targets",), ref)
     for fwd in spec.dns.external_forwarders:
-        for j, rule in enumerate(fwd.rules):
-            _target_refs(topo, fwd, rule.targets, ("rules", j, "targets"), ref)
+        for j, fwd_rule in enumerate(fwd.rules):
+            _target_refs(topo, fwd, fwd_rule.targets, ("rules", j, "targets"), ref)
 
 
 def _target_refs(topo: Topology, owner: m.Model, targets: list[m.ForwardTarget], base: tuple, ref) -> None:
-    for i, target in enumerate(targets):
+    for target in targets:
         if target.resolver is not None:
             ref(target, ("resolver",), "resolver", target.resolver, topo.resolvers)
 

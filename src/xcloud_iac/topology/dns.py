@@ -26,10 +26,13 @@ import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ..spec import catalog
 from ..spec import models as m
-from .build import Resolver, Topology
+
+if TYPE_CHECKING:  # the topology is built before it is routed: build imports this module, not the reverse
+    from .build import Resolver, Topology
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -140,11 +143,12 @@ class Forwarding:
         for zone in dns.forwarding_zones:
             self._add("forwarding zone", zone, zone.domain, (), zone.targets, zone.networks, None)
         for fwd in dns.external_forwarders:
-            for j, rule in enumerate(fwd.rules):
-                self._add("external forwarder", fwd, rule.domain, ("rules", j), rule.targets, [fwd.network], None)
+            for j, fwd_rule in enumerate(fwd.rules):
+                self._add("external forwarder", fwd, fwd_rule.domain, ("rules", j), fwd_rule.targets, [fwd.network],
+                          None)
 
     def _add(
-        self, kind: str, obj: m.Named, domain: str, fld: tuple[str | int, ...], targets: list[m.ForwardTarget],
+        self, kind: str, obj: m.ResolverRule | m.ForwardingZone | m.ExternalForwarder, domain: str, fld: tuple[str | int, ...], targets: list[m.ForwardTarget],
         networks: list[str], egress: str | None,
     ) -> None:
         nets = tuple(dict.fromkeys(n for n in networks if n in self.topo.networks))
@@ -227,7 +231,8 @@ class Forwarding:
             if start in done:
                 continue
             # the current path: networks, the position of each, the step taken out of each, and unexplored hops
-            path, position, taken = [start], {start: 0}, []
+            path, position = [start], {start: 0}
+            taken: list[Any] = []
             pending = [iter(self.next_hops(start, qname))]
             while pending:
                 hop = next(pending[-1], None)

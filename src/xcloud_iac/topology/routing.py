@@ -33,13 +33,16 @@ import ipaddress
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from ..spec import catalog
 from ..spec import models as m
-from .build import Attachment, Topology
 from .prefixes import PrefixIndex, key
+
+if TYPE_CHECKING:  # the topology is built before it is routed: build imports this module, not the reverse
+    from .build import Attachment, Topology
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -59,7 +62,7 @@ class Route:
     hop: Hop
     origin: str  # "local", "propagated", "learned" (over a link), "static"
     source: str  # what put the route there (attachment, link or route name)
-    obj: m.Model  # spec object that declares it, for locations
+    obj: Any  # spec object that declares it, for locations (its fields differ by kind)
     prefix_key: tuple[int, int, int] = field(init=False, repr=False, compare=False)  # prefixes.key(prefix)
 
     def __post_init__(self) -> None:
@@ -70,7 +73,7 @@ class Route:
 class Domain:
     id: str
     label: str
-    obj: m.Model
+    obj: Any  # the spec object of the domain (network, route table, segment)
     routes: list[Route] = field(default_factory=list)
     mtu: int | None = None
 
@@ -171,9 +174,9 @@ class _ReachClass:
                 if dest in entries:
                     continue
                 query = cidr if cidr.prefixlen >= route.prefix.prefixlen else route.prefix
-                found = firsts.get(query)
-                if found is None:
-                    found = firsts[query] = routing._first_hops(domain, query, position, touched, matched)
+                if query not in firsts:
+                    firsts[query] = routing._first_hops(domain, query, position, touched, matched)
+                found = firsts[query]
                 entry = found.get(dest)
                 if entry is not None:
                     entries[dest] = entry
@@ -257,7 +260,7 @@ class Routing:
 
     def aws_side(self, kind: str, name: str) -> list[tuple[str, m.Model]]:
         """Domains (with the attachment object) where traffic arriving over an interconnect or link is routed."""
-        out = []
+        out: list[tuple[str, m.Model]] = []
         for att in self.topo.attachments_of(kind, name):
             if isinstance(att.obj, m.TgwAttachment):
                 if att.obj.route_table is not None:
@@ -271,7 +274,8 @@ class Routing:
         topo = self.topo
         if kind == "interconnect":
             ic = topo.interconnects[name]
-            far, prefixes, mtu, obj = ic.gcp.network, ic.gcp.advertised, ic.mtu, ic.gcp
+            far, prefixes, mtu = ic.gcp.network, ic.gcp.advertised, ic.mtu
+            obj: m.Model = ic.gcp
         else:
             link = topo.links[name]
             far, prefixes, mtu, obj = link.remote.network, link.remote.advertised, link.mtu, link.remote
@@ -314,7 +318,7 @@ class Routing:
             )
         else:  # peer: the peer hub's attachment back to this hub decides the route table
             back = self._peerings(obj.target).get(hub)
-            table = back.obj.route_table if back else None
+            table = getattr(back.obj, "route_table", None) if back else None
             hop = (
                 Hop("domain", f"rt:{obj.target}/{table}", f"peering '{obj.name}' to hub '{obj.target}'", mtu=mtu)
                 if table
@@ -333,10 +337,11 @@ class Routing:
         return found
 
     def _far_network(self, kind: str, name: str) -> str | None:
-        obj = (self.topo.interconnects if kind == "interconnect" else self.topo.links).get(name)
-        if obj is None:
-            return None
-        far = obj.gcp.network if kind == "interconnect" else obj.remote.network
+        ic, link = self.topo.interconnects.get(name), self.topo.links.get(name)
+        if kind == "interconnect":
+            far = ic.gcp.network if ic is not None else None
+        else:
+            far = link.remote.network if link is not None else None
         return far if far in self.topo.networks else None
 
     def _link_mtu(self, kind: str, name: str) -> int:
@@ -415,7 +420,8 @@ class Routing:
                     out.append(f"rt:{att.hub}/{att.obj.route_table}")
             else:
                 core = self.topo.hubs[att.hub]
-                seg = next((s for s in core.segments if s.name == att.obj.segment), None)  # type: ignore[union-attr]
+                segments = core.segments if isinstance(core, m.CloudWanCore) else []
+                seg = next((s for s in segments if s.name == att.obj.segment), None)
                 if seg is not None:
                     out.append(f"{'seg-isolated' if seg.isolate_attachments else 'seg'}:{att.hub}/{seg.name}")
         return [d for d in dict.fromkeys(out) if d in self.domains]
@@ -474,7 +480,7 @@ class Routing:
             if target is not None and hop.target.startswith("net:") and self._owns(target.obj.name, prefix):
                 # arriving at a network that owns the prefix: delivered there
                 net = target.obj
-                out.reached.setdefault(net.name, Path(_min(hop_mtu, net.mtu), hop_links, (*stack, hop.target)))  # type: ignore[union-attr]
+                out.reached.setdefault(net.name, Path(_min(hop_mtu, net.mtu), hop_links, (*stack, hop.target)))
                 return
             self._enter(hop.target, prefix, out, stack, hop_mtu, hop_links, touched)
 
@@ -508,7 +514,7 @@ class Routing:
         found = self._continuations.get(memo)
         if found is None and memo not in self._pending:
             self._pending.add(memo)
-            walk, looked_at = Walk(), set()
+            walk, looked_at = Walk(), set[str]()
             self._step(dom_id, prefix, walk, (dom_id,), None, (), looked_at)
             self._pending.discard(memo)
             found = self._continuations[memo] = (walk, frozenset(looked_at))
@@ -541,7 +547,7 @@ class Routing:
         if hop.kind != "domain" or hop.target == domain_id or not hop.target.startswith("net:"):
             return False
         target = self.domains.get(hop.target)
-        return target is not None and self._owns(target.obj.name, route.prefix)  # type: ignore[union-attr]
+        return target is not None and self._owns(target.obj.name, route.prefix)
 
     def route_reach(self, domain_id: str, route: Route, *, first_only: bool = False) -> dict[str, Path]:
         """Networks that traffic for any part of the route's prefix reaches when it takes this route: a summary
@@ -668,7 +674,7 @@ class Routing:
         if memo in active:  # a cycle of next hops: everything the domain leads to, whatever the prefix
             return self._entry_closure()[dom_id]
         active.add(memo)
-        own = {domain.obj.name} if dom_id.startswith("net:") else set()  # type: ignore[attr-defined]
+        own = {domain.obj.name} if dom_id.startswith("net:") else set()
         parts: dict[int, frozenset[str]] = {}
         for route_prefix, route in domain.index.overlapping(prefix):
             hop = route.hop
@@ -691,7 +697,7 @@ class Routing:
             own: dict[str, set[str]] = {}
             for dom in self.domains.values():
                 hops.add_node(dom.id)
-                own[dom.id] = {dom.obj.name} if dom.id.startswith("net:") else set()  # type: ignore[attr-defined]
+                own[dom.id] = {dom.obj.name} if dom.id.startswith("net:") else set()
                 for route in dom.routes:
                     if route.hop.kind == "deliver":
                         own[dom.id].add(route.hop.target)
@@ -753,7 +759,7 @@ class Routing:
                 touched.add(hop.target)
                 target = self.domains.get(hop.target)
                 if target is not None and hop.target.startswith("net:") and self._owns(target.obj.name, query):
-                    out.setdefault(target.obj.name, (k, target.obj.mtu, (), (hop.target,)))  # type: ignore[union-attr]
+                    out.setdefault(target.obj.name, (k, target.obj.mtu, (), (hop.target,)))
                     continue
                 cont = self._continuation(hop.target, query)
                 assert cont is not None  # no walk is under way while a class is computed

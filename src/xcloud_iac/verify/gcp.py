@@ -149,5 +149,5 @@ def explain_http(exc: HttpError, status: int, what: str, attempts: int) -> Failu
 def _message(exc: HttpError) -> str:
     try:
         return str(exc.reason or "").strip()
-    except Exception:  # noqa: BLE001 - a body that is not JSON
+    except Exception:
         return ""

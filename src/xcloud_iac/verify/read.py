@@ -62,7 +62,12 @@ def pages(client: Any, operation: str, key: str, **params: Any) -> list[Any]:
 
 def tag_map(tags: Iterable[dict[str, str]] | None) -> dict[str, str]:
     """{key: value} from AWS tag lists, in either spelling ({"Key","Value"} or Direct Connect's {"key","value"})."""
-    return {t.get("Key", t.get("key")): t.get("Value", t.get("value")) for t in tags or ()}
+    out: dict[str, str] = {}
+    for tag in tags or ():
+        key, value = tag.get("Key", tag.get("key")), tag.get("Value", tag.get("value"))
+        if key is not None:
+            out[key] = value or ""
+    return out
 
 
 class _Reader:
@@ -270,7 +275,7 @@ class _Reader:
     def _resolver(self) -> None:
         dns = self.stack.dns
         region_of = {n.name: n.region for n in self.stack.networks if n.cloud is m.Cloud.aws}
-        endpoint_region = {ep.name: region_of.get(ep.network) for ep in dns.resolver_endpoints}
+        endpoint_region = {ep.name: region_of.get(ep.network, "") for ep in dns.resolver_endpoints}
         endpoints = [ep for ep in dns.resolver_endpoints if endpoint_region[ep.name]]
         rules = [r for r in dns.resolver_rules if endpoint_region.get(r.endpoint)]
         for region in sorted({endpoint_region[e.name] for e in endpoints} | {endpoint_region[r.endpoint] for r in rules}):
@@ -407,14 +412,16 @@ class _Reader:
         else from the VPC's own tag (network/<name>)."""
         for hub in self.stack.hubs:
             live = self.state.hubs.get(hub.name)
-            for att in hub.attachments if live is not None else ():
+            if live is None:
+                continue
+            for att in hub.attachments:
                 found = live.attachment(att.name)
                 if att.kind == "network" and found is not None and found.resource_type == "vpc":
                     self.state.vpcs.setdefault(att.target, found.resource_id)
         for ep in self.stack.dns.resolver_endpoints:
-            found = self.state.endpoints.get(ep.name)
-            if found is not None and found.vpc_id:
-                self.state.vpcs.setdefault(ep.network, found.vpc_id)
+            endpoint = self.state.endpoints.get(ep.name)
+            if endpoint is not None and endpoint.vpc_id:
+                self.state.vpcs.setdefault(ep.network, endpoint.vpc_id)
         needed = {ep.network for ep in self.stack.dns.resolver_endpoints} | {
             n for r in self.stack.dns.resolver_rules for n in r.networks}
         unknown = [n for n in self.stack.networks

@@ -66,7 +66,7 @@ def expected_routes(topo: Topology, hub: m.TransitGateway, table: m.RouteTable) 
         if route.origin != "static" and route.prefix in static:
             continue  # a static route replaces a propagated one for the same prefix: AWS shows only the static one
         if route.origin == "static":
-            target = route.obj.attachment  # type: ignore[union-attr]
+            target = route.obj.attachment
             out.append(Expected(route, frozenset({target} if target else ()), route.hop.kind == "blackhole"))
         elif isinstance(route.obj, m.TgwAttachment):
             out.append(Expected(route, frozenset({route.obj.name}), False))
@@ -97,7 +97,8 @@ def _table_drift(
     for route in sorted(live_table.routes or (), key=_live_order):
         if route.state in GONE_STATES:
             continue
-        carriers = {live_hub.attachments[a].name for a in route.attachments if a in live_hub.attachments} - {None}
+        carriers = {name for a in route.attachments if a in live_hub.attachments
+                    if (name := live_hub.attachments[a].name) is not None}
         targets = ", ".join(live_hub.attachment_label(a) for a in route.attachments) or "an unreported target"
         same = [i for i, e in enumerate(expected) if route.prefix is not None and e.route.prefix == route.prefix]
         static = next((i for i in same if expected[i].kind == "static"), None)  # a declared static route
@@ -163,12 +164,15 @@ def _unexpected_propagation(
             cidrs = ", ".join(str(c) for c in net.cidrs) if net else "?"
             return f"not a CIDR of network '{att.target}' ({cidrs}): the VPC has a range the spec does not declare"
         if att.kind in ("interconnect", "link"):
-            obj = topo.interconnects.get(att.target) if att.kind == "interconnect" else topo.links.get(att.target)
-            if obj is None:
+            ic, link = topo.interconnects.get(att.target), topo.links.get(att.target)
+            if att.kind == "interconnect" and ic is not None:
+                allowed = ic.gcp.allowed_prefixes
+            elif att.kind == "link" and link is not None:
+                allowed = link.remote.allowed_prefixes
+            else:
                 continue
-            allowed = obj.gcp.allowed_prefixes if att.kind == "interconnect" else obj.remote.allowed_prefixes
             if route.prefix is not None and any(
-                route.prefix.version == p.version and route.prefix.subnet_of(p) for p in allowed
+                m.prefix_within(route.prefix, p) for p in allowed
             ):
                 return None
             listed = ", ".join(str(p) for p in allowed)

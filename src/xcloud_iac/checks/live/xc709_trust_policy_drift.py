@@ -53,9 +53,10 @@ class TrustPolicyDrift(LiveRule):
                 ("sub", set(role.subjects), ("subjects",)),
             ):
                 pinned = [g.exact_values(claim) for g in mine]
-                if any(v is None for v in pinned):
+                exact = [v for v in pinned if v is not None]
+                if len(exact) < len(pinned):
                     continue  # not pinned in some statement: the audit finding above says so
-                live_values = set().union(*pinned)
+                live_values: set[str] = set().union(*exact)
                 extra, missing = sorted(live_values - spec_values), sorted(spec_values - live_values)
                 if extra:
                     yield self.finding(topo, role, f"{who} accepts {claim} {quoted(extra)}, which the spec does not "

@@ -24,7 +24,7 @@ assert all(any(r == g for r, _why in catalog.RESERVED_RANGES) for g in GOOGLE_SE
 
 
 def is_google_service(prefix: IPNetwork) -> bool:
-    return any(prefix.version == g.version and prefix.subnet_of(g) for g in GOOGLE_SERVICE_RANGES)
+    return any(m.prefix_within(prefix, g) for g in GOOGLE_SERVICE_RANGES)
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def route_source(topo: Topology, route: Route) -> str:
     if route.origin == "static":
         if hop.kind == "blackhole":
             return "a blackhole route"
-        return f"a static route to attachment '{route.obj.attachment}'"  # type: ignore[attr-defined]
+        return f"a static route to attachment '{route.obj.attachment}'"
     if route.origin == "local":
         return f"network '{hop.target}' (its own range)"
     if hop.kind == "deliver":

@@ -80,6 +80,7 @@ def _outcome(routing: Routing, dom_id: str, route: Route):
 def _from(topo, route: Route, outcome) -> str:
     """A route's source, and where it leads unless that is the network the source names."""
     hop = route.hop
+    named: str | None
     if hop.kind == "deliver":
         named = hop.target
     else:

@@ -42,7 +42,7 @@ class AsnClash(Rule):
                 topo, link.aws, ("dx_gateway_asn",), link.aws.dx_gateway_asn,
                 f"the Direct Connect gateway of {link.label}",
             )
-            if link.kind != "link":
+            if link.kind != "link" or not isinstance(link.far, m.LinkRemote):
                 continue
             asn = link.far.asn
             if asn in catalog.RESERVED_ASNS:

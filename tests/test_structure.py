@@ -1,0 +1,69 @@
+"""The pipeline's floors: no module imports upward, and no modules import each other in a circle.
+
+Imports are read from the source (module level and inside functions; `if TYPE_CHECKING:` blocks are annotations
+only and are left out), so a lazy import that closes a circle counts as much as a top-level one.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import networkx as nx
+
+SRC = Path(__file__).parents[1] / "src"
+PACKAGE = SRC / "xcloud_iac"
+
+
+def _name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_name(p): p for p in PACKAGE.rglob("*.py")}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    module = _name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    typing_only = {id(n) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in
+                   ast.unparse(node.test) for n in ast.walk(node)}
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in typing_only:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - (node.level - 1)] if node.level else []
+            target = ".".join([*base, node.module] if node.module else base) if node.level else node.module or ""
+            for alias in node.names:
+                sub = f"{target}.{alias.name}"
+                found.add(sub if sub in MODULES else target)
+        elif isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+    return {name for name in found if name in MODULES and name != module}
+
+
+GRAPH = nx.DiGraph([(m, t) for m, p in MODULES.items() for t in _imports(p)])
+
+
+def test_no_modules_import_each_other_in_a_circle() -> None:
+    # importing a package runs its __init__, which imports its modules: those edges are not circles of their own
+    circles = [c for c in nx.simple_cycles(GRAPH) if len(c) > 1 and not any(MODULES[m].name == "__init__.py" for m in c)]
+    assert circles == []
+
+
+def test_the_topology_is_built_before_it_is_routed() -> None:
+    assert "xcloud_iac.topology.build" not in nx.descendants(GRAPH, "xcloud_iac.topology.routing")
+    assert "xcloud_iac.topology.build" not in nx.descendants(GRAPH, "xcloud_iac.topology.dns")
+
+
+def test_the_finding_type_is_on_the_ground_floor() -> None:
+    """audit/ (a front end over IAM documents) and checks/render use the finding type and the version without
+    reaching into the checks or back up to the package root."""
+    for module in [m for m in MODULES if m.startswith("xcloud_iac.audit")] + ["xcloud_iac.checks.render"]:
+        imported = set(GRAPH.successors(module)) if module in GRAPH else set()
+        assert "xcloud_iac" not in imported, module
+        if module.startswith("xcloud_iac.audit"):
+            assert not {m for m in imported if m.startswith("xcloud_iac.checks")}, module
+    assert set(GRAPH.successors("xcloud_iac.finding")) <= {"xcloud_iac.spec.errors"}
