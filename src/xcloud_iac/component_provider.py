@@ -150,7 +150,7 @@ class GcpWorkloadIdentityForAws(pulumi.ComponentResource):
                                           pulumi.ResourceOptions(parent=self))
         self.pool_name, self.provider_name = wif.pool_name, wif.provider_name
         sets = wif.principal_sets
-        self.principal_sets = pulumi.Output.all(**sets) if sets else pulumi.Output.from_input({})  # type: ignore
+        self.principal_sets = pulumi.Output.all(**sets) if sets else pulumi.Output.from_input({})
         self.register_outputs({"poolName": self.pool_name, "providerName": self.provider_name,
                                "principalSets": self.principal_sets})
 

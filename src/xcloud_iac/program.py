@@ -516,12 +516,13 @@ class _StackBuilder:
                 f"hub '{ha.hub}' is deployed by another stack: set hub_stack to it (org/project/stack), whose "
                 "outputs hubIds and routeTableIds give the ids to attach to"])
         net = refs.aws_network(ha.network)
-        tables = refs.hub_outputs(ha.hub_stack, "routeTableIds")[ha.hub] if isinstance(hub, m.TransitGateway) else {}
+        outputs: Any = refs.hub_outputs  # a StackReference output, indexed by spec names (lifted by Output)
+        tables = outputs(ha.hub_stack, "routeTableIds")[ha.hub] if isinstance(hub, m.TransitGateway) else {}
         return c.HubAttachmentArgs(
             hub=hub, attachment=ha,
             vpc=c.AttachedVpc(net.vpc_id, net.vpc_arn, net.subnet_ids, net.subnet_arns,
                               _dual(self.networks[ha.network])),
-            hub_id=refs.hub_outputs(ha.hub_stack, "hubIds")[ha.hub],
+            hub_id=outputs(ha.hub_stack, "hubIds")[ha.hub],
             route_table_ids={t: tables[t] for t in [*([ha.route_table] if ha.route_table else []), *ha.propagate_to]},
             stack=self.stack.name,
         )

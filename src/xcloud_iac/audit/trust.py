@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
-from ..finding import Finding, Related, severity_of
+from ..finding import Finding, Related, Severity, severity_of
 from ..spec.catalog import MAX_SESSION_SECONDS
 from ..spec.errors import Location, format_path
 from ..spec.loader import SourceMap
@@ -467,9 +467,9 @@ def audit_trust_policy(
     Raises PolicyShapeError for a document IAM would refuse.
     """
     ctx = _Context(role, source, {iss.normalise(i).lower() for i in issuers} if issuers is not None else None)
-    document = decode_document(document, base)
-    findings = list(_open_trust(ctx, read_statements(document, base)))
-    grants = web_identity_grants(document, base)
+    decoded = decode_document(document, base)
+    findings = list(_open_trust(ctx, read_statements(decoded, base)))
+    grants = web_identity_grants(decoded, base)
     tight: dict[str, WebIdentityGrant] = {}  # per issuer, the first statement that pins both 'aud' and the subject
     for grant in grants:
         if grant.issuer.identified and not grant.impossible and grant.pinned("aud") and grant.subject_pinned:

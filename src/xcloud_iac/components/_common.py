@@ -100,7 +100,7 @@ def checked_args(args: ArgsT, fields: Sequence[str], validate: Callable[[ArgsT],
     values = {name: getattr(args, name) for name in fields}
     if is_known(values):
         validate(args)
-        return pulumi.Output.from_input(args)  # type: ignore[arg-type]
+        return pulumi.Output.from_input(args)
 
     def lists(value: Any) -> Any:  # Output.from_input looks into lists and dicts, not tuples
         if isinstance(value, (list, tuple)):
@@ -119,7 +119,7 @@ def checked_args(args: ArgsT, fields: Sequence[str], validate: Callable[[ArgsT],
             raise error from None
         return resolved
 
-    return pulumi.Output.from_input(lists(values)).apply(resolve)  # type: ignore[arg-type]
+    return pulumi.Output.from_input(lists(values)).apply(resolve)
 
 
 def child_opts(

@@ -131,7 +131,7 @@ def _read_forwarders(parent: pulumi.Resource, policy: gcp.dns.Policy, args: Inbo
             project=project,
             region=subnet.region,
             opts=pulumi.InvokeOutputOptions(parent=parent, depends_on=[policy]),
-        ).apply(lambda result, key=key: (key, [a.address for a in result.addresses]))
+        ).apply(lambda result, key=key: (key, [a.address for a in result.addresses]))  # type: ignore[misc]
         for key, subnet in sorted(args.subnets.items())
     ]
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import pulumi
 import pulumi_aws as aws
@@ -93,7 +93,7 @@ class LinkMonitoring(pulumi.ComponentResource):
         if any(not probe.alarm_actions for probe in args.probes) and not args.alarm_actions:
             self.alarm_topic_arn = self._alarm_topic(name, args, stack)
         for probe in args.probes:
-            actions = list(probe.alarm_actions or args.alarm_actions) or [self.alarm_topic_arn]
+            actions = list(probe.alarm_actions or args.alarm_actions) or [cast(pulumi.Output[str], self.alarm_topic_arn)]
             tags = aws_tags(stack, "probe", probe.name, name=probe.name)
             monitor = aws.networkmonitor.Monitor(
                 f"{name}-{probe.name}-monitor",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import pulumi
 import pulumi_aws as aws
@@ -141,7 +142,7 @@ class AwsNetwork(pulumi.ComponentResource):
 
 
 # VPC flow logs of the subnetworks: every flow, all metadata, aggregated over a minute like the AWS side's.
-GCP_FLOW_LOGS = {"aggregation_interval": "INTERVAL_1_MIN", "flow_sampling": 1.0, "metadata": "INCLUDE_ALL_METADATA"}
+GCP_FLOW_LOGS: Any = {"aggregation_interval": "INTERVAL_1_MIN", "flow_sampling": 1.0, "metadata": "INCLUDE_ALL_METADATA"}
 
 
 @dataclass
@@ -232,8 +233,8 @@ class GcpNetwork(pulumi.ComponentResource):
                 direction="INGRESS",
                 priority=PEER_RULE_PRIORITY,
                 source_ranges=ranges,
-                allows=firewall_allows(net.peer_ingress, version),
-                log_config={"metadata": "INCLUDE_ALL_METADATA"},
+                allows=cast(Any, firewall_allows(net.peer_ingress, version)),
+                log_config=cast(Any, {"metadata": "INCLUDE_ALL_METADATA"}),
                 description=f"xcloud {stack}: networks that reach {net.name} over its hubs and links",
                 opts=child_opts(self),
             ).id

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pulumi
 import pulumi_aws as aws
@@ -74,6 +74,11 @@ def permission_policy(permissions: Sequence[m.Permission]) -> str:
         }
         for p in permissions
     )
+
+
+def _plain_trust(args: OidcTrustRoleArgs) -> tuple[str, str, Sequence[str]]:
+    """Issuer URL, audience and subjects of arguments whose Inputs are resolved (checked_args)."""
+    return cast(str, args.issuer_url), cast(str, args.audience), cast(Sequence[str], args.subjects)
 
 
 def _permissions(raw: Sequence[m.Permission | Mapping[str, Any]]) -> list[m.Permission]:
@@ -176,14 +181,14 @@ class OidcTrustRole(pulumi.ComponentResource):
         if args.provider_arn is None:
             provider_arn = _oidc_provider(
                 self, name, url=checked.issuer_url,
-                client_ids=checked.apply(lambda a: list(a.client_ids) or [a.audience]),
-                thumbprints=args.thumbprints, tags=tags,
+                client_ids=checked.apply(lambda a: list(cast(Sequence[str], a.client_ids)) or [cast(str, a.audience)]),
+                thumbprints=cast(pulumi.Input[Sequence[str]], args.thumbprints), tags=tags,
             ).arn
         else:
             provider_arn = pulumi.Output.from_input(args.provider_arn)
 
         self.trust_policy = pulumi.Output.all(checked, provider_arn).apply(
-            lambda both: trust_policy(both[1], both[0].issuer_url, both[0].audience, both[0].subjects)
+            lambda both: trust_policy(both[1], *_plain_trust(both[0]))
         )
         role = aws.iam.Role(
             f"{name}-role",
@@ -211,25 +216,28 @@ class OidcTrustRole(pulumi.ComponentResource):
     @staticmethod
     def validate(name: str, args: OidcTrustRoleArgs) -> list[m.Permission]:
         """Raise ComponentArgsError for an open or malformed trust; return the permissions as spec models."""
+        # validated once known (checked_args): plain values here
+        issuer_url, audience = cast(str, args.issuer_url), cast(str, args.audience)
+        subjects, client_ids = cast(Sequence[str], args.subjects), cast(Sequence[str], args.client_ids)
         problems = Problems(f"OidcTrustRole '{name}'")
-        problem = url_problem(args.issuer_url)
-        problems.require(problem is None, f"issuer URL '{args.issuer_url}' {problem}")
-        problems.require(args.audience, "an audience is required: without it any token of the issuer is accepted")
-        problems.require(args.subjects, "at least one exact subject is required")
+        problem = url_problem(issuer_url)
+        problems.require(problem is None, f"issuer URL '{issuer_url}' {problem}")
+        problems.require(audience, "an audience is required: without it any token of the issuer is accepted")
+        problems.require(subjects, "at least one exact subject is required")
         if "XC502" not in args.waivers:
-            issuer = iss.declared(args.issuer_url, "generic")
-            for subject in args.subjects:
+            issuer = iss.declared(issuer_url, "generic")
+            for subject in subjects:
                 if iss.has_wildcard(subject):
                     problems.add(f"subject '{subject}': {iss.explain_subject_pattern(issuer, 'sub', subject)}; "
                                  "list exact subjects or waive XC502 with a reason")
-            problems.require(not iss.has_wildcard(args.audience or ""),
-                             f"audience '{args.audience}' is a wildcard, so tokens issued for other audiences are "
+            problems.require(not iss.has_wildcard(audience or ""),
+                             f"audience '{audience}' is a wildcard, so tokens issued for other audiences are "
                              "accepted; name it or waive XC502 with a reason")
-        if args.provider_arn is None and args.client_ids and args.audience and "XC507" not in args.waivers:
+        if args.provider_arn is None and client_ids and audience and "XC507" not in args.waivers:
             problems.require(
-                any(iss.iam_like(args.audience, client_id) for client_id in args.client_ids),
-                f"audience '{args.audience}' is not among the client ids of the provider it creates "
-                f"({', '.join(args.client_ids)}): STS would refuse every token; add it or waive XC507",
+                any(iss.iam_like(audience, client_id) for client_id in client_ids),
+                f"audience '{audience}' is not among the client ids of the provider it creates "
+                f"({', '.join(client_ids)}): STS would refuse every token; add it or waive XC507",
             )
         problems.require(
             IAM_MIN_SESSION <= args.max_session_seconds <= IAM_MAX_SESSION,
@@ -255,13 +263,13 @@ class OidcTrustRole(pulumi.ComponentResource):
                                  f"permission {i}: action '{action}' allows every action; name them or waive XC505")
             for resource in permission.resources:
                 problems.require(resource != "*", f"permission {i}: resource '*'; name the ARNs or waive XC505")
-        if problem is None and args.audience and args.subjects:
+        if problem is None and audience and subjects:
             # The generated policies must also satisfy the trust auditor (the one `xcloud audit-trust` and
             # `xcloud verify` use), with a stand-in provider ARN: the real one is only known after creation.
-            stand_in = f"arn:aws:iam::000000000000:oidc-provider/{m.issuer_host_path(args.issuer_url)}"
+            stand_in = f"arn:aws:iam::000000000000:oidc-provider/{m.issuer_host_path(issuer_url)}"
             for finding in audit_trust_policy(
-                trust_policy(stand_in, args.issuer_url, args.audience, args.subjects),
-                role=name, issuers=[args.issuer_url], max_session_seconds=args.max_session_seconds,
+                trust_policy(stand_in, issuer_url, audience, subjects),
+                role=name, issuers=[issuer_url], max_session_seconds=args.max_session_seconds,
                 permission_policies=[permission_policy(permissions)] if permissions else (),
             ):
                 if finding.rule not in args.waivers:

@@ -203,7 +203,8 @@ def _target_ips(targets: Sequence[DnsTarget | AllocatedDnsTargets]) -> pulumi.In
         return [_target_ip(t.ip, t.port) for t in targets]  # type: ignore[union-attr]
     parts = [
         pulumi.Output.from_input([_target_ip(t.ip, t.port)]) if isinstance(t, DnsTarget)
-        else pulumi.Output.from_input(t.addresses).apply(lambda ips, port=t.port: [_target_ip(ip, port) for ip in ips])
+        else pulumi.Output.from_input(t.addresses).apply(
+            lambda ips, port=t.port: [_target_ip(ip, port) for ip in ips])  # type: ignore[misc]
         for t in targets
     ]
     return pulumi.Output.all(*parts).apply(lambda lists: [item for part in lists for item in part])

@@ -249,7 +249,8 @@ def _hub_stack_outputs(stack: m.Stack, organisation: Sequence[m.Stack]) -> dict[
     for name, other in sorted(wanted.items()):
         install()
         with contextlib.redirect_stderr(io.StringIO()):
-            outputs[name] = run(lambda other=other: pulumi.Output.from_input(deploy(other, export=False).outputs))
+            outputs[name] = run(lambda other=other: pulumi.Output.from_input(  # type: ignore[misc]
+                deploy(other, export=False).outputs))
     return outputs
 
 

@@ -535,7 +535,7 @@ class HubAttachment(Named):
 
     def for_hub(self, hub: TransitGateway | CloudWanCore) -> TgwAttachment | WanAttachment:
         """This attachment as one of the hub's own, still located in this file."""
-        common = {"name": self.name, "previous_names": self.previous_names, "ignore": self.ignore,
+        common: dict[str, Any] = {"name": self.name, "previous_names": self.previous_names, "ignore": self.ignore,
                   "network": self.network, "subnets": self.subnets, "interconnect": None, "link": None}
         att: TgwAttachment | WanAttachment
         if isinstance(hub, TransitGateway):

@@ -60,7 +60,7 @@ def inbound_forwarder_ranges(net: m.Network) -> tuple[ipaddress.IPv4Network, ...
     its IPv4 ranges (the subnets lie inside them). Every front end (checks, deploy, verify) asks here."""
     subnets = [s.cidr for s in net.subnets if s.cidr.version == 4]
     ranges = subnets or [c for c in net.cidrs if c.version == 4]
-    return tuple(ranges)  # type: ignore[arg-type]
+    return tuple(ranges)
 
 
 @dataclass(frozen=True)
@@ -329,7 +329,7 @@ def _unique(topo: Topology, kind: str, objs: Sequence[Any], index: dict, scope: 
             topo.duplicates.append((f"{kind} '{name}'{scope}", group))
 
 
-def _unique_previous_names(topo: Topology, kind: str, objs: list, scope: str) -> None:
+def _unique_previous_names(topo: Topology, kind: str, objs: Sequence[Any], scope: str) -> None:
     """A previous name is an alias of the object's resources: it must not be another object's name or previous
     name of the same kind, or two objects would claim the same deployed resources."""
     if not any(getattr(obj, "previous_names", None) for obj in objs):

@@ -74,7 +74,7 @@ def vpc_route_count(topo: Topology, network: str) -> int:
     index = routing.domains[domains[0]].index
     inside = {p for c in net.cidrs for p, _route in index.within(c)}
     count = 0
-    for prefix, _span_, reached, answered in carried:
+    for prefix, _span, reached, answered in carried:
         if prefix in inside:
             continue
         if answered or len(reached) > 1 or (reached and network not in reached):

@@ -105,7 +105,7 @@ class NameTooLong(Rule):
                 short = auto.type.rsplit(":", 1)[-1]
                 yield self.finding(
                     topo, auto.obj,
-                    f"{_KINDS.get(type(auto.obj), 'object')} '{auto.obj.name}': the {short} named after it is '{auto.logical}' plus Pulumi's {AUTONAME_SUFFIX}-character "
+                    f"{_KINDS.get(type(auto.obj), 'object')} '{getattr(auto.obj, 'name', '')}': the {short} named after it is '{auto.logical}' plus Pulumi's {AUTONAME_SUFFIX}-character "
                     f"suffix: {auto.length} characters, over the {auto.limit} the API allows; shorten it by "
                     f"{auto.length - auto.limit}",
                     field=auto.field,
