@@ -7,8 +7,8 @@ leave the run. `xcloud plan` and `xcloud diff` call it in a worker process (see 
 and event loop stay out of the caller; tests may call it directly.
 
 A resource is identified like its URN without stack and project: the parent chain of types, `$`-joined, then `::`
-and the logical name (`xcloud:aws:Network$aws:ec2/vpc:Vpc::aws-prod-vpc`). The mocks give every resource the id
-`<logical name>-id`, so an input that refers to another resource reads as that resource's name.
+and the logical name (`xcloud:aws:Network$aws:ec2/vpc:Vpc::aws-prod-vpc`). The mocks give every resource an id of
+the shape its cloud gives (`plan.mocks.mock_id`), derived from its logical name.
 
 `KEY_INPUTS` is the curated list of inputs per type a reviewer looks at; the others are only named.
 """

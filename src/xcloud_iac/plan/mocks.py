@@ -5,8 +5,9 @@ component and deploy() tests use.
 resource - type token, logical name, parent URN, inputs (camelCase, secrets unwrapped, with the names of the secret
 ones), the options the engine sees (protect, additional secret outputs, dependencies) and which resource each input
 takes its value from (property dependencies) - and the outputs each component registers. `Mocks` echoes inputs and
-fills in the outputs a provider would compute that the components read (ARNs, generated keys, ids). An id is
-`<logical name>-id`, so a reference to another resource reads as that resource's name.
+fills in the outputs a provider would compute that the components read (ARNs, generated keys, ids). Ids have the
+shapes the clouds give them (`vpc-<17 hex>`, Direct Connect gateway UUIDs, Google resource names; `mock_id`), derived
+from the logical name, so plans are the same from run to run and references meet the APIs' patterns.
 
 `install()` gives fresh mocks for one program: it resets Pulumi's runtime settings (monitor, engine, root stack), so
 runs in one process do not see each other. `run(program)` runs `program` under `@pulumi.runtime.test`, which waits

@@ -84,7 +84,7 @@ def render_plan_table(result: PlanResult, *, width: int = TABLE_WIDTH, color: bo
             (f"Plan of stack '{inventory.stack}' ({label}): ", "bold"),
             f"{len(inventory.resources)} resources in {len(inventory.components())} components, {protected} protected",
         ), soft_wrap=True)
-        console.print(Text("Run offline under Pulumi mocks: a reference to another resource reads <name>-id.",
+        console.print(Text("Run offline under Pulumi mocks: ids have the clouds' shapes, derived from the logical names.",
                            style="dim"))
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
         table.add_column("Type", no_wrap=True, max_width=40, overflow="ellipsis")
