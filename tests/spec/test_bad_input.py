@@ -222,8 +222,11 @@ def test_a_large_stack_without_aliases_is_not_an_alias_bomb(tmp_path: Path) -> N
     spec = tmp_path / "org.yaml"
     spec.write_text(yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False))
     result = CliRunner().invoke(app, ["validate", str(spec)])
-    assert result.exit_code == 0, result.output[:2000]
+    # it loads and is checked (exit 2 would be unusable input); at this size the synthetic hubs route more than a
+    # VPC route table holds, which XC309 reports
+    assert result.exit_code in (0, 1), result.output[:2000]
     assert "alias" not in result.output
+    assert {line.split()[2] for line in result.output.splitlines() if " error XC" in line} <= {"XC309"}
 
 
 def test_the_alias_limit_is_documented() -> None:
