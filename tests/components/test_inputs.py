@@ -18,14 +18,11 @@ from xcloud_iac.components import (
     OidcTrustRole,
     OidcTrustRoleArgs,
 )
-from xcloud_iac.components._common import ComponentArgsError as ArgsError
-from xcloud_iac.components._common import is_known
+from xcloud_iac.components._common import ComponentArgsError, is_known
 
 from .mocks import Recorder, install, run
+from .test_trust import GKE, PROVIDER, ROLE
 
-ROLE = "aws:iam/role:Role"
-PROVIDER = "aws:iam/openIdConnectProvider:OpenIdConnectProvider"
-GKE = "https://container.googleapis.com/v1/projects/dr-project/locations/us-east4/clusters/dr"
 PLATFORM_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/container.googleapis.com/v1/projects/dr-project/" \
                     "locations/us-east4/clusters/dr"
 
@@ -121,7 +118,7 @@ def test_role_output_checked_when_known(field: str, value: object, expected: str
 
 
 def test_plain_values_still_fail_before_registration(recorder: Recorder) -> None:
-    with pytest.raises(ArgsError, match="audience '\\*' is a wildcard"):
+    with pytest.raises(ComponentArgsError, match="audience '\\*' is a wildcard"):
         run(lambda: OidcTrustRole("reader", OidcTrustRoleArgs(GKE, "*", ["system:serviceaccount:a:b"])))
     assert recorder.registered == []
 

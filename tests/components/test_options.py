@@ -10,8 +10,7 @@ from xcloud_iac.components import OidcTrustRole, OidcTrustRoleArgs, TransitHub, 
 
 from .mocks import Recorder, run
 from .test_transit_hub import TGW, VPCS, hub_spec
-
-GKE = "https://container.googleapis.com/v1/projects/dr-project/locations/us-east4/clusters/dr"
+from .test_trust import GKE
 
 
 def role(opts: pulumi.ResourceOptions | None = None) -> OidcTrustRole:
