@@ -17,7 +17,7 @@ What AWS does beyond the Direct Connect API, done here with moto's own objects (
   attachment class; associations and propagations of it then go through moto's ec2 API as for a VPC.
 - Routes learned over a Direct Connect gateway (what the far side advertises over BGP: Google's advertised routes
   for an interconnect, the remote allow-list for an external link) are kept in `learned`;
-  `emulate_learned_routes` adds them as propagated routes to SearchTransitGatewayRoutes answers of every table into
+  `emulate_propagated_routes` adds them as propagated routes to SearchTransitGatewayRoutes answers of every table into
   which the gateway's attachment propagates (read from moto), as AWS would show them.
 - A Cloud WAN Direct Connect attachment (networkmanager, which verify does not read) shows in the Direct Connect API
   as an association with `associatedCoreNetwork`: `attach_core_network` stands in for it.
@@ -307,9 +307,11 @@ def dx_attachment(tgw_id: str, gateway_id: str) -> str:
     raise LookupError(f"no attachment of {gateway_id} on {tgw_id}")
 
 
-def emulate_learned_routes(session: boto3.Session, fake: FakeAws, moto_url: str) -> None:
-    """Add to SearchTransitGatewayRoutes answers the routes learned over Direct Connect gateways whose attachments
-    propagate into the table (see the module docstring)."""
+def emulate_propagated_routes(session: boto3.Session, fake: FakeAws, moto_url: str) -> None:
+    """Add to SearchTransitGatewayRoutes answers the propagated routes AWS would show and moto does not install:
+    one per CIDR of a VPC whose attachment propagates into the table (as conftest.emulate_propagated_routes, in the
+    table's own region), and the routes learned over a Direct Connect gateway whose attachment does (see the module
+    docstring). Both are read from moto's propagations, so a disabled propagation takes its routes away."""
     def remember_table(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
         context["xcloud_dx_table"] = params["TransitGatewayRouteTableId"]
         context["xcloud_dx_first_page"] = "NextToken" not in params
@@ -322,14 +324,21 @@ def emulate_learned_routes(session: boto3.Session, fake: FakeAws, moto_url: str)
             admin = boto3.client("ec2", endpoint_url=moto_url, region_name=region, **CREDENTIALS)
             propagations = admin.get_transit_gateway_route_table_propagations(TransitGatewayRouteTableId=table)
             for prop in propagations["TransitGatewayRouteTablePropagations"]:
-                if prop["ResourceType"] != "direct-connect-gateway" or prop["State"] != "enabled":
+                if prop["State"] != "enabled":
                     continue
-                for prefix in fake.learned.get(prop["ResourceId"], []):
+                if prop["ResourceType"] == "vpc":
+                    vpc = admin.describe_vpcs(VpcIds=[prop["ResourceId"]])["Vpcs"][0]
+                    prefixes = [c["CidrBlock"] for c in vpc["CidrBlockAssociationSet"]]
+                elif prop["ResourceType"] == "direct-connect-gateway":
+                    prefixes = fake.learned.get(prop["ResourceId"], [])
+                else:
+                    continue
+                for prefix in prefixes:
                     parsed.setdefault("Routes", []).append({
                         "DestinationCidrBlock": prefix, "Type": "propagated", "State": "active",
                         "TransitGatewayAttachments": [{
                             "TransitGatewayAttachmentId": prop["TransitGatewayAttachmentId"],
-                            "ResourceId": prop["ResourceId"], "ResourceType": "direct-connect-gateway",
+                            "ResourceId": prop["ResourceId"], "ResourceType": prop["ResourceType"],
                         }],
                     })
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_fake import CREDENTIALS, FakeAws, emulate_learned_routes, seed_from_plan
-from conftest import ROOT, emulate_propagated_routes, free_port, reset
+from aws_fake import CREDENTIALS, FakeAws, emulate_propagated_routes, seed_from_plan
+from conftest import ROOT, free_port, reset
 from gcp_fake import FakeGoogle
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from typer.testing import CliRunner
@@ -66,8 +66,7 @@ def deployed(request, moto_here: str, plans: dict[str, Any], monkeypatch) -> Ite
     google.start()
     ids = seed_from_plan(stack, plans[name], aws, HOME[name])
     session = boto3.Session(region_name=HOME[name], **CREDENTIALS)
-    emulate_propagated_routes(session, moto_here)
-    emulate_learned_routes(session, aws, moto_here)
+    emulate_propagated_routes(session, aws, moto_here)
     monkeypatch.setattr(boto3, "Session", lambda profile_name=None: session)
     yield Deployed(name, path, aws, google, ids)
     aws.stop()

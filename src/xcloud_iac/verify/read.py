@@ -146,8 +146,7 @@ class _Reader:
                 gateway.associations = [
                     LiveDxAssociation(
                         a.get("associationId", ""),
-                        a.get("associatedGateway", {}).get("id", a.get("virtualGatewayId", "")),
-                        a.get("associatedGateway", {}).get("type", "virtualPrivateGateway"),
+                        *_associated(a),
                         a.get("associationState", ""),
                         frozenset(ipaddress.ip_network(p["cidr"], strict=False)
                                   for p in a.get("allowedPrefixesToDirectConnectGateway", [])),
@@ -450,6 +449,15 @@ def dns_sources(permissions: list[dict[str, Any]]) -> frozenset[IPNetwork]:
         out.update(ipaddress.ip_network(r["CidrIp"]) for r in perm.get("IpRanges") or [])
         out.update(ipaddress.ip_network(r["CidrIpv6"]) for r in perm.get("Ipv6Ranges") or [])
     return frozenset(out)
+
+
+def _associated(association: dict[str, Any]) -> tuple[str, str]:
+    """(id, type) of what a Direct Connect gateway association joins: a Transit Gateway or virtual private gateway
+    (`associatedGateway`), or a Cloud WAN core network (`associatedCoreNetwork`, made by a Cloud WAN attachment)."""
+    if core := association.get("associatedCoreNetwork"):
+        return core.get("id", ""), "coreNetwork"
+    gateway = association.get("associatedGateway") or {}
+    return gateway.get("id", association.get("virtualGatewayId", "")), gateway.get("type", "virtualPrivateGateway")
 
 
 def _dx_region(owner: m.Interconnect | m.ExternalLink) -> str:

@@ -84,8 +84,8 @@ class LiveHub:
 @dataclass(frozen=True)
 class LiveDxAssociation:
     id: str
-    gateway_id: str  # the associated Transit Gateway or virtual private gateway
-    gateway_type: str  # transitGateway | virtualPrivateGateway
+    gateway_id: str  # the associated Transit Gateway, virtual private gateway or Cloud WAN core network
+    gateway_type: str  # transitGateway | virtualPrivateGateway | coreNetwork
     state: str
     allowed_prefixes: frozenset[IPNetwork]
 

@@ -6,6 +6,7 @@ from ..registry import register
 from . import LiveRule, prefixes
 
 ACTIVE_STATES = frozenset({"associating", "associated", "updating"})
+CORE_NETWORK = "coreNetwork"
 
 
 @register
@@ -13,7 +14,10 @@ class DxAssociationDrift(LiveRule):
     """A Direct Connect gateway of an interconnect or link differs from the spec: the allowed prefixes of its
     association with a hub are not the allow-list (AWS then advertises other ranges to the far side, or stops
     advertising some), it is not associated with a hub it attaches to, it is associated with a gateway the spec
-    does not name, or its Amazon side ASN differs."""
+    does not name, or its Amazon side ASN differs. A gateway the spec attaches to a Cloud WAN core must show a core
+    network association (Cloud WAN cores are not read yet, so which core is not compared; nor is an allow-list,
+    as Cloud WAN advertises the attached segments' ranges); a core network association of a gateway the spec
+    attaches to no Cloud WAN core is one the spec does not declare."""
 
     id = "XC706"
     title = "Direct Connect gateway association differs from the allow-list"
@@ -38,11 +42,20 @@ class DxAssociationDrift(LiveRule):
                 continue
             allowed = frozenset(side.allowed_prefixes)
             expected: dict[str, str] = {}  # live Transit Gateway id -> hub name
+            wan_hubs: list[str] = []  # Cloud WAN cores the gateway attaches to (their ids are not read)
             for att in topo.attachments_of(kind, owner.name):
+                if isinstance(topo.hubs.get(att.hub), m.CloudWanCore):
+                    wan_hubs.append(att.hub)
                 live_hub = live.hubs.get(att.hub)
                 if live_hub is not None:
                     expected[live_hub.id] = att.hub
             active = [a for a in gateway.associations if a.state in ACTIVE_STATES]
+            cores = [a for a in active if a.gateway_type == CORE_NETWORK]
+            if wan_hubs and not cores:
+                yield self.finding(topo, owner, f"{who} is not attached to Cloud WAN hub "
+                                   f"{', '.join(repr(h) for h in sorted(wan_hubs))} (no core network association)")
+            if wan_hubs:  # Cloud WAN advertises the attached segments' ranges: no allow-list to compare
+                active = [a for a in active if a.gateway_type != CORE_NETWORK]
             for tgw_id, hub in sorted(expected.items(), key=lambda kv: kv[1]):
                 assoc = next((a for a in active if a.gateway_id == tgw_id), None)
                 if assoc is None:
