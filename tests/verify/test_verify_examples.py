@@ -54,7 +54,7 @@ class Deployed:
 
 
 @pytest.fixture(params=EXAMPLES)
-def deployed(request, moto_here: str, plans: dict[str, Any], monkeypatch) -> Iterator[Deployed]:
+def example(request, moto_here: str, plans: dict[str, Any], monkeypatch) -> Iterator[Deployed]:
     name = request.param
     path = ROOT / "stacks" / f"{name}.yaml"
     stack = load(path)
@@ -83,15 +83,15 @@ def findings(result) -> list[dict[str, Any]]:
     return json.loads(result.stdout)["findings"]
 
 
-def test_each_example_stack_verifies_clean_on_both_clouds(deployed: Deployed) -> None:
-    result = run(deployed)
+def test_each_example_stack_verifies_clean_on_both_clouds(example: Deployed) -> None:
+    result = run(example)
     assert result.exit_code == 0, result.output
     assert result.output == "no findings\n"
     # the Direct Connect side was read from the fake, not skipped
     assert {"DescribeDirectConnectGateways", "DescribeDirectConnectGatewayAssociations"} <= {
-        op for op, _ in deployed.aws.answers}
-    has_google = any(n.cloud.value == "gcp" for n in load(deployed.spec).networks)
-    assert bool(deployed.google.calls) == has_google
+        op for op, _ in example.aws.answers}
+    has_google = any(n.cloud.value == "gcp" for n in load(example.spec).networks)
+    assert bool(example.google.calls) == has_google
 
 
 # ---------------------------------------------------------------- planted drift, one set per stack
@@ -128,18 +128,21 @@ def _alibaba_tencent(d: Deployed) -> None:
 
 DRIFT: dict[str, tuple[Callable[[Deployed], None], list[tuple[str, str]]]] = {
     "dr-pair": (_dr_pair, [("XC706", "interconnects[0].aws.allowed_prefixes"), ("XC729", "networks[1]")]),
-    "cloud-wan": (_cloud_wan, [("XC706", "interconnects[0]"), ("XC722", "interconnects[1].gcp.allowed_prefixes")]),
+    "cloud-wan": (_cloud_wan, [("XC706", "interconnects[0]"),  # 10.50.0.0/17 advertised, 10.50.0.0/16 not
+                               ("XC722", "interconnects[1].gcp.allowed_prefixes"),
+                               ("XC722", "interconnects[1].gcp.allowed_prefixes")]),
     "alibaba-tencent": (_alibaba_tencent, [("XC702", "hubs[0].route_tables[0]"),
                                            ("XC706", "links[1].aws.allowed_prefixes")]),
 }
 
 
-def test_drift_planted_on_each_example_stack_reports_its_rules(deployed: Deployed) -> None:
-    plant, expected = DRIFT[deployed.name]
-    plant(deployed)
+def test_drift_planted_on_each_example_stack_reports_its_rules(example: Deployed) -> None:
+    plant, expected = DRIFT[example.name]
+    plant(example)
     result = run(deployed, "-f", "json")
     assert result.exit_code == 1, result.output
-    assert sorted((f["rule"], f["path"]) for f in findings(result)) == expected
+    got = findings(result)
+    assert sorted((f["rule"], f["path"]) for f in got) == expected, [f["message"] for f in got]
 
 
 # which server dies, on which call; what stays in the report (the planted drift read before or beside it) and what
@@ -149,8 +152,9 @@ KILL: dict[str, tuple[str, str, list[tuple[str, str]], list[str]]] = {
         ("XC706", "interconnects[0].aws.allowed_prefixes"), ("XC729", "networks[1]")],
         ["dns.resolver_rules[0]", "trust.issuers[0]", "trust.roles[0]"]),
     "cloud-wan": ("google", "compute.firewalls.list", [
-        ("XC706", "interconnects[0]"), ("XC722", "interconnects[1].gcp.allowed_prefixes")],
-        ["networks[3]"]),
+        ("XC706", "interconnects[0]"), ("XC722", "interconnects[1].gcp.allowed_prefixes"),
+        ("XC722", "interconnects[1].gcp.allowed_prefixes")],
+        ["networks[3]", "networks[3]"]),  # its firewall rules and its routes
     "alibaba-tencent": ("aws", "ListResolverRules", [
         ("XC702", "hubs[0].route_tables[0]"), ("XC706", "links[1].aws.allowed_prefixes")],
         ["dns.resolver_rules[0]", "dns.resolver_rules[1]", "trust.issuers[0]", "trust.issuers[1]",
@@ -158,11 +162,11 @@ KILL: dict[str, tuple[str, str, list[tuple[str, str]], list[str]]] = {
 }
 
 
-def test_a_server_killed_mid_run_gives_exit_3_with_the_rest_of_the_report(deployed: Deployed) -> None:
-    plant, _ = DRIFT[deployed.name]
-    plant(deployed)
-    server, call, kept, unread = KILL[deployed.name]
-    (deployed.aws if server == "aws" else deployed.google).kill_on(call)
+def test_a_server_killed_mid_run_gives_exit_3_with_the_rest_of_the_report(example: Deployed) -> None:
+    plant, _ = DRIFT[example.name]
+    plant(example)
+    server, call, kept, unread = KILL[example.name]
+    (example.aws if server == "aws" else example.google).kill_on(call)
     result = run(deployed, "-f", "json")
     assert result.exit_code == 3, result.output
     got = findings(result)
