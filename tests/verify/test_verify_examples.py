@@ -139,7 +139,7 @@ DRIFT: dict[str, tuple[Callable[[Deployed], None], list[tuple[str, str]]]] = {
 def test_drift_planted_on_each_example_stack_reports_its_rules(example: Deployed) -> None:
     plant, expected = DRIFT[example.name]
     plant(example)
-    result = run(deployed, "-f", "json")
+    result = run(example, "-f", "json")
     assert result.exit_code == 1, result.output
     got = findings(result)
     assert sorted((f["rule"], f["path"]) for f in got) == expected, [f["message"] for f in got]
@@ -167,7 +167,7 @@ def test_a_server_killed_mid_run_gives_exit_3_with_the_rest_of_the_report(exampl
     plant(example)
     server, call, kept, unread = KILL[example.name]
     (example.aws if server == "aws" else example.google).kill_on(call)
-    result = run(deployed, "-f", "json")
+    result = run(example, "-f", "json")
     assert result.exit_code == 3, result.output
     got = findings(result)
     assert sorted((f["rule"], f["path"]) for f in got if f["rule"] != "XC700") == kept
