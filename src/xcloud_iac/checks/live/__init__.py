@@ -13,7 +13,7 @@ from typing import ClassVar
 from ...topology import Topology
 from ..finding import Finding
 from ..registry import Rule
-from .state import LiveState
+from .state import IPNetwork, LiveState
 
 
 class LiveRule(Rule):
@@ -38,3 +38,8 @@ def live_rule_classes() -> list[type[LiveRule]]:
 def prefixes(values: Iterable) -> str:
     """Prefixes sorted (IPv4 first) and joined, for messages."""
     return ", ".join(str(p) for p in sorted(values, key=lambda p: (p.version, p))) or "none"
+
+
+def admitted(prefix: IPNetwork, sources: Iterable[IPNetwork]) -> bool:
+    """`prefix` lies inside one of `sources` (of its IP version)."""
+    return any(prefix.version == s.version and prefix.subnet_of(s) for s in sources)  # type: ignore[arg-type]

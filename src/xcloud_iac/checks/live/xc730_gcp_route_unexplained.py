@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from ..finding import Severity
 from ..registry import register
-from . import LiveRule
-from ._gcp_sources import admitted
+from . import LiveRule, admitted
 
 
 @register
