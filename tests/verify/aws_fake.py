@@ -417,7 +417,10 @@ def _tags(inputs: dict[str, Any], key: str = "Key", value: str = "Value") -> lis
 def _create(r: Any, i: dict[str, Any], region: str, aws: Callable[[str, str | None], Any], fake: FakeAws,
             ids: dict[str, str], stack: m.Stack) -> str | None:
     kind = r.type
-    spec = (lambda resource: [{"ResourceType": resource, "Tags": _tags(i)}])
+
+    def spec(resource: str) -> list[dict[str, Any]]:
+        return [{"ResourceType": resource, "Tags": _tags(i)}]
+
     if kind == "aws:ec2/vpc:Vpc":
         return aws("ec2", region).create_vpc(CidrBlock=i["cidrBlock"], TagSpecifications=spec("vpc"))["Vpc"]["VpcId"]
     if kind == "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation":
