@@ -19,7 +19,7 @@ endpoint that does not answer (after retries) is not asked again.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from ..checks.live.state import (
@@ -38,6 +38,7 @@ from ..tags import GCP_KEY_LABEL, GCP_STACK_LABEL, gcp_firewall_prefix, gcp_labe
 from .gcp import GoogleCallError, GoogleClients
 
 T = TypeVar("T")
+SpecObj = TypeVar("SpecObj", m.Network, m.ForwardingZone, m.InboundPolicy)  # spec objects read per project
 UNREAD: Any = object()
 
 
@@ -142,6 +143,25 @@ class _Reader:
                                    "--gcp-project nor Application Default Credentials give one")
         self.state.unread.extend(Unread(what, reason, obj) for obj in objs)
 
+    def per_project(self, objs: Sequence[SpecObj], network_of: Callable[[SpecObj], str], one: str, many: str,
+                    api: str, collection: Callable[[Any], Any], key: str, method: str,
+                    ) -> Iterator[tuple[str, list[SpecObj], list[dict[str, Any]]]]:
+        """(project, its objects, the project's listing) for each project of `objs` (the project of each one's
+        network) whose listing was read; listed once per project. An object without a project, or in a project
+        whose listing failed, is recorded as unread (`one`, `many`: what is read, for the reason)."""
+        by_project: dict[str, list[SpecObj]] = {}
+        for obj in objs:
+            project = self.project_of(network_of(obj))
+            if project is None:
+                self.no_project(f"{one} of '{obj.name}'", [obj])
+                continue
+            by_project.setdefault(project, []).append(obj)
+        for project, here in sorted(by_project.items()):
+            listed = self.attempt(f"{many} of project {project}", here, api, self.list_all, api, collection, "list",
+                                  key, f"{method} in {project}", project=project)
+            if listed is not UNREAD:
+                yield project, here, listed
+
     # ------------------------------------------------------------ read
 
     def read(self) -> None:
@@ -166,19 +186,9 @@ class _Reader:
         return [n for n in self.stack.networks if n.cloud is m.Cloud.gcp]
 
     def _networks(self) -> None:
-        by_project: dict[str, list[m.Network]] = {}
-        for net in self._gcp_networks():
-            project = self.project_of(net.name)
-            if project is None:
-                self.no_project(f"Google network of '{net.name}'", [net])
-                continue
-            by_project.setdefault(project, []).append(net)
-        for project, nets in sorted(by_project.items()):
-            listed = self.attempt(f"Google networks of project {project}", nets, "compute", self.list_all, "compute",
-                                  lambda c: c.networks(), "list", "items", f"compute.networks.list in {project}",
-                                  project=project)
-            if listed is UNREAD:
-                continue
+        for project, nets, listed in self.per_project(
+                self._gcp_networks(), lambda n: n.name, "Google network", "Google networks", "compute",
+                lambda c: c.networks(), "items", "compute.networks.list"):
             for net in nets:
                 wanted = last_segment(net.existing_id) if net.existing_id else None
                 found = next((n for n in listed if (n.get("name") == wanted if wanted else
@@ -289,19 +299,9 @@ class _Reader:
                          if (p := _prefix(r.get("destRange", ""))) is not None), key=lambda r: r.name)
 
     def _zones(self) -> None:
-        by_project: dict[str, list[m.ForwardingZone]] = {}
-        for zone in self.stack.dns.forwarding_zones:
-            project = self.project_of(zone.networks[0])
-            if project is None:
-                self.no_project(f"Cloud DNS zone of '{zone.name}'", [zone])
-                continue
-            by_project.setdefault(project, []).append(zone)
-        for project, zones in sorted(by_project.items()):
-            listed = self.attempt(f"Cloud DNS managed zones of project {project}", zones, "dns", self.list_all, "dns",
-                                  lambda c: c.managedZones(), "list", "managedZones",
-                                  f"dns.managedZones.list in {project}", project=project)
-            if listed is UNREAD:
-                continue
+        for _, zones, listed in self.per_project(
+                self.stack.dns.forwarding_zones, lambda z: z.networks[0], "Cloud DNS zone", "Cloud DNS managed zones",
+                "dns", lambda c: c.managedZones(), "managedZones", "dns.managedZones.list"):
             for zone in zones:
                 raw = next((z for z in sorted(listed, key=lambda z: z.get("name", ""))
                             if owned(z.get("labels"), self.stack.name, "forwarding_zone", zone.name)), None)
@@ -318,19 +318,9 @@ class _Reader:
                 )
 
     def _policies(self) -> None:
-        by_project: dict[str, list[m.InboundPolicy]] = {}
-        for policy in self.stack.dns.inbound_policies:
-            project = self.project_of(policy.network)
-            if project is None:
-                self.no_project(f"Cloud DNS policy of '{policy.name}'", [policy])
-                continue
-            by_project.setdefault(project, []).append(policy)
-        for project, policies in sorted(by_project.items()):
-            listed = self.attempt(f"Cloud DNS policies of project {project}", policies, "dns", self.list_all, "dns",
-                                  lambda c: c.policies(), "list", "policies", f"dns.policies.list in {project}",
-                                  project=project)
-            if listed is UNREAD:
-                continue
+        for _, policies, listed in self.per_project(
+                self.stack.dns.inbound_policies, lambda p: p.network, "Cloud DNS policy", "Cloud DNS policies", "dns",
+                lambda c: c.policies(), "policies", "dns.policies.list"):
             for policy in policies:
                 want = policy_description(self.stack.name, policy.name)
                 raw = next((p for p in sorted(listed, key=lambda p: p.get("name", ""))
