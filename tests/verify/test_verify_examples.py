@@ -173,3 +173,15 @@ def test_a_server_killed_mid_run_gives_exit_3_with_the_rest_of_the_report(exampl
     assert sorted((f["rule"], f["path"]) for f in got if f["rule"] != "XC700") == kept
     assert sorted(f["path"] for f in got if f["rule"] == "XC700") == unread
     assert "partial report" in result.stderr
+
+
+@pytest.mark.parametrize("example", ["cloud-wan"], indirect=True)
+def test_a_direct_connect_gateway_detached_from_cloud_wan(example: Deployed) -> None:
+    gateway = example.aws.gateway_of("cloud-wan", "interconnect/wan-euc1-gcp")["directConnectGatewayId"]
+    [core] = [a for a in example.aws.associations_of(gateway) if "associatedCoreNetwork" in a]
+    del example.aws.associations[core["associationId"]]  # the Cloud WAN attachment was deleted
+    result = run(example, "-f", "json")
+    assert result.exit_code == 1, result.output
+    assert [(f["rule"], f["path"], f["message"]) for f in findings(result)] == [
+        ("XC706", "interconnects[1]", f"Direct Connect gateway {gateway} of interconnect 'wan-euc1-gcp' is not "
+         "attached to Cloud WAN hub 'core' (no core network association)")]
