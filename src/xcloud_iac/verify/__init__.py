@@ -9,8 +9,9 @@ AWS, XC720..XC730 for Google; XC700 for whatever could not be read on either sid
     report = verify(stack, clouds=("gcp",))                 # one side only
 
 What is read on AWS: Transit Gateways (route tables, every static and propagated route, associations, propagations,
-attachments), Direct Connect gateways and their associations, Route 53 Resolver endpoints, rules and rule
-associations, IAM OIDC providers and role trust policies. Cloud WAN cores are not read yet.
+attachments), Direct Connect gateways and their associations (with Transit Gateways, and the core network
+association a Cloud WAN attachment makes), Route 53 Resolver endpoints, rules and rule associations, IAM OIDC
+providers and role trust policies. Cloud WAN cores themselves are not read yet.
 On Google (gcp_read.py): Transports (state, advertised routes), their VPC peering (custom route exchange, routes
 received and sent), the stack's networks, firewall rules and routes, Cloud DNS forwarding zones and server
 policies, Workload Identity pools and providers.
