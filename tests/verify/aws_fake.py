@@ -17,7 +17,7 @@ What AWS does beyond the Direct Connect API, done here with moto's own objects (
   attachment class; associations and propagations of it then go through moto's ec2 API as for a VPC.
 - Routes learned over a Direct Connect gateway (what the far side advertises over BGP: Google's advertised routes
   for an interconnect, the remote allow-list for an external link) are kept in `learned`;
-  `emulate_propagated_routes` adds them as propagated routes to SearchTransitGatewayRoutes answers of every table into
+  `emulate_hub_routes` adds them as propagated routes to SearchTransitGatewayRoutes answers of every table into
   which the gateway's attachment propagates (read from moto), as AWS would show them.
 - A Cloud WAN Direct Connect attachment (networkmanager, which verify does not read) shows in the Direct Connect API
   as an association with `associatedCoreNetwork`: `attach_core_network` stands in for it.
@@ -61,6 +61,7 @@ class FakeAws:
         self.associations: dict[str, dict[str, Any]] = {}  # association id -> DirectConnectGatewayAssociation
         self.learned: dict[str, list[str]] = defaultdict(list)  # gateway id -> prefixes the far side advertises
         self.kill_on_operation: str | None = None
+        self.killed = False  # once killed, requests still in flight are dropped too
         self.calls: list[str] = []  # operation names, in order (Direct Connect and passed-through)
         self.answers: list[tuple[str, Any]] = []  # (Direct Connect operation, answer), each valid for the model
         self.invalid: list[str] = []
@@ -123,8 +124,10 @@ class FakeAws:
             operation, cbor = _operation(req.headers, body), None  # another service: moto's
         with self._lock:
             self.calls.append(operation)
-            if self.kill_on_operation == operation:
+            if self.kill_on_operation == operation and not self.killed:
+                self.killed = True
                 threading.Thread(target=self.stop, daemon=True).start()  # shutdown() waits for this handler
+            if self.killed:
                 req.close_connection = True
                 return  # dropped unanswered
         if cbor is None:
@@ -196,7 +199,8 @@ class FakeAws:
         gateway = {
             "directConnectGatewayId": str(uuid.uuid4()), "directConnectGatewayName": p["directConnectGatewayName"],
             "amazonSideAsn": p.get("amazonSideAsn", 64512), "ownerAccount": ACCOUNT,
-            "directConnectGatewayState": "available", "tags": list(p.get("tags", [])),
+            "directConnectGatewayState": "available",
+            **({"tags": list(p["tags"])} if p.get("tags") else {}),  # the model's tag list is never empty
         }
         self.gateways[gateway["directConnectGatewayId"]] = gateway
         return {"directConnectGateway": gateway}
@@ -254,8 +258,8 @@ class FakeAws:
     def gateway_of(self, stack: str, key: str) -> dict[str, Any]:
         """The gateway tagged as the stack's `key` (e.g. interconnect/use1-gcp)."""
         return next(g for g in self.gateways.values()
-                    if {"key": "xcloud:stack", "value": stack} in g["tags"]
-                    and {"key": "xcloud:key", "value": key} in g["tags"])
+                    if {"key": "xcloud:stack", "value": stack} in g.get("tags", [])
+                    and {"key": "xcloud:key", "value": key} in g.get("tags", []))
 
     def associations_of(self, gateway_id: str) -> list[dict[str, Any]]:
         return [a for a in self.associations.values() if a["directConnectGatewayId"] == gateway_id]
@@ -307,7 +311,7 @@ def dx_attachment(tgw_id: str, gateway_id: str) -> str:
     raise LookupError(f"no attachment of {gateway_id} on {tgw_id}")
 
 
-def emulate_propagated_routes(session: boto3.Session, fake: FakeAws, moto_url: str) -> None:
+def emulate_hub_routes(session: boto3.Session, fake: FakeAws, moto_url: str) -> None:
     """Add to SearchTransitGatewayRoutes answers the propagated routes AWS would show and moto does not install:
     one per CIDR of a VPC whose attachment propagates into the table (as conftest.emulate_propagated_routes, in the
     table's own region), and the routes learned over a Direct Connect gateway whose attachment does (see the module

@@ -13,7 +13,7 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_fake import CREDENTIALS, FakeAws, emulate_propagated_routes, seed_from_plan
+from aws_fake import CREDENTIALS, FakeAws, emulate_hub_routes, seed_from_plan
 from conftest import ROOT, free_port, reset
 from gcp_fake import FakeGoogle
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
@@ -66,8 +66,9 @@ def example(request, moto_here: str, plans: dict[str, Any], monkeypatch) -> Iter
     google.start()
     ids = seed_from_plan(stack, plans[name], aws, HOME[name])
     session = boto3.Session(region_name=HOME[name], **CREDENTIALS)
-    emulate_propagated_routes(session, aws, moto_here)
-    monkeypatch.setattr(boto3, "Session", lambda profile_name=None: session)
+    emulate_hub_routes(session, aws, moto_here)
+    monkeypatch.setattr(boto3, "Session", lambda profile_name=None: session)  # the CLI's session
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # so boto3.client's default, made from it, goes too
     yield Deployed(name, path, aws, google, ids)
     aws.stop()
     google.stop()
