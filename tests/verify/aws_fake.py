@@ -6,9 +6,10 @@ runs unchanged against it with `--endpoint-url`.
 
 Direct Connect is answered in either protocol its service model lists (JSON 1.1 with `X-Amz-Target:
 OvertureService.<operation>`, which this botocore sends, or Smithy RPC v2 CBOR, POST
-/service/OvertureService/operation/<operation>), in the protocol it was asked in. Every request is held against the operation's input shape and every answer against its output shape
-in botocore's service model (as botocore's Stubber does), so the fake speaks AWS's shapes, not ours; a request or
-answer off the model is answered with a 500 and kept in `invalid`.
+/service/OvertureService/operation/<operation>), in the protocol it was asked in. Every request is held against
+the operation's input shape and every answer against its output shape in botocore's service model (as botocore's
+Stubber does), so the fake speaks AWS's shapes, not ours; a request or answer off the model is answered with a 500
+and kept in `invalid`.
 
 What AWS does beyond the Direct Connect API, done here with moto's own objects (moto runs in this process,
 `ThreadedMotoServer`, so its backends can be reached):
@@ -18,7 +19,9 @@ What AWS does beyond the Direct Connect API, done here with moto's own objects (
 - Routes learned over a Direct Connect gateway (what the far side advertises over BGP: Google's advertised routes
   for an interconnect, the remote allow-list for an external link) are kept in `learned`;
   `emulate_hub_routes` adds them as propagated routes to SearchTransitGatewayRoutes answers of every table into
-  which the gateway's attachment propagates (read from moto), as AWS would show them.
+  which the gateway's attachment propagates (read from moto), as AWS would show them; likewise the CIDRs of a
+  propagating VPC (moto installs no propagated routes; conftest.emulate_propagated_routes does the same for one
+  region, this one for the table's own region).
 - A Cloud WAN Direct Connect attachment (networkmanager, which verify does not read) shows in the Direct Connect API
   as an association with `associatedCoreNetwork`: `attach_core_network` stands in for it.
 
@@ -251,7 +254,8 @@ class FakeAws:
             self.associations[association_id] = {
                 "directConnectGatewayId": gateway_id, "directConnectGatewayOwnerAccount": ACCOUNT,
                 "associationState": "associated", "associationId": association_id,
-                "associatedCoreNetwork": {"id": core_network_id, "ownerAccount": ACCOUNT, "attachmentId": attachment_id},
+                "associatedCoreNetwork": {"id": core_network_id, "ownerAccount": ACCOUNT,
+                                          "attachmentId": attachment_id},
                 "allowedPrefixesToDirectConnectGateway": [],
             }
 
