@@ -63,7 +63,7 @@ def test_a_deleted_route_is_missing(spec, session, deployed: Deployed) -> None:
     [finding] = run(spec, session, deployed).findings
     assert (finding.rule, finding.path) == ("XC703", f"{TABLE}.routes[0]")
     assert finding.message == in_table(deployed, "has no blackhole route 10.30.0.0/16")
-    assert (finding.location.file, finding.location.line) == ("dr-pair-moto.yaml", 53)
+    assert (finding.location.file, finding.location.line) == ("dr-pair-moto.yaml", 66)
 
 
 def test_an_undeclared_blackhole(spec, session, deployed: Deployed) -> None:
@@ -251,7 +251,7 @@ def test_an_endpoint_that_does_not_answer_is_asked_once_per_service(spec, sessio
     session.events.register("before-send", lambda request, **_: sent.append(request.url))
     report = verify(spec, session=session, options=AwsOptions(endpoint_url=dead, max_attempts=1, connect_timeout=1), clouds=AWS_ONLY)
     assert {f.rule for f in report.findings} == {"XC700"}
-    assert len(report.findings) == 7  # hub, 2 endpoints, rule, issuer, role, and the VPC lookup for the networks
+    assert len(report.findings) == 8  # hub, 2 endpoints, rule, issuer, role, and the VPC lookup for both networks
     assert all("cannot reach" in f.message and "(region or endpoint down?)" in f.message for f in report.findings)
     assert len(sent) == 3  # ec2, route53resolver and iam each tried once, then skipped
 
@@ -294,7 +294,7 @@ def test_watch_reports_only_changes(spec, session, deployed: Deployed) -> None:
     assert last.findings == []
     text = render_change(changes[1], "text")
     assert text.splitlines()[0].endswith("round 2: 1 new, 0 resolved")
-    assert text.splitlines()[1].startswith("+ dr-pair-moto.yaml:51:5: error XC704 route table 'prod'")
+    assert text.splitlines()[1].startswith("+ dr-pair-moto.yaml:64:5: error XC704 route table 'prod'")
     line = json.loads(render_change(changes[2], "json"))
     assert (line["iteration"], line["new"], line["resolved"][0]["rule"]) == (4, [], "XC704")
 

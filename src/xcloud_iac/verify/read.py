@@ -22,6 +22,7 @@ from ..audit import PolicyShapeError, decode_document, normalise_issuer
 from ..checks.live.state import (
     IPNetwork,
     LiveAttachment,
+    LiveCoreNetwork,
     LiveDxAssociation,
     LiveDxGateway,
     LiveHub,
@@ -32,6 +33,9 @@ from ..checks.live.state import (
     LiveRoute,
     LiveRouteTable,
     LiveState,
+    LiveVpcRoute,
+    LiveVpcRoutes,
+    LiveVpcRouteTable,
     Unread,
 )
 from ..spec import models as m
@@ -46,6 +50,17 @@ ROUTE_FILTERS = [
     {"Name": "type", "Values": ["static", "propagated"]},
     {"Name": "state", "Values": ["active", "blackhole"]},  # every state the filter accepts
 ]
+
+CORE_GONE = frozenset({"DELETING"})
+# Cloud WAN's API (Network Manager) is global, served from its home region
+NETWORK_MANAGER_REGION = "us-west-2"
+# key of the VPC route table a network's component creates (components.networks.CREATED_ROUTE_TABLE)
+CREATED_VPC_TABLE = "created"
+# where a VPC route sends its traffic, in the order DescribeRouteTables may give several (an instance and its ENI)
+VPC_ROUTE_TARGETS = (
+    "TransitGatewayId", "CoreNetworkArn", "GatewayId", "NatGatewayId", "VpcPeeringConnectionId", "InstanceId",
+    "NetworkInterfaceId", "EgressOnlyInternetGatewayId", "LocalGatewayId", "CarrierGatewayId", "OdbNetworkArn",
+)
 
 
 def read_live_state(stack: m.Stack, clients: ClientFactory, home_region: str = "us-east-1") -> LiveState:
@@ -85,9 +100,11 @@ class _Reader:
                 self.state.vpcs[net.name] = net.existing_id
         self._dx_gateways()
         self._hubs()
+        self._core_networks()
         self._resolver()
         self._iam()
         self._vpcs()
+        self._vpc_route_tables()
         return self.state
 
     def attempt(
@@ -270,6 +287,65 @@ class _Reader:
             for r in raw
         ]
 
+    # ------------------------------------------------------------ Cloud WAN
+
+    def _core_networks(self) -> None:
+        """The core network of each Cloud WAN hub, by its tag (hub/<name>): its ARN is what the VPC routes towards
+        it target. Segments, attachments and the core's own routes are not read yet."""
+        cores = [h for h in self.stack.hubs if isinstance(h, m.CloudWanCore)]
+        if not cores:
+            return
+        region = NETWORK_MANAGER_REGION
+        client = self.clients("networkmanager", region)
+        listed = self.attempt("Cloud WAN core networks", cores, "networkmanager", region,
+                              pages, client, "list_core_networks", "CoreNetworks")
+        if listed is UNREAD:
+            return
+        for core in cores:
+            mine = sorted((c for c in listed if c.get("State") not in CORE_GONE
+                           and self.ours(tag_map(c.get("Tags")), "hub", core.name)), key=lambda c: c["CoreNetworkId"])
+            self.state.core_networks[core.name] = (
+                LiveCoreNetwork(mine[0]["CoreNetworkId"], mine[0].get("CoreNetworkArn", ""), mine[0].get("State", ""))
+                if mine else None
+            )
+
+    # ------------------------------------------------------------ VPC route tables (the data plane)
+
+    def _vpc_route_tables(self) -> None:
+        """The route tables of every AWS network attached to one of the stack's hubs that carry its routes towards
+        them: the table the stack created (tagged vpc_route_table/<network>, when it created subnets) and the tables
+        the spec names by id (`route_table_ids`, for existing subnets). Other tables of the VPC are not the stack's
+        and are not read into the state."""
+        attached = {a.target for h in self.stack.hubs for a in h.attachments if a.kind == "network"}
+        nets = [n for n in self.stack.networks if n.cloud is m.Cloud.aws and n.name in attached]
+        for net in nets:
+            keys = ([CREATED_VPC_TABLE] if any(s.id is None for s in net.subnets) else []) + list(net.route_table_ids)
+            if not keys:
+                continue  # nothing of the stack's carries routes in this VPC (XC310 says so before deploying)
+            vpc = self.state.vpcs.get(net.name)
+            if vpc is None:
+                if not any(u.obj is net for u in self.state.unread):  # looked for, not found (else XC700 says why)
+                    self.state.vpc_routes[net.name] = None
+                continue
+            ec2 = self.clients("ec2", net.region)
+            raw = self.attempt(f"route tables of network '{net.name}' ({vpc})", [net], "ec2", net.region,
+                               pages, ec2, "describe_route_tables", "RouteTables",
+                               Filters=[{"Name": "vpc-id", "Values": [vpc]}])
+            if raw is UNREAD:
+                continue
+            found = LiveVpcRoutes(vpc, {key: None for key in keys})
+            for table in sorted((t for t in raw if t.get("VpcId") == vpc), key=lambda t: t["RouteTableId"]):
+                table_id = table["RouteTableId"]
+                if table_id in found.tables:
+                    key = table_id
+                elif CREATED_VPC_TABLE in found.tables and found.tables[CREATED_VPC_TABLE] is None and self.ours(
+                        tag_map(table.get("Tags")), "vpc_route_table", net.name):
+                    key = CREATED_VPC_TABLE
+                else:
+                    continue
+                found.tables[key] = LiveVpcRouteTable(table_id, [vpc_route(r) for r in table.get("Routes") or []])
+            self.state.vpc_routes[net.name] = found
+
     # ------------------------------------------------------------ Route 53 Resolver
 
     def _resolver(self) -> None:
@@ -423,7 +499,8 @@ class _Reader:
             if endpoint is not None and endpoint.vpc_id:
                 self.state.vpcs.setdefault(ep.network, endpoint.vpc_id)
         needed = {ep.network for ep in self.stack.dns.resolver_endpoints} | {
-            n for r in self.stack.dns.resolver_rules for n in r.networks}
+            n for r in self.stack.dns.resolver_rules for n in r.networks} | {
+            a.target for h in self.stack.hubs for a in h.attachments if a.kind == "network"}
         unknown = [n for n in self.stack.networks
                    if n.name in needed and n.cloud is m.Cloud.aws and n.name not in self.state.vpcs]
         for region in sorted({n.region for n in unknown}):
@@ -450,6 +527,17 @@ def dns_sources(permissions: list[dict[str, Any]]) -> frozenset[IPNetwork]:
         out.update(ipaddress.ip_network(r["CidrIp"]) for r in perm.get("IpRanges") or [])
         out.update(ipaddress.ip_network(r["CidrIpv6"]) for r in perm.get("Ipv6Ranges") or [])
     return frozenset(out)
+
+
+def vpc_route(raw: dict[str, Any]) -> LiveVpcRoute:
+    """A route of ec2:DescribeRouteTables: its destination, target and state."""
+    cidr = raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock")
+    return LiveVpcRoute(
+        ipaddress.ip_network(cidr, strict=False) if cidr else None,
+        raw.get("DestinationPrefixListId"),
+        next((str(raw[k]) for k in VPC_ROUTE_TARGETS if raw.get(k)), ""),
+        raw.get("State", ""),
+    )
 
 
 def _dx_region(owner: m.Interconnect | m.ExternalLink) -> str:
