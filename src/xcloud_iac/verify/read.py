@@ -316,9 +316,8 @@ class _Reader:
         them: the table the stack created (tagged vpc_route_table/<network>, when it created subnets) and the tables
         the spec names by id (`route_table_ids`, for existing subnets). Other tables of the VPC are not the stack's
         and are not read into the state."""
-        attached = {a.target for h in self.stack.hubs for a in h.attachments if a.kind == "network"}
-        nets = [n for n in self.stack.networks if n.cloud is m.Cloud.aws and n.name in attached]
-        for net in nets:
+        routed = self._routed_networks()
+        for net in (n for n in self.stack.networks if n.name in routed):
             keys = ([CREATED_VPC_TABLE] if any(s.id is None for s in net.subnets) else []) + list(net.route_table_ids)
             if not keys:
                 continue  # nothing of the stack's carries routes in this VPC (XC310 says so before deploying)
@@ -345,6 +344,19 @@ class _Reader:
                     continue
                 found.tables[key] = LiveVpcRouteTable(table_id, [vpc_route(r) for r in table.get("Routes") or []])
             self.state.vpc_routes[net.name] = found
+
+    def _routed_networks(self) -> list[str]:
+        """AWS networks attached to the stack's hubs whose hubs were all read and found: only against a hub's live
+        id (a Transit Gateway id, a core network ARN) can a VPC route be told to go to it."""
+        attached: dict[str, set[str]] = {}
+        for hub in self.stack.hubs:
+            for att in hub.attachments:
+                if att.kind == "network":
+                    attached.setdefault(att.target, set()).add(hub.name)
+        found = {h for h, v in self.state.hubs.items() if v is not None} | {
+            h for h, v in self.state.core_networks.items() if v is not None}
+        return [n.name for n in self.stack.networks
+                if n.cloud is m.Cloud.aws and n.name in attached and attached[n.name] <= found]
 
     # ------------------------------------------------------------ Route 53 Resolver
 
@@ -499,8 +511,7 @@ class _Reader:
             if endpoint is not None and endpoint.vpc_id:
                 self.state.vpcs.setdefault(ep.network, endpoint.vpc_id)
         needed = {ep.network for ep in self.stack.dns.resolver_endpoints} | {
-            n for r in self.stack.dns.resolver_rules for n in r.networks} | {
-            a.target for h in self.stack.hubs for a in h.attachments if a.kind == "network"}
+            n for r in self.stack.dns.resolver_rules for n in r.networks} | set(self._routed_networks())
         unknown = [n for n in self.stack.networks
                    if n.name in needed and n.cloud is m.Cloud.aws and n.name not in self.state.vpcs]
         for region in sorted({n.region for n in unknown}):
