@@ -13,7 +13,7 @@ be told to point at it (XC700 or XC701 say why).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from ...spec import models as m
@@ -66,7 +66,7 @@ def drift(topo: Topology, live: LiveState) -> Iterator[VpcDrift]:
 
 def _network_drift(
     stack: str, net: m.Network, read: LiveVpcRoutes, expected: list[dataplane.VpcRoute], ids: dict[str, str],
-    hub_of_id: dict[str, str], hubs: dict[str, m.Model],
+    hub_of_id: dict[str, str], hubs: Mapping[str, m.Model],
 ) -> Iterator[VpcDrift]:
     def hub_label(name: str) -> str:
         return f"hub '{name}' ({ids[name]})"
@@ -78,7 +78,6 @@ def _network_drift(
     routes_to = ", ".join(str(p) for p in wanted) or "nothing"
     for key, table in read.tables.items():
         field: tuple[str | int, ...] = () if key == CREATED else ("route_table_ids", net.route_table_ids.index(key))
-        first_hub = hubs[expected[0].hub] if expected else hubs[next(iter(hub_of_id.values()))]
         if table is None:
             if key == CREATED:
                 what = (f"network '{net.name}' ({read.vpc_id}) has no route table tagged {STACK_TAG}={stack}, "
@@ -88,7 +87,7 @@ def _network_drift(
             if expected:
                 yield VpcDrift("missing", f"{what}: its subnets have no route to {routes_to}, which the routing model "
                                f"sends to {', '.join(sorted({hub_label(r.hub) for r in expected}))}", net, field,
-                               first_hub)
+                               hubs[expected[0].hub])
             continue
         where = f"route table {table.id} of network '{net.name}' ({read.vpc_id})"
         live = {r.prefix: r for r in table.routes if r.prefix is not None}
