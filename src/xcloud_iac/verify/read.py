@@ -178,7 +178,7 @@ class _Reader:
     def _hubs(self) -> None:
         for hub in self.stack.hubs:
             if not isinstance(hub, m.TransitGateway):
-                continue  # Cloud WAN cores are not read yet
+                continue  # Cloud WAN cores: _core_networks
             ec2 = self.clients("ec2", hub.region)
             found = self.attempt(f"Transit Gateway of hub '{hub.name}'", [hub], "ec2", hub.region,
                                  self._find_transit_gateway, ec2, hub)
