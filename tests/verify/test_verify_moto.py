@@ -10,6 +10,7 @@ import threading
 
 import boto3
 import pytest
+import yaml
 from botocore.awsrequest import AWSResponse
 from botocore.retries.standard import ExponentialBackoff
 from conftest import AWS_ONLY, GKE_ISSUER, REGION, SCALE, TRUST_POLICY, Deployed, client, free_port
@@ -451,3 +452,32 @@ def test_route_tables_that_cannot_be_read_give_a_partial_report(spec, session, d
         f"could not read route tables of network 'aws-prod' ({deployed.vpc}) in us-east-1: access denied to "
         "ec2:DescribeRouteTables (UnauthorizedOperation: You are not authorized to perform this operation.); its "
         "checks were skipped")
+
+
+def test_a_brownfield_network_names_its_route_table_by_id(spec_text: str, session, deployed: Deployed) -> None:
+    """An existing VPC (existing_id, existing subnets) whose routes the stack adds to the table it names by id."""
+    from xcloud_iac.spec import load_text
+
+    ec2 = deployed.ec2()
+    subnets = {s["CidrBlock"]: s["SubnetId"] for s in ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [deployed.shared_vpc]}])["Subnets"]}
+    ec2.delete_tags(Resources=[deployed.shared_table], Tags=[{"Key": "xcloud:key"}])  # their table, named by id
+    doc = yaml.safe_load(spec_text)
+    shared = doc["networks"][2]
+    shared.update(existing_id=deployed.shared_vpc, route_table_ids=[deployed.shared_table])
+    for subnet in shared["subnets"]:
+        subnet["id"] = subnets[subnet["cidr"]]
+    brownfield = yaml.safe_dump(doc, sort_keys=False)
+    spec = load_text(brownfield, "brownfield.yaml")
+    assert spec.networks[2].route_table_ids == [deployed.shared_table]
+    assert run(spec, session, deployed).findings == []
+    ec2.create_route(RouteTableId=deployed.shared_table, DestinationCidrBlock="0.0.0.0/0", TransitGatewayId=deployed.tgw)
+    ec2.delete_route(RouteTableId=deployed.shared_table, DestinationCidrBlock="10.10.0.0/16")
+    where = f"route table {deployed.shared_table} of network 'aws-shared' ({deployed.shared_vpc})"
+    assert triples(run(spec, session, deployed)) == [
+        ("XC711", "networks[2].route_table_ids[0]",
+         f"{where} has no route 10.10.0.0/16 to hub 'tgw-use1' ({deployed.tgw}), which the routing model sends there"),
+        ("XC712", "networks[2].route_table_ids[0]",
+         (f"{where} sends 0.0.0.0/0 to hub 'tgw-use1' ({deployed.tgw}), which the routing model does not explain (it "
+          "sends 10.10.0.0/16 to the stack's hubs)")),
+    ]

@@ -267,15 +267,17 @@ class Wan:
              "Tags": wan_tags("hub", "core") if tagged else []},
         ]}, {})
 
-    def vpcs(self) -> None:
+    def vpcs(self, gone: str = "") -> None:
         for region in ("eu-central-1", "us-east-1"):  # created VPCs, found by their tag, region by region
-            here = [(n, v) for n, (v, r) in WAN_VPCS.items() if r == region and n != "aws-shared-use1"]
+            here = [(n, v) for n, (v, r) in WAN_VPCS.items() if r == region and n not in ("aws-shared-use1", gone)]
             self.stubs[("ec2", region)].add_response("describe_vpcs", {"Vpcs": [
                 {"VpcId": vpc, "Tags": wan_tags("network", name)} for name, vpc in here]},
                 {"Filters": [{"Name": "tag:xcloud:stack", "Values": ["cloud-wan"]}]})
 
-    def tables(self, change: dict[str, list[dict]] | None = None) -> None:
+    def tables(self, change: dict[str, list[dict]] | None = None, gone: str = "") -> None:
         for name in ("aws-prod-use1", "aws-shared-use1", "aws-prod-euc1"):  # the spec's order
+            if name == gone:
+                continue
             vpc, region = WAN_VPCS[name]
             routes = [{"DestinationCidrBlock": p, "CoreNetworkArn": CORE_ARN, "Origin": "CreateRoute", "State": "active"}
                       for p in WAN_EXPECTED[name]]
@@ -339,3 +341,15 @@ def test_a_core_network_not_found_is_reported_and_its_vpcs_not_compared() -> Non
         ("XC701", "hubs[0]", "hub 'core': no Cloud WAN core network tagged xcloud:stack=cloud-wan, xcloud:key=hub/core"),
     ]
     wan.done()  # no VPC or route table was asked for: without the core's ARN no route can be told to go to it
+
+
+def test_a_cloud_wan_vpc_not_found() -> None:
+    wan = Wan()
+    wan.core()
+    wan.vpcs(gone="aws-prod-euc1")
+    wan.tables(gone="aws-prod-euc1")
+    assert triples(verify(wan_spec(), clients=wan, clouds=AWS_ONLY)) == [
+        ("XC701", "networks[2]", ("network 'aws-prod-euc1': no VPC tagged xcloud:stack=cloud-wan, "
+                                  "xcloud:key=network/aws-prod-euc1 in eu-central-1")),
+    ]
+    wan.done()

@@ -543,9 +543,13 @@ def dns_sources(permissions: list[dict[str, Any]]) -> frozenset[IPNetwork]:
 def vpc_route(raw: dict[str, Any]) -> LiveVpcRoute:
     """A route of ec2:DescribeRouteTables: its destination, target and state."""
     cidr = raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock")
+    try:
+        prefix = ipaddress.ip_network(cidr, strict=False) if cidr else None
+    except ValueError:  # not a CIDR (an emulator's answer): shown as given, compared with nothing the model routes
+        prefix = None
     return LiveVpcRoute(
-        ipaddress.ip_network(cidr, strict=False) if cidr else None,
-        raw.get("DestinationPrefixListId"),
+        prefix,
+        raw.get("DestinationPrefixListId") or (None if prefix is not None or not cidr else str(cidr)),
         next((str(raw[k]) for k in VPC_ROUTE_TARGETS if raw.get(k)), ""),
         raw.get("State", ""),
     )
