@@ -285,11 +285,15 @@ class Wan:
             table = {"RouteTableId": WAN_TABLES[name], "VpcId": vpc, "Routes": routes}
             if name != "aws-shared-use1":
                 table["Tags"] = wan_tags("vpc_route_table", name)
-            self.stubs[("ec2", region)].add_response("describe_route_tables", {"RouteTables": [
-                {"RouteTableId": "rtb-0bbbbbbbbbbbbbbb9", "VpcId": vpc, "Routes": [  # the main table: not the stack's
-                    {"DestinationCidrBlock": "0.0.0.0/0", "CoreNetworkArn": CORE_ARN, "State": "active"}]},
-                table,
-            ]}, {"Filters": [{"Name": "vpc-id", "Values": [vpc]}]})
+            main = {"RouteTableId": "rtb-0bbbbbbbbbbbbbbb9", "VpcId": vpc, "Routes": [  # the main table: not the stack's
+                {"DestinationCidrBlock": "0.0.0.0/0", "CoreNetworkArn": CORE_ARN, "State": "active"}]}
+            on_vpc = {"Filters": [{"Name": "vpc-id", "Values": [vpc]}]}
+            stub = self.stubs[("ec2", region)]
+            if name == "aws-prod-use1":  # two pages: the stack's table is on the second
+                stub.add_response("describe_route_tables", {"RouteTables": [main], "NextToken": "p1"}, on_vpc)
+                stub.add_response("describe_route_tables", {"RouteTables": [table]}, {**on_vpc, "NextToken": "p1"})
+            else:
+                stub.add_response("describe_route_tables", {"RouteTables": [main, table]}, on_vpc)
 
     def done(self) -> None:
         for stub in self.stubs.values():
