@@ -20,6 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ..audit import PolicyShapeError, decode_document, normalise_issuer
 from ..checks.live.state import (
+    CREATED_TABLE,
     IPNetwork,
     LiveAttachment,
     LiveCoreNetwork,
@@ -54,8 +55,6 @@ ROUTE_FILTERS = [
 CORE_GONE = frozenset({"DELETING"})
 # Cloud WAN's API (Network Manager) is global, served from its home region
 NETWORK_MANAGER_REGION = "us-west-2"
-# key of the VPC route table a network's component creates (components.networks.CREATED_ROUTE_TABLE)
-CREATED_VPC_TABLE = "created"
 # where a VPC route sends its traffic, in the order DescribeRouteTables may give several (an instance and its ENI)
 VPC_ROUTE_TARGETS = (
     "TransitGatewayId", "CoreNetworkArn", "GatewayId", "NatGatewayId", "VpcPeeringConnectionId", "InstanceId",
@@ -318,7 +317,7 @@ class _Reader:
         and are not read into the state."""
         routed = self._routed_networks()
         for net in (n for n in self.stack.networks if n.name in routed):
-            keys = ([CREATED_VPC_TABLE] if any(s.id is None for s in net.subnets) else []) + list(net.route_table_ids)
+            keys = ([CREATED_TABLE] if any(s.id is None for s in net.subnets) else []) + list(net.route_table_ids)
             if not keys:
                 continue  # nothing of the stack's carries routes in this VPC (XC310 says so before deploying)
             vpc = self.state.vpcs.get(net.name)
@@ -337,9 +336,9 @@ class _Reader:
                 table_id = table["RouteTableId"]
                 if table_id in found.tables:
                     key = table_id
-                elif CREATED_VPC_TABLE in found.tables and found.tables[CREATED_VPC_TABLE] is None and self.ours(
+                elif CREATED_TABLE in found.tables and found.tables[CREATED_TABLE] is None and self.ours(
                         tag_map(table.get("Tags")), "vpc_route_table", net.name):
-                    key = CREATED_VPC_TABLE
+                    key = CREATED_TABLE
                 else:
                     continue
                 found.tables[key] = LiveVpcRouteTable(table_id, [vpc_route(r) for r in table.get("Routes") or []])

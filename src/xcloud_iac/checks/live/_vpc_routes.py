@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from ...spec import models as m
 from ...tags import KEY_TAG, STACK_TAG, spec_key
 from ...topology import Topology, dataplane
-from .state import LiveState, LiveVpcRoutes
-
-CREATED = "created"  # key of the table the stack created (verify/read.py CREATED_VPC_TABLE)
+from .state import CREATED_TABLE, LiveState, LiveVpcRoutes
 
 
 @dataclass(frozen=True)
@@ -77,9 +75,9 @@ def _network_drift(
     wanted = {r.prefix: r.hub for r in expected}
     routes_to = ", ".join(str(p) for p in wanted) or "nothing"
     for key, table in read.tables.items():
-        field: tuple[str | int, ...] = () if key == CREATED else ("route_table_ids", net.route_table_ids.index(key))
+        field: tuple[str | int, ...] = () if key == CREATED_TABLE else ("route_table_ids", net.route_table_ids.index(key))
         if table is None:
-            if key == CREATED:
+            if key == CREATED_TABLE:
                 what = (f"network '{net.name}' ({read.vpc_id}) has no route table tagged {STACK_TAG}={stack}, "
                         f"{KEY_TAG}={spec_key('vpc_route_table', net.name)}")
             else:

@@ -164,6 +164,10 @@ class LiveVpcRouteTable:
     routes: list[LiveVpcRoute]
 
 
+# key of the table the stack created for a network's subnets in LiveVpcRoutes.tables (as components.networks keys it)
+CREATED_TABLE = "created"
+
+
 @dataclass
 class LiveVpcRoutes:
     """The route tables of a network's VPC that carry its routes towards its hubs: the one the stack created (key
