@@ -463,8 +463,23 @@ def test_resources_carry_the_tags_xcloud_verify_looks_up(mocked) -> None:
     assert {
         "hub/tgw-use1", "route_table/tgw-use1/prod", "attachment/tgw-use1/aws-prod", "interconnect/use1-gcp",
         "network/aws-prod", "resolver_endpoint/use1-inbound", "resolver_endpoint/use1-outbound",
-        "resolver_rule/gcp-internal", "role/gke-orders-reader",
+        "resolver_rule/gcp-internal", "role/gke-orders-reader", "vpc_route_table/aws-prod",
     } <= keys
+
+
+def test_cloud_wan_resources_carry_the_tags_xcloud_verify_looks_up(mocked) -> None:
+    """verify finds a core network by hub/<name> (its ARN is what VPC routes target) and the route table a created
+    network's subnets use by vpc_route_table/<network>; an existing VPC's tables are named by id in the spec."""
+    _mocks, recorder = mocked
+    run(lambda: deploy(load(STACKS / "cloud-wan.yaml"), export=False))
+    tagged = {
+        r.inputs["tags"]["xcloud:key"]: r for r in recorder.registered
+        if isinstance(r.inputs.get("tags"), dict) and r.inputs["tags"].get("xcloud:stack") == "cloud-wan"
+    }
+    assert tagged["hub/core"].type == "aws:networkmanager/coreNetwork:CoreNetwork"
+    for network in ("aws-prod-use1", "aws-prod-euc1"):
+        assert tagged[f"vpc_route_table/{network}"].type == "aws:ec2/routeTable:RouteTable"
+    assert "vpc_route_table/aws-shared-use1" not in tagged  # existing subnets: its route_table_ids carry the routes
 
 
 @pytest.mark.parametrize("name", stack_names())

@@ -17,7 +17,7 @@ VERIFY_TESTS = Path(__file__).parents[1] / "verify"
 CONTRACT_TESTS = Path(__file__).parents[1] / "contracts"
 DOCS = Path(__file__).parents[2] / "docs" / "rules.md"
 CATALOGUE = [f"XC{n}" for n in (*range(101, 104), *range(201, 205), *range(301, 311), *range(401, 408),
-                                 *range(501, 509), *range(601, 607), *range(700, 711), *range(720, 731),
+                                 *range(501, 509), *range(601, 607), *range(700, 713), *range(720, 731),
                                  *range(801, 811), 830)]
 
 

@@ -14,6 +14,9 @@ What moto lacks, and how the tests stand in for AWS:
 - moto always creates a default route table for a Transit Gateway (AWS does not when default association is
   disabled) and associates new attachments with it; the seed deletes it first, as verify ignores deleted tables.
 - moto drops the TagSpecifications of a VPC attachment; the seed tags it with CreateTags instead.
+- VPC routes: moto keeps a route to a Transit Gateway `active` whatever happens to the attachment (AWS turns it into
+  a blackhole); tests that need a blackhole mark it in the DescribeRouteTables answer (test_verify_moto.py).
+  moto has no Cloud WAN routes in VPC route tables: test_verify_stubbed.py covers routes to a core network ARN.
 """
 
 from __future__ import annotations
@@ -126,13 +129,24 @@ def tag_list(kind: str, *key: str) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in aws_tags(STACK, kind, *key).items()]
 
 
+SHARED = "aws-shared"  # a second VPC on the hub, so that the VPCs' route tables hold routes to each other
+
+
 def moto_spec_text() -> str:
-    """dr-pair as moto can hold it: without the interconnect (no Direct Connect in moto), with a blackhole route for
+    """dr-pair as moto can hold it: without the interconnect (no Direct Connect in moto), with a second VPC attached
+    to the hub (so each VPC's route table sends the other's range to the Transit Gateway), and a blackhole route for
     a decommissioned range so that static routes are covered too."""
     doc = yaml.safe_load((ROOT / "stacks" / "dr-pair.yaml").read_text(encoding="utf-8"))
     doc.pop("interconnects")
+    doc["networks"].append({
+        "name": SHARED, "cloud": "aws", "region": REGION, "account": "111122223333", "cidrs": ["10.40.0.0/16"],
+        "subnets": [{"name": "tgw-a", "cidr": "10.40.0.0/28", "zone": f"{REGION}a"},
+                    {"name": "tgw-b", "cidr": "10.40.0.16/28", "zone": f"{REGION}b"}],
+    })
     hub = doc["hubs"][0]
     hub["attachments"] = [a for a in hub["attachments"] if "interconnect" not in a]
+    hub["attachments"].append({"name": SHARED, "network": SHARED, "subnets": ["tgw-a", "tgw-b"], "route_table": "prod",
+                               "propagate_to": ["prod"]})
     hub["route_tables"][0]["routes"] = [{"prefix": "10.30.0.0/16", "blackhole": True}]
     return yaml.safe_dump(doc, sort_keys=False)
 
@@ -177,6 +191,10 @@ class Deployed:
     provider_arn: str = ""
     role: str = ""
     role_arn: str = ""
+    vpc_table: str = ""  # the route table AwsNetwork creates for aws-prod's subnets
+    shared_vpc: str = ""
+    shared_attachment: str = ""
+    shared_table: str = ""
 
     def ec2(self):
         return client(self.url, "ec2")
@@ -221,6 +239,33 @@ def seed(url: str) -> Deployed:
     ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=d.table, TransitGatewayAttachmentId=d.attachment)
     ec2.enable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=d.table, TransitGatewayAttachmentId=d.attachment)
     ec2.create_transit_gateway_route(TransitGatewayRouteTableId=d.table, DestinationCidrBlock="10.30.0.0/16", Blackhole=True)
+
+    # the second VPC, attached as TransitHub attaches it
+    d.shared_vpc = ec2.create_vpc(CidrBlock="10.40.0.0/16", TagSpecifications=[
+        {"ResourceType": "vpc", "Tags": tag_list("network", SHARED)}])["Vpc"]["VpcId"]
+    shared_subnets = [ec2.create_subnet(VpcId=d.shared_vpc, CidrBlock=cidr, AvailabilityZone=f"{REGION}{zone}")["Subnet"]["SubnetId"]
+                      for cidr, zone in (("10.40.0.0/28", "a"), ("10.40.0.16/28", "b"))]
+    d.shared_attachment = ec2.create_transit_gateway_vpc_attachment(
+        TransitGatewayId=d.tgw, VpcId=d.shared_vpc, SubnetIds=shared_subnets,
+    )["TransitGatewayVpcAttachment"]["TransitGatewayAttachmentId"]
+    ec2.create_tags(Resources=[d.shared_attachment], Tags=tag_list("attachment", "tgw-use1", SHARED))
+    ec2.associate_transit_gateway_route_table(TransitGatewayRouteTableId=d.table, TransitGatewayAttachmentId=d.shared_attachment)
+    ec2.enable_transit_gateway_route_table_propagation(TransitGatewayRouteTableId=d.table,
+                                                       TransitGatewayAttachmentId=d.shared_attachment)
+
+    # the data plane (AwsNetwork's route table for the subnets it creates; TransitHub's routes in it): each VPC
+    # sends the other's range to the Transit Gateway, as topology.dataplane.vpc_routes says
+    for vpc, subnets, network, other in ((d.vpc, list(d.subnets.values()), "aws-prod", "10.40.0.0/16"),
+                                         (d.shared_vpc, shared_subnets, SHARED, "10.10.0.0/16")):
+        table = ec2.create_route_table(VpcId=vpc, TagSpecifications=[
+            {"ResourceType": "route-table", "Tags": tag_list("vpc_route_table", network)}])["RouteTable"]["RouteTableId"]
+        for subnet in subnets:
+            ec2.associate_route_table(RouteTableId=table, SubnetId=subnet)
+        ec2.create_route(RouteTableId=table, DestinationCidrBlock=other, TransitGatewayId=d.tgw)
+        if network == "aws-prod":
+            d.vpc_table = table
+        else:
+            d.shared_table = table
 
     # as ResolverForwarding creates them: the inbound endpoint admits DNS from its allowed sources only, the
     # outbound one admits nothing

@@ -45,9 +45,9 @@ def test_drift_exits_1_in_every_format(spec_file: Path, deployed: Deployed) -> N
         TransitGatewayRouteTableId=deployed.table, DestinationCidrBlock="10.98.0.0/16", Blackhole=True)
     text = run(spec_file, "--endpoint-url", deployed.url)
     assert text.exit_code == 1
-    assert text.output.startswith(f"{spec_file}:51:5: error XC704 route table 'prod' of hub 'tgw-use1'")
+    assert text.output.startswith(f"{spec_file}:64:5: error XC704 route table 'prod' of hub 'tgw-use1'")
     [finding] = json.loads(run(spec_file, "--endpoint-url", deployed.url, "-f", "json").output)["findings"]
-    assert finding["rule"] == "XC704" and finding["location"]["line"] == 51
+    assert finding["rule"] == "XC704" and finding["location"]["line"] == 64
     sarif = json.loads(run(spec_file, "--endpoint-url", deployed.url, "-f", "sarif").output)["runs"][0]
     rules = [r["id"] for r in sarif["tool"]["driver"]["rules"]]
     assert rules[sarif["results"][0]["ruleIndex"]] == "XC704" and "XC700" in rules

@@ -10,6 +10,7 @@ import threading
 
 import boto3
 import pytest
+import yaml
 from botocore.awsrequest import AWSResponse
 from botocore.retries.standard import ExponentialBackoff
 from conftest import AWS_ONLY, GKE_ISSUER, REGION, SCALE, TRUST_POLICY, Deployed, client, free_port
@@ -63,7 +64,7 @@ def test_a_deleted_route_is_missing(spec, session, deployed: Deployed) -> None:
     [finding] = run(spec, session, deployed).findings
     assert (finding.rule, finding.path) == ("XC703", f"{TABLE}.routes[0]")
     assert finding.message == in_table(deployed, "has no blackhole route 10.30.0.0/16")
-    assert (finding.location.file, finding.location.line) == ("dr-pair-moto.yaml", 53)
+    assert (finding.location.file, finding.location.line) == ("dr-pair-moto.yaml", 66)
 
 
 def test_an_undeclared_blackhole(spec, session, deployed: Deployed) -> None:
@@ -294,7 +295,7 @@ def test_watch_reports_only_changes(spec, session, deployed: Deployed) -> None:
     assert last.findings == []
     text = render_change(changes[1], "text")
     assert text.splitlines()[0].endswith("round 2: 1 new, 0 resolved")
-    assert text.splitlines()[1].startswith("+ dr-pair-moto.yaml:51:5: error XC704 route table 'prod'")
+    assert text.splitlines()[1].startswith("+ dr-pair-moto.yaml:64:5: error XC704 route table 'prod'")
     line = json.loads(render_change(changes[2], "json"))
     assert (line["iteration"], line["new"], line["resolved"][0]["rule"]) == (4, [], "XC704")
 
@@ -352,3 +353,131 @@ def test_an_outbound_endpoint_security_group_admitting_anything(spec, session, d
     assert finding.message == (
         f"outbound resolver endpoint 'use1-outbound' ({deployed.outbound}, security groups {deployed.outbound_sg}) "
         "admits DNS from 10.10.0.0/16, which the spec does not declare (allowed_sources: none)")
+
+
+# ---------------------------------------------------------------- VPC route tables (the data plane)
+
+PROD_NET = "networks[0]"  # aws-prod; its table is the one AwsNetwork created (tagged vpc_route_table/aws-prod)
+
+
+def in_vpc_table(d: Deployed, text: str) -> str:
+    return f"route table {d.vpc_table} of network 'aws-prod' ({d.vpc}) {text}"
+
+
+def test_a_removed_vpc_route_is_reported(spec, session, deployed: Deployed) -> None:
+    deployed.ec2().delete_route(RouteTableId=deployed.vpc_table, DestinationCidrBlock="10.40.0.0/16")
+    [finding] = run(spec, session, deployed).findings
+    assert (finding.rule, finding.path) == ("XC711", PROD_NET)
+    assert finding.message == in_vpc_table(
+        deployed, f"has no route 10.40.0.0/16 to hub 'tgw-use1' ({deployed.tgw}), which the routing model sends there")
+    assert [(r.message, r.path) for r in finding.related] == [("the hub the routing model sends it to", "hubs[0]")]
+
+
+def test_a_vpc_route_retargeted_to_an_internet_gateway(spec, session, deployed: Deployed) -> None:
+    ec2 = deployed.ec2()
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=deployed.vpc)
+    ec2.replace_route(RouteTableId=deployed.vpc_table, DestinationCidrBlock="10.40.0.0/16", GatewayId=igw)
+    assert triples(run(spec, session, deployed)) == [
+        ("XC711", PROD_NET, in_vpc_table(
+            deployed, f"sends 10.40.0.0/16 to {igw}; the routing model sends it to hub 'tgw-use1' ({deployed.tgw})")),
+    ]
+
+
+def test_a_blackholed_vpc_route(spec, session, deployed: Deployed) -> None:
+    # AWS turns a route to a Transit Gateway into a blackhole when the VPC's attachment goes; moto keeps it active,
+    # so the answer says what AWS would (conftest.py)
+    def blackhole(parsed, **_):
+        for table in parsed.get("RouteTables", []):
+            for r in table.get("Routes", []):
+                if table["RouteTableId"] == deployed.shared_table and r.get("TransitGatewayId"):
+                    r["State"] = "blackhole"
+
+    session.events.register("after-call.ec2.DescribeRouteTables", blackhole)
+    assert triples(run(spec, session, deployed)) == [
+        ("XC711", "networks[2]", (
+            f"route table {deployed.shared_table} of network 'aws-shared' ({deployed.shared_vpc}) drops traffic for "
+            f"10.10.0.0/16: its route to hub 'tgw-use1' ({deployed.tgw}) is a blackhole (the VPC's attachment to the "
+            "hub is gone or not available)")),
+    ]
+
+
+def test_an_extra_default_route_to_the_transit_gateway(spec, session, deployed: Deployed) -> None:
+    ec2 = deployed.ec2()
+    ec2.create_route(RouteTableId=deployed.vpc_table, DestinationCidrBlock="0.0.0.0/0", TransitGatewayId=deployed.tgw)
+    [finding] = run(spec, session, deployed).findings
+    assert (finding.rule, finding.path) == ("XC712", PROD_NET)
+    assert finding.message == in_vpc_table(
+        deployed, f"sends 0.0.0.0/0 to hub 'tgw-use1' ({deployed.tgw}), which the routing model does not explain (it "
+        "sends 10.40.0.0/16 to the stack's hubs)")
+
+
+def test_routes_in_tables_the_stack_does_not_own_are_not_its_business(spec, session, deployed: Deployed) -> None:
+    ec2 = deployed.ec2()
+    igw = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=deployed.vpc)
+    theirs = ec2.create_route_table(VpcId=deployed.vpc)["RouteTable"]["RouteTableId"]  # a team's table, untagged
+    ec2.create_route(RouteTableId=theirs, DestinationCidrBlock="0.0.0.0/0", TransitGatewayId=deployed.tgw)
+    ec2.create_route(RouteTableId=theirs, DestinationCidrBlock="10.99.0.0/16", GatewayId=igw)
+    # and in the stack's own table, a route that does not go to a hub is the VPC owner's too
+    ec2.create_route(RouteTableId=deployed.vpc_table, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    assert run(spec, session, deployed).findings == []
+
+
+def test_the_stacks_vpc_route_table_deleted(spec, session, deployed: Deployed) -> None:
+    ec2 = deployed.ec2()
+    table = ec2.describe_route_tables(RouteTableIds=[deployed.shared_table])["RouteTables"][0]
+    for association in table["Associations"]:
+        ec2.disassociate_route_table(AssociationId=association["RouteTableAssociationId"])
+    ec2.delete_route_table(RouteTableId=deployed.shared_table)
+    assert triples(run(spec, session, deployed)) == [
+        ("XC711", "networks[2]", (
+            f"network 'aws-shared' ({deployed.shared_vpc}) has no route table tagged xcloud:stack=dr-pair, "
+            "xcloud:key=vpc_route_table/aws-shared: its subnets have no route to 10.10.0.0/16, which the routing model "
+            f"sends to hub 'tgw-use1' ({deployed.tgw})")),
+    ]
+
+
+def test_route_tables_that_cannot_be_read_give_a_partial_report(spec, session, deployed: Deployed) -> None:
+    denied = (
+        '<?xml version="1.0" encoding="UTF-8"?><Response><Errors><Error><Code>UnauthorizedOperation</Code>'
+        "<Message>You are not authorized to perform this operation.</Message></Error></Errors><RequestID>1</RequestID>"
+        "</Response>"
+    )
+    session.events.register("before-send.ec2.DescribeRouteTables", lambda request, **_: aws_error(403, denied))
+    deployed.ec2().delete_route(RouteTableId=deployed.vpc_table, DestinationCidrBlock="10.40.0.0/16")  # not seen
+    report = run(spec, session, deployed)
+    assert [(f.rule, f.path) for f in report.findings] == [("XC700", PROD_NET), ("XC700", "networks[2]")]
+    assert report.findings[0].message == (
+        f"could not read route tables of network 'aws-prod' ({deployed.vpc}) in us-east-1: access denied to "
+        "ec2:DescribeRouteTables (UnauthorizedOperation: You are not authorized to perform this operation.); its "
+        "checks were skipped")
+
+
+def test_a_brownfield_network_names_its_route_table_by_id(spec_text: str, session, deployed: Deployed) -> None:
+    """An existing VPC (existing_id, existing subnets) whose routes the stack adds to the table it names by id."""
+    from xcloud_iac.spec import load_text
+
+    ec2 = deployed.ec2()
+    subnets = {s["CidrBlock"]: s["SubnetId"] for s in ec2.describe_subnets(
+        Filters=[{"Name": "vpc-id", "Values": [deployed.shared_vpc]}])["Subnets"]}
+    ec2.delete_tags(Resources=[deployed.shared_table], Tags=[{"Key": "xcloud:key"}])  # their table, named by id
+    doc = yaml.safe_load(spec_text)
+    shared = doc["networks"][2]
+    shared.update(existing_id=deployed.shared_vpc, route_table_ids=[deployed.shared_table])
+    for subnet in shared["subnets"]:
+        subnet["id"] = subnets[subnet["cidr"]]
+    brownfield = yaml.safe_dump(doc, sort_keys=False)
+    spec = load_text(brownfield, "brownfield.yaml")
+    assert spec.networks[2].route_table_ids == [deployed.shared_table]
+    assert run(spec, session, deployed).findings == []
+    ec2.create_route(RouteTableId=deployed.shared_table, DestinationCidrBlock="0.0.0.0/0", TransitGatewayId=deployed.tgw)
+    ec2.delete_route(RouteTableId=deployed.shared_table, DestinationCidrBlock="10.10.0.0/16")
+    where = f"route table {deployed.shared_table} of network 'aws-shared' ({deployed.shared_vpc})"
+    assert triples(run(spec, session, deployed)) == [
+        ("XC711", "networks[2].route_table_ids[0]",
+         f"{where} has no route 10.10.0.0/16 to hub 'tgw-use1' ({deployed.tgw}), which the routing model sends there"),
+        ("XC712", "networks[2].route_table_ids[0]",
+         (f"{where} sends 0.0.0.0/0 to hub 'tgw-use1' ({deployed.tgw}), which the routing model does not explain (it "
+          "sends 10.10.0.0/16 to the stack's hubs)")),
+    ]

@@ -1,6 +1,8 @@
 """What moto cannot hold, against AWS's own service models with botocore's Stubber: Direct Connect gateways and their
 associations' allowed prefixes, the Transit Gateway attachment a Direct Connect association creates, routes learned
-over the interconnect (inside and outside the allow-list), static routes with their targets, and pagination.
+over the interconnect (inside and outside the allow-list), static routes with their targets, pagination, and the
+Cloud WAN side (moto has no Cloud WAN routes in VPC route tables): core networks found by tag in Network Manager, and
+VPC routes whose target is the core network's ARN.
 Stubber checks every request verify sends, and every canned response, against the botocore service model."""
 
 from __future__ import annotations
@@ -50,6 +52,14 @@ def route(prefix: str, kind: str, attachment: str | None, state: str = "active")
     return out
 
 
+VPC_RTB = "rtb-0123456789abcdef0"
+# the route table AwsNetwork creates for aws-prod: what the model sends to the hub (Google's range, and where Cloud
+# DNS forwarding comes from), beside the local route
+VPC_ROUTES = [
+    {"DestinationCidrBlock": "10.10.0.0/16", "GatewayId": "local", "Origin": "CreateRouteTable", "State": "active"},
+    *({"DestinationCidrBlock": p, "TransitGatewayId": TGW, "Origin": "CreateRoute", "State": "active"}
+      for p in ("10.20.0.0/16", "35.199.192.0/19")),
+]
 LEARNED = [route("10.20.0.0/16", "propagated", DX_ATT), route("35.199.192.0/19", "propagated", DX_ATT)]
 HEALTHY = [route("10.10.0.0/16", "propagated", VPC_ATT), *LEARNED]
 
@@ -88,7 +98,7 @@ class Aws:
             "allowedPrefixesToDirectConnectGateway": [{"cidr": c} for c in allowed],
         }]}, {"directConnectGatewayId": DXGW})
 
-    def hub(self, route_pages: list[list[dict]] | None) -> None:
+    def hub(self, route_pages: list[list[dict]] | None, vpc_routes: list[dict] = VPC_ROUTES) -> None:
         stub = self.stubs["ec2"]
         on_tgw = {"Filters": [{"Name": "transit-gateway-id", "Values": [TGW]}]}
         stub.add_response("describe_transit_gateways", {"TransitGateways": [
@@ -116,6 +126,9 @@ class Aws:
             params = {"TransitGatewayRouteTableId": RT, "Filters": ROUTE_FILTERS, **({"NextToken": f"p{i}"} if i else {})}
             response = {"Routes": page, "AdditionalRoutesAvailable": not last, **({} if last else {"NextToken": f"p{i + 1}"})}
             stub.add_response("search_transit_gateway_routes", response, params)
+        stub.add_response("describe_route_tables", {"RouteTables": [
+            {"RouteTableId": VPC_RTB, "VpcId": VPC, "Routes": vpc_routes, "Tags": tags("vpc_route_table", "aws-prod")},
+        ]}, {"Filters": [{"Name": "vpc-id", "Values": [VPC]}]})
 
     def done(self) -> None:
         for stub in self.stubs.values():
@@ -203,3 +216,144 @@ def test_gateways_on_their_way_out_are_not_the_stacks(state: str) -> None:
     aws.hub(None)
     report = verify(routing_spec(), clients=aws, clouds=AWS_ONLY)
     assert ("XC701", "interconnects[0]") in [(f.rule, f.path) for f in report.findings]
+
+
+# ---------------------------------------------------------------- Cloud WAN: VPC routes to the core network's ARN
+
+CORE_ID = "core-network-0123456789abcdef0"
+CORE_ARN = f"arn:aws:networkmanager::444455556666:core-network/{CORE_ID}"
+WAN_VPCS = {"aws-prod-use1": ("vpc-0aaaaaaaaaaaaaaa1", "us-east-1"), "aws-shared-use1": ("vpc-0a1b2c3d4e5f60718", "us-east-1"),
+            "aws-prod-euc1": ("vpc-0eeeeeeeeeeeeeee1", "eu-central-1")}
+WAN_TABLES = {"aws-prod-use1": "rtb-0aaaaaaaaaaaaaaa2", "aws-shared-use1": "rtb-0a1b2c3d4e5f60719",  # named by id
+              "aws-prod-euc1": "rtb-0eeeeeeeeeeeeeee2"}
+# what the model sends to the core from each VPC: the other VPCs its segment reaches (prod <-> shared, prod <-> prod)
+WAN_EXPECTED = {"aws-prod-use1": ["10.31.0.0/16", "10.40.0.0/16"], "aws-shared-use1": ["10.30.0.0/16", "10.40.0.0/16"],
+                "aws-prod-euc1": ["10.30.0.0/16", "10.31.0.0/16"]}
+
+
+def wan_spec():
+    """cloud-wan's core network and VPCs (the interconnects' Direct Connect side is covered above)."""
+    doc = yaml.safe_load((ROOT / "stacks" / "cloud-wan.yaml").read_text(encoding="utf-8"))
+    doc.pop("interconnects")
+    doc["hubs"][0]["attachments"] = [a for a in doc["hubs"][0]["attachments"] if "interconnect" not in a]
+    return load_text(yaml.safe_dump(doc, sort_keys=False), "cloud-wan-vpcs.yaml")
+
+
+def wan_tags(kind: str, *key: str) -> list[dict[str, str]]:
+    return [{"Key": k, "Value": v} for k, v in aws_tags("cloud-wan", kind, *key).items()]
+
+
+class Wan:
+    """Stubbed Network Manager (us-west-2, Cloud WAN's home region) and EC2 clients of both regions."""
+
+    def __init__(self) -> None:
+        self.clients = {
+            (service, region): boto3.client(service, region_name=region, aws_access_key_id="t", aws_secret_access_key="t")
+            for service, region in (("networkmanager", "us-west-2"), ("ec2", "us-east-1"), ("ec2", "eu-central-1"))
+        }
+        self.stubs = {key: Stubber(c) for key, c in self.clients.items()}
+        for stub in self.stubs.values():
+            stub.activate()
+
+    def __call__(self, service: str, region: str):
+        return self.clients[(service, region)]
+
+    def core(self, *, tagged: bool = True) -> None:
+        self.stubs[("networkmanager", "us-west-2")].add_response("list_core_networks", {"CoreNetworks": [
+            {"CoreNetworkId": "core-network-0fffffffffffffff0", "State": "AVAILABLE",  # another stack's core
+             "CoreNetworkArn": "arn:aws:networkmanager::444455556666:core-network/core-network-0fffffffffffffff0",
+             "Tags": [{"Key": "xcloud:stack", "Value": "other"}, {"Key": "xcloud:key", "Value": "hub/core"}]},
+            {"CoreNetworkId": CORE_ID, "CoreNetworkArn": CORE_ARN, "State": "AVAILABLE", "GlobalNetworkId": "global-network-01",
+             "Tags": wan_tags("hub", "core") if tagged else []},
+        ]}, {})
+
+    def vpcs(self, gone: str = "") -> None:
+        for region in ("eu-central-1", "us-east-1"):  # created VPCs, found by their tag, region by region
+            here = [(n, v) for n, (v, r) in WAN_VPCS.items() if r == region and n not in ("aws-shared-use1", gone)]
+            self.stubs[("ec2", region)].add_response("describe_vpcs", {"Vpcs": [
+                {"VpcId": vpc, "Tags": wan_tags("network", name)} for name, vpc in here]},
+                {"Filters": [{"Name": "tag:xcloud:stack", "Values": ["cloud-wan"]}]})
+
+    def tables(self, change: dict[str, list[dict]] | None = None, gone: str = "") -> None:
+        for name in ("aws-prod-use1", "aws-shared-use1", "aws-prod-euc1"):  # the spec's order
+            if name == gone:
+                continue
+            vpc, region = WAN_VPCS[name]
+            routes = [{"DestinationCidrBlock": p, "CoreNetworkArn": CORE_ARN, "Origin": "CreateRoute", "State": "active"}
+                      for p in WAN_EXPECTED[name]]
+            routes = (change or {}).get(name, routes)
+            table = {"RouteTableId": WAN_TABLES[name], "VpcId": vpc, "Routes": routes}
+            if name != "aws-shared-use1":
+                table["Tags"] = wan_tags("vpc_route_table", name)
+            main = {"RouteTableId": "rtb-0bbbbbbbbbbbbbbb9", "VpcId": vpc, "Routes": [  # the main table: not the stack's
+                {"DestinationCidrBlock": "0.0.0.0/0", "CoreNetworkArn": CORE_ARN, "State": "active"}]}
+            on_vpc = {"Filters": [{"Name": "vpc-id", "Values": [vpc]}]}
+            stub = self.stubs[("ec2", region)]
+            if name == "aws-prod-use1":  # two pages: the stack's table is on the second
+                stub.add_response("describe_route_tables", {"RouteTables": [main], "NextToken": "p1"}, on_vpc)
+                stub.add_response("describe_route_tables", {"RouteTables": [table]}, {**on_vpc, "NextToken": "p1"})
+            else:
+                stub.add_response("describe_route_tables", {"RouteTables": [main, table]}, on_vpc)
+
+    def done(self) -> None:
+        for stub in self.stubs.values():
+            stub.assert_no_pending_responses()
+
+
+def test_the_cloud_wan_vpcs_route_to_the_core_network_by_its_arn() -> None:
+    wan = Wan()
+    wan.core()
+    wan.vpcs()
+    wan.tables()
+    assert verify(wan_spec(), clients=wan, clouds=AWS_ONLY).findings == []
+    wan.done()
+
+
+def test_cloud_wan_vpc_routes_retargeted_and_added() -> None:
+    wan = Wan()
+    wan.core()
+    wan.vpcs()
+    wan.tables({
+        "aws-shared-use1": [  # 10.30/16 now over a peering; 10.40/16 blackholed (its attachment is gone)
+            {"DestinationCidrBlock": "10.30.0.0/16", "VpcPeeringConnectionId": "pcx-0123456789abcdef0", "State": "active"},
+            {"DestinationCidrBlock": "10.40.0.0/16", "CoreNetworkArn": CORE_ARN, "State": "blackhole"}],
+        "aws-prod-euc1": [  # and a default route into the core added by hand
+            {"DestinationCidrBlock": p, "CoreNetworkArn": CORE_ARN, "State": "active"}
+            for p in (*WAN_EXPECTED["aws-prod-euc1"], "0.0.0.0/0")],
+    })
+    report = verify(wan_spec(), clients=wan, clouds=AWS_ONLY)
+    wan.done()
+    core = f"hub 'core' ({CORE_ARN})"
+    shared = f"route table {WAN_TABLES['aws-shared-use1']} of network 'aws-shared-use1' ({WAN_VPCS['aws-shared-use1'][0]})"
+    euc1 = f"route table {WAN_TABLES['aws-prod-euc1']} of network 'aws-prod-euc1' ({WAN_VPCS['aws-prod-euc1'][0]})"
+    assert triples(report) == [
+        ("XC711", "networks[1].route_table_ids[0]",
+         (f"{shared} drops traffic for 10.40.0.0/16: its route to {core} is a blackhole (the VPC's attachment to the "
+          "hub is gone or not available)")),
+        ("XC711", "networks[1].route_table_ids[0]",
+         f"{shared} sends 10.30.0.0/16 to pcx-0123456789abcdef0; the routing model sends it to {core}"),
+        ("XC712", "networks[2]",
+         f"{euc1} sends 0.0.0.0/0 to {core}, which the routing model does not explain (it sends 10.30.0.0/16, "
+         "10.31.0.0/16 to the stack's hubs)"),
+    ]
+
+
+def test_a_core_network_not_found_is_reported_and_its_vpcs_not_compared() -> None:
+    wan = Wan()
+    wan.core(tagged=False)
+    assert triples(verify(wan_spec(), clients=wan, clouds=AWS_ONLY)) == [
+        ("XC701", "hubs[0]", "hub 'core': no Cloud WAN core network tagged xcloud:stack=cloud-wan, xcloud:key=hub/core"),
+    ]
+    wan.done()  # no VPC or route table was asked for: without the core's ARN no route can be told to go to it
+
+
+def test_a_cloud_wan_vpc_not_found() -> None:
+    wan = Wan()
+    wan.core()
+    wan.vpcs(gone="aws-prod-euc1")
+    wan.tables(gone="aws-prod-euc1")
+    assert triples(verify(wan_spec(), clients=wan, clouds=AWS_ONLY)) == [
+        ("XC701", "networks[2]", ("network 'aws-prod-euc1': no VPC tagged xcloud:stack=cloud-wan, "
+                                  "xcloud:key=network/aws-prod-euc1 in eu-central-1")),
+    ]
+    wan.done()

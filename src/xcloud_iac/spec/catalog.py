@@ -126,7 +126,7 @@ def is_private_asn(asn: int) -> bool:
 RULE_IDS = frozenset(
     f"XC{n}" for n in (
         *range(101, 104), *range(201, 205), *range(301, 311), *range(401, 408), *range(501, 509), *range(601, 607),
-        *range(700, 711), *range(720, 731), *range(801, 811), 830,
+        *range(700, 713), *range(720, 731), *range(801, 811), 830,
     )
 )
 

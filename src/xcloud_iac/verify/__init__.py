@@ -1,4 +1,4 @@
-"""`xcloud verify`: the live AWS and Google sides of a deployed stack against its spec (rules XC700..XC709 for
+"""`xcloud verify`: the live AWS and Google sides of a deployed stack against its spec (rules XC700..XC712 for
 AWS, XC720..XC730 for Google; XC700 for whatever could not be read on either side).
 
     from xcloud_iac import load
@@ -11,7 +11,9 @@ AWS, XC720..XC730 for Google; XC700 for whatever could not be read on either sid
 What is read on AWS: Transit Gateways (route tables, every static and propagated route, associations, propagations,
 attachments), Direct Connect gateways and their associations (with Transit Gateways, and the core network
 association a Cloud WAN attachment makes), Route 53 Resolver endpoints, rules and rule associations, IAM OIDC
-providers and role trust policies. Cloud WAN cores themselves are not read yet.
+providers and role trust policies, Cloud WAN core networks (their ARN; segments, attachments and the core's routes
+are not read yet), and the route tables of the VPCs attached to the stack's hubs that the stack owns (XC711, XC712:
+the routes towards the hubs against topology.dataplane.vpc_routes).
 On Google (gcp_read.py): Transports (state, advertised routes), their VPC peering (custom route exchange, routes
 received and sent), the stack's networks, firewall rules and routes, Cloud DNS forwarding zones and server
 policies, Workload Identity pools and providers.

@@ -28,7 +28,8 @@ from botocore.exceptions import ConnectionError as EndpointUnreachable  # refuse
 ClientFactory = Callable[[str, str], Any]  # (service, region) -> boto3 client
 
 # Permission prefix of each service in IAM actions (for "access denied to ec2:SearchTransitGatewayRoutes").
-_IAM_PREFIX = {"ec2": "ec2", "directconnect": "directconnect", "route53resolver": "route53resolver", "iam": "iam"}
+_IAM_PREFIX = {"ec2": "ec2", "directconnect": "directconnect", "route53resolver": "route53resolver", "iam": "iam",
+               "networkmanager": "networkmanager"}
 _THROTTLING = frozenset({
     "Throttling", "ThrottlingException", "ThrottledException", "RequestLimitExceeded", "TooManyRequestsException",
     "RequestThrottled", "RequestThrottledException", "SlowDown", "BandwidthLimitExceeded",

@@ -20,8 +20,10 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from ..audit import PolicyShapeError, decode_document, normalise_issuer
 from ..checks.live.state import (
+    CREATED_TABLE,
     IPNetwork,
     LiveAttachment,
+    LiveCoreNetwork,
     LiveDxAssociation,
     LiveDxGateway,
     LiveHub,
@@ -32,6 +34,9 @@ from ..checks.live.state import (
     LiveRoute,
     LiveRouteTable,
     LiveState,
+    LiveVpcRoute,
+    LiveVpcRoutes,
+    LiveVpcRouteTable,
     Unread,
 )
 from ..spec import models as m
@@ -46,6 +51,15 @@ ROUTE_FILTERS = [
     {"Name": "type", "Values": ["static", "propagated"]},
     {"Name": "state", "Values": ["active", "blackhole"]},  # every state the filter accepts
 ]
+
+CORE_GONE = frozenset({"DELETING"})
+# Cloud WAN's API (Network Manager) is global, served from its home region
+NETWORK_MANAGER_REGION = "us-west-2"
+# where a VPC route sends its traffic, in the order DescribeRouteTables may give several (an instance and its ENI)
+VPC_ROUTE_TARGETS = (
+    "TransitGatewayId", "CoreNetworkArn", "GatewayId", "NatGatewayId", "VpcPeeringConnectionId", "InstanceId",
+    "NetworkInterfaceId", "EgressOnlyInternetGatewayId", "LocalGatewayId", "CarrierGatewayId", "OdbNetworkArn",
+)
 
 
 def read_live_state(stack: m.Stack, clients: ClientFactory, home_region: str = "us-east-1") -> LiveState:
@@ -85,9 +99,11 @@ class _Reader:
                 self.state.vpcs[net.name] = net.existing_id
         self._dx_gateways()
         self._hubs()
+        self._core_networks()
         self._resolver()
         self._iam()
         self._vpcs()
+        self._vpc_route_tables()
         return self.state
 
     def attempt(
@@ -160,7 +176,7 @@ class _Reader:
     def _hubs(self) -> None:
         for hub in self.stack.hubs:
             if not isinstance(hub, m.TransitGateway):
-                continue  # Cloud WAN cores are not read yet
+                continue  # Cloud WAN cores: _core_networks
             ec2 = self.clients("ec2", hub.region)
             found = self.attempt(f"Transit Gateway of hub '{hub.name}'", [hub], "ec2", hub.region,
                                  self._find_transit_gateway, ec2, hub)
@@ -268,6 +284,77 @@ class _Reader:
             )
             for r in raw
         ]
+
+    # ------------------------------------------------------------ Cloud WAN
+
+    def _core_networks(self) -> None:
+        """The core network of each Cloud WAN hub, by its tag (hub/<name>): its ARN is what the VPC routes towards
+        it target. Segments, attachments and the core's own routes are not read yet."""
+        cores = [h for h in self.stack.hubs if isinstance(h, m.CloudWanCore)]
+        if not cores:
+            return
+        region = NETWORK_MANAGER_REGION
+        client = self.clients("networkmanager", region)
+        listed = self.attempt("Cloud WAN core networks", cores, "networkmanager", region,
+                              pages, client, "list_core_networks", "CoreNetworks")
+        if listed is UNREAD:
+            return
+        for core in cores:
+            mine = sorted((c for c in listed if c.get("State") not in CORE_GONE
+                           and self.ours(tag_map(c.get("Tags")), "hub", core.name)), key=lambda c: c["CoreNetworkId"])
+            self.state.core_networks[core.name] = (
+                LiveCoreNetwork(mine[0]["CoreNetworkId"], mine[0].get("CoreNetworkArn", ""), mine[0].get("State", ""))
+                if mine else None
+            )
+
+    # ------------------------------------------------------------ VPC route tables (the data plane)
+
+    def _vpc_route_tables(self) -> None:
+        """The route tables of every AWS network attached to one of the stack's hubs that carry its routes towards
+        them: the table the stack created (tagged vpc_route_table/<network>, when it created subnets) and the tables
+        the spec names by id (`route_table_ids`, for existing subnets). Other tables of the VPC are not the stack's
+        and are not read into the state."""
+        routed = self._routed_networks()
+        for net in (n for n in self.stack.networks if n.name in routed):
+            keys = ([CREATED_TABLE] if any(s.id is None for s in net.subnets) else []) + list(net.route_table_ids)
+            if not keys:
+                continue  # nothing of the stack's carries routes in this VPC (XC310 says so before deploying)
+            vpc = self.state.vpcs.get(net.name)
+            if vpc is None:
+                if not any(u.obj is net for u in self.state.unread):  # looked for, not found (else XC700 says why)
+                    self.state.vpc_routes[net.name] = None
+                continue
+            ec2 = self.clients("ec2", net.region)
+            raw = self.attempt(f"route tables of network '{net.name}' ({vpc})", [net], "ec2", net.region,
+                               pages, ec2, "describe_route_tables", "RouteTables",
+                               Filters=[{"Name": "vpc-id", "Values": [vpc]}])
+            if raw is UNREAD:
+                continue
+            found = LiveVpcRoutes(vpc, {key: None for key in keys})
+            for table in sorted((t for t in raw if t.get("VpcId") == vpc), key=lambda t: t["RouteTableId"]):
+                table_id = table["RouteTableId"]
+                if table_id in found.tables:
+                    key = table_id
+                elif CREATED_TABLE in found.tables and found.tables[CREATED_TABLE] is None and self.ours(
+                        tag_map(table.get("Tags")), "vpc_route_table", net.name):
+                    key = CREATED_TABLE
+                else:
+                    continue
+                found.tables[key] = LiveVpcRouteTable(table_id, [vpc_route(r) for r in table.get("Routes") or []])
+            self.state.vpc_routes[net.name] = found
+
+    def _routed_networks(self) -> list[str]:
+        """AWS networks attached to the stack's hubs whose hubs were all read and found: only against a hub's live
+        id (a Transit Gateway id, a core network ARN) can a VPC route be told to go to it."""
+        attached: dict[str, set[str]] = {}
+        for hub in self.stack.hubs:
+            for att in hub.attachments:
+                if att.kind == "network":
+                    attached.setdefault(att.target, set()).add(hub.name)
+        found = {h for h, v in self.state.hubs.items() if v is not None} | {
+            h for h, v in self.state.core_networks.items() if v is not None}
+        return [n.name for n in self.stack.networks
+                if n.cloud is m.Cloud.aws and n.name in attached and attached[n.name] <= found]
 
     # ------------------------------------------------------------ Route 53 Resolver
 
@@ -422,7 +509,7 @@ class _Reader:
             if endpoint is not None and endpoint.vpc_id:
                 self.state.vpcs.setdefault(ep.network, endpoint.vpc_id)
         needed = {ep.network for ep in self.stack.dns.resolver_endpoints} | {
-            n for r in self.stack.dns.resolver_rules for n in r.networks}
+            n for r in self.stack.dns.resolver_rules for n in r.networks} | set(self._routed_networks())
         unknown = [n for n in self.stack.networks
                    if n.name in needed and n.cloud is m.Cloud.aws and n.name not in self.state.vpcs]
         for region in sorted({n.region for n in unknown}):
@@ -458,6 +545,21 @@ def _associated(association: dict[str, Any]) -> tuple[str, str]:
         return core.get("id", ""), "coreNetwork"
     gateway = association.get("associatedGateway") or {}
     return gateway.get("id", association.get("virtualGatewayId", "")), gateway.get("type", "virtualPrivateGateway")
+
+
+def vpc_route(raw: dict[str, Any]) -> LiveVpcRoute:
+    """A route of ec2:DescribeRouteTables: its destination, target and state."""
+    cidr = raw.get("DestinationCidrBlock") or raw.get("DestinationIpv6CidrBlock")
+    try:
+        prefix = ipaddress.ip_network(cidr, strict=False) if cidr else None
+    except ValueError:  # not a CIDR (an emulator's answer): shown as given, compared with nothing the model routes
+        prefix = None
+    return LiveVpcRoute(
+        prefix,
+        raw.get("DestinationPrefixListId") or (None if prefix is not None or not cidr else str(cidr)),
+        next((str(raw[k]) for k in VPC_ROUTE_TARGETS if raw.get(k)), ""),
+        raw.get("State", ""),
+    )
 
 
 def _dx_region(owner: m.Interconnect | m.ExternalLink) -> str:

@@ -135,6 +135,48 @@ class LiveRole:
     max_session: int
 
 
+@dataclass(frozen=True)
+class LiveCoreNetwork:
+    """A Cloud WAN core network: VPC routes towards it name its ARN."""
+
+    id: str
+    arn: str
+    state: str
+
+
+@dataclass(frozen=True)
+class LiveVpcRoute:
+    """A route of a VPC route table (ec2:DescribeRouteTables)."""
+
+    prefix: IPNetwork | None  # None for a route to a prefix list
+    prefix_list: str | None
+    target: str  # "local", a Transit Gateway id, a core network ARN, igw-/nat-/pcx-/eni-... ; "" when none is given
+    state: str  # "active" | "blackhole"
+
+    @property
+    def destination(self) -> str:
+        return str(self.prefix) if self.prefix is not None else f"prefix list {self.prefix_list}"
+
+
+@dataclass
+class LiveVpcRouteTable:
+    id: str
+    routes: list[LiveVpcRoute]
+
+
+# key of the table the stack created for a network's subnets in LiveVpcRoutes.tables (as components.networks keys it)
+CREATED_TABLE = "created"
+
+
+@dataclass
+class LiveVpcRoutes:
+    """The route tables of a network's VPC that carry its routes towards its hubs: the one the stack created (key
+    `created`, found by its tag) and those the spec names (`route_table_ids`, keyed by their id)."""
+
+    vpc_id: str
+    tables: dict[str, LiveVpcRouteTable | None] = field(default_factory=dict)  # None: not found in the VPC
+
+
 # ---------------------------------------------------------------- Google Cloud
 
 
@@ -219,6 +261,9 @@ class LiveState:
     rules: dict[str, LiveResolverRule | None] = field(default_factory=dict)
     oidc_providers: dict[str, LiveOidcProvider | None] = field(default_factory=dict)  # by issuer name
     roles: dict[str, LiveRole | None] = field(default_factory=dict)
+    core_networks: dict[str, LiveCoreNetwork | None] = field(default_factory=dict)  # Cloud WAN, by hub name
+    # route tables of the VPCs attached to the stack's hubs, by network name; None: the network's VPC was not found
+    vpc_routes: dict[str, LiveVpcRoutes | None] = field(default_factory=dict)
     # Google Cloud, by spec name (interconnect, zone, policy, workload identity; firewalls and routes by network)
     transports: dict[str, LiveTransport | None] = field(default_factory=dict)
     gcp_networks: dict[str, str | None] = field(default_factory=dict)  # network name -> its projects/... path

@@ -10,8 +10,8 @@ from . import LiveRule
 @register
 class NotDeployed(LiveRule):
     """An object of the spec has no live counterpart: no Transit Gateway, route table, attachment, Direct Connect
-    gateway, Route 53 Resolver endpoint or rule, IAM OIDC provider or role with the stack's tags (or the
-    `existing_id` the spec names). The stack is not (fully) deployed, or was changed outside it."""
+    gateway, Route 53 Resolver endpoint or rule, IAM OIDC provider or role, Cloud WAN core network, or VPC of a network
+    attached to a hub, with the stack's tags (or the `existing_id` the spec names). The stack is not (fully) deployed, or was changed outside it."""
 
     id = "XC701"
     title = "Declared object not found live"
@@ -45,6 +45,13 @@ class NotDeployed(LiveRule):
                         f"{att.kind} '{att.target}' (tagged {tagged('attachment', hub.name, att.name)}, or by its "
                         "VPC or Direct Connect gateway)",
                     )
+        for hub in topo.spec.hubs:
+            if isinstance(hub, m.CloudWanCore) and live.core_networks.get(hub.name, ...) is None:
+                yield self.finding(topo, hub, f"hub '{hub.name}': no Cloud WAN core network tagged {tagged('hub', hub.name)}")
+        for net in topo.spec.networks:
+            if live.vpc_routes.get(net.name, ...) is None:
+                how = f"{net.existing_id} (existing_id)" if net.existing_id else f"tagged {tagged('network', net.name)}"
+                yield self.finding(topo, net, f"network '{net.name}': no VPC {how} in {net.region}")
         for owner in (*topo.spec.interconnects, *topo.spec.links):
             if live.dx_gateways.get(owner.name, ...) is None:
                 kind = "interconnect" if isinstance(owner, m.Interconnect) else "link"
