@@ -1,0 +1,189 @@
+"""How long the `xcloud` command takes to start and validate: `python -m benchmarks.cli_startup`.
+
+Every command runs as a subprocess, as a user or CI runs it: `python -c pass` (the interpreter's own start, the
+floor), `xcloud --version`, `xcloud --help` and `xcloud validate` on each example stack (stacks/*.yaml). After one
+warm-up run of each (which writes the bytecode and the CEL parser cache, as any second run finds them), the commands
+run `--repeats` times in turns, so that the load of a shared machine falls on all of them alike. The table gives the
+median and 90th percentile of the wall time, the ratio to `python -c pass` measured in the same run, and whether
+`xcloud validate` stays under the target (TARGET_S). With `--importtime`, `xcloud validate` runs once more under
+`python -X importtime`, and a second table lists where its imports spend their time.
+
+    python -m benchmarks.cli_startup                    # 20 runs of each command
+    python -m benchmarks.cli_startup --repeats 50 -o cli-startup.json --markdown cli-startup.md --importtime
+
+The numbers of docs/performance.md ("Start-up of the xcloud command") come from it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGET_S = 0.35  # `xcloud validate` on each example stack, median wall time (issue 15)
+FLOOR = "python -c pass"
+
+
+def xcloud_command() -> list[str]:
+    """The `xcloud` entry point installed beside this interpreter (what users run), else the same through -c."""
+    script = Path(sys.executable).with_name("xcloud")
+    if script.exists():
+        return [sys.executable, str(script)]
+    return [sys.executable, "-c", "import sys; from xcloud_iac.cli import main; sys.argv[0] = 'xcloud'; main()"]
+
+
+def commands(stacks: list[Path]) -> dict[str, list[str]]:
+    xcloud = xcloud_command()
+    out = {FLOOR: [sys.executable, "-c", "pass"], "xcloud --version": [*xcloud, "--version"],
+           "xcloud --help": [*xcloud, "--help"]}
+    for stack in stacks:
+        out[f"xcloud validate {stack.relative_to(ROOT)}"] = [*xcloud, "validate", str(stack)]
+    return out
+
+
+def environment(cache_dir: str, *, bytecode: bool) -> dict[str, str]:
+    env = {**os.environ, "XCLOUD_CACHE_DIR": cache_dir}
+    if bytecode:  # as installed: pip writes bytecode for site-packages, and Python for the rest on first import
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def _run_once(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    elapsed = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (0..1) by linear interpolation between the nearest ranks."""
+    ordered = sorted(values)
+    at = (len(ordered) - 1) * q
+    low = int(at)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (at - low)
+
+
+def measure(cmds: dict[str, list[str]], repeats: int, env: dict[str, str]) -> list[dict[str, Any]]:
+    for argv in cmds.values():  # warm-up: bytecode and the CEL parser cache are written here, not timed
+        _run_once(argv, env)
+    times: dict[str, list[float]] = {label: [] for label in cmds}
+    for _ in range(repeats):
+        for label, argv in cmds.items():
+            times[label].append(_run_once(argv, env))
+    floor = statistics.median(times[FLOOR])
+    rows = []
+    for label, values in times.items():
+        median = statistics.median(values)
+        row: dict[str, Any] = {"command": label, "runs": len(values), "median_s": round(median, 4),
+                               "p90_s": round(percentile(values, 0.9), 4), "min_s": round(min(values), 4),
+                               "ratio": round(median / floor, 1) if floor > 0 else None}
+        if label.startswith("xcloud validate"):
+            row["target_s"] = TARGET_S
+            row["met"] = median <= TARGET_S
+        rows.append(row)
+    return rows
+
+
+def importtime(argv: list[str], env: dict[str, str], top: int = 15) -> list[dict[str, Any]]:
+    """`python -X importtime` of one run: the slowest top-level imports (cumulative) and, below each, its slowest
+    direct children, in milliseconds."""
+    proc = subprocess.run([argv[0], "-X", "importtime", *argv[1:]], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=False)
+    entries = []  # (depth, name, cumulative_us)
+    for line in proc.stderr.splitlines():
+        if not line.startswith("import time:") or "imported package" in line:
+            continue
+        _self, cumulative, name = line[len("import time:"):].split("|")
+        depth = (len(name) - len(name.lstrip())) // 2
+        entries.append((depth, name.strip(), int(cumulative)))
+    rows: list[dict[str, Any]] = []
+    children: list[tuple[str, int]] = []
+    # importtime prints a module after its children: the entries of depth 1 before a depth-0 entry are its children
+    for depth, name, cumulative in entries:
+        if depth == 1:
+            children.append((name, cumulative))
+        elif depth == 0:
+            kids = sorted(children, key=lambda c: -c[1])[:4]
+            rows.append({"module": name, "ms": round(cumulative / 1000, 1),
+                         "biggest": [{"module": k, "ms": round(v / 1000, 1)} for k, v in kids]})
+            children = []
+    rows.sort(key=lambda r: -r["ms"])
+    return rows[:top]
+
+
+def markdown(results: dict[str, Any]) -> str:
+    lines = [f"`{results['command']}` - {results['repeats']} runs of each command in turns after one warm-up, "
+             f"{results['machine']}, bytecode {'cached' if results['bytecode'] else 'not written'}, load average "
+             f"{results['load_average_before']} before and {results['load_average_after']} after.", "",
+             f"| command | median | p90 | min | x `{FLOOR}` | target (median) |", "|---|---:|---:|---:|---:|---|"]
+    for r in results["rows"]:
+        target = "" if "met" not in r else f"<= {r['target_s']:.2f} s: {'met' if r['met'] else 'MISSED'}"
+        lines.append(f"| `{r['command']}` | {r['median_s']:.3f} s | {r['p90_s']:.3f} s | {r['min_s']:.3f} s | "
+                     f"x{r['ratio']} | {target} |")
+    if results.get("importtime"):
+        lines += ["", f"Where `{results['importtime_command']}` spends its imports (`python -X importtime`, one run, "
+                      "cumulative ms; the four biggest direct imports of each):", "",
+                  "| module | ms | of which |", "|---|---:|---|"]
+        for r in results["importtime"]:
+            kids = ", ".join(f"{k['module']} {k['ms']}" for k in r["biggest"])
+            lines.append(f"| {r['module']} | {r['ms']} | {kids} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.cli_startup", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=20, help="runs of each command (default 20)")
+    parser.add_argument("--stacks", nargs="*", type=Path, help="stack files (default: stacks/*.yaml)")
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="run with PYTHONDONTWRITEBYTECODE=1 (every module of the project compiled on each run)")
+    parser.add_argument("--importtime", action="store_true", help="also list where validate's imports take time")
+    parser.add_argument("-o", "--output", type=Path, help="write the results as JSON")
+    parser.add_argument("--markdown", type=Path, help="also write the tables to this file")
+    args = parser.parse_args(argv)
+
+    stacks = [p.resolve() for p in args.stacks] if args.stacks else sorted((ROOT / "stacks").glob("*.yaml"))
+    cmds = commands(stacks)
+    from benchmarks.__main__ import machine
+
+    info = machine()
+    with tempfile.TemporaryDirectory(prefix="xcloud-cache-") as cache:
+        env = environment(cache, bytecode=not args.no_bytecode)
+        results: dict[str, Any] = {
+            "command": " ".join(["python -m benchmarks.cli_startup", *(argv if argv is not None else sys.argv[1:])]),
+            "started": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+            "machine": f"{info['cpu']}, {info['cores']} cores, Python {info['python']}, commit {info['commit']}",
+            "bytecode": not args.no_bytecode, "repeats": args.repeats, "target_s": TARGET_S,
+            "load_average_before": round(os.getloadavg()[0], 2),
+        }
+        results["rows"] = measure(cmds, args.repeats, env)
+        results["load_average_after"] = round(os.getloadavg()[0], 2)
+        if args.importtime:
+            label = next(label for label in cmds if label.startswith("xcloud validate"))
+            results["importtime_command"] = label
+            results["importtime"] = importtime(cmds[label], env)
+    text = markdown(results)
+    sys.stdout.write(text)
+    if args.output:
+        args.output.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    if args.markdown:
+        args.markdown.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
