@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from .checks import Finding, Report, Severity, check
     from .program import DeploymentBlocked, deploy
     from .spec import Location, SpecError, Stack, load, load_text
-    from .topology import Topology, build
+    from .topology.build import Topology, build
 
 _LAZY = {
     **dict.fromkeys(("Finding", "Report", "Severity", "check"), "xcloud_iac.checks"),
@@ -44,7 +44,10 @@ COMPONENT_NAMES = (
     "TransitHubArgs", "VpcRef", "WanAttachPoint", "WanVpcRef",
 )
 
-__all__ = ["__version__", *_LAZY, *COMPONENT_NAMES]
+__all__ = [
+    "DeploymentBlocked", "Finding", "Location", "Report", "Severity", "SpecError", "Stack", "Topology", "__version__",
+    "build", "check", "deploy", "load", "load_text", *COMPONENT_NAMES,
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -7,25 +7,36 @@ or carry another repository's / another role's values. Each such token is evalua
 (`assertion.<claim>`, `assertion['<claim>']`, `attribute.<name>`, `google.subject`) is filled with the attacker's
 values; anything else it reads is absent, as it would be in a token that lacks it.
 
-cel-python builds its parser from the CEL grammar (a LALR analysis by lark) once per process, which takes longer than
-the rest of a validation run. lark's own cache keeps the built parser in the user's cache folder (see
-`_parser_cache`), keyed on the grammar, the parser options and the lark and Python versions: a change of any of them,
-or an unreadable file, builds the parser again. celpy itself is imported on the first condition judged.
+Start-up cost: importing cel-python (lark, pendulum, ...) and building its parser from the CEL grammar (a LALR analysis
+by lark, once per process) take longer than the rest of a validation run. So, in the user's cache folder
+(`cache_folder`):
+- each verdict is kept (cel-verdicts.json), keyed on the condition and the AWS account, under a namespace that is the
+  hash of this module's source and the cel-python and lark versions: a change of any of them judges again. A stack
+  validated before is judged without importing celpy at all;
+- lark keeps the built parser (its own `cache` option), keyed on the grammar, the parser options and the lark and
+  Python versions: a change of any of them, or an unreadable file, builds the parser again.
+celpy itself is imported on the first condition that has no kept verdict.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import os
 import re
-from dataclasses import dataclass
+import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import celpy
 
-CACHE_ENV = "XCLOUD_CACHE_DIR"  # where the built CEL parser is kept; empty: not kept
+CACHE_ENV = "XCLOUD_CACHE_DIR"  # where verdicts and the built CEL parser are kept; set and empty: not kept
+VERDICTS_FILE = "cel-verdicts.json"
+PARSER_FILE = "cel-parser.lark-cache"
+MAX_VERDICTS = 4096  # the file keeps the newest ones
 
 _READS = re.compile(r"\b(assertion|attribute|google)\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_]*)|\[\s*(['\"])(.*?)\3\s*\])")
 
@@ -56,10 +67,10 @@ def attacker_values(aws_account: str | None) -> tuple[str, ...]:
     return tuple(values)
 
 
-def _parser_cache() -> Path | None:
-    """The file lark keeps the built CEL parser in: under $XCLOUD_CACHE_DIR, else $XDG_CACHE_HOME/xcloud-iac, else
-    ~/.cache/xcloud-iac (a folder only the user can write: the file is a pickle). None when no such folder can be
-    made: the parser is then built in memory, as without a cache."""
+def cache_folder() -> Path | None:
+    """$XCLOUD_CACHE_DIR, else $XDG_CACHE_HOME/xcloud-iac, else ~/.cache/xcloud-iac, made if missing (writable by the
+    user only: the parser file is a pickle). None when XCLOUD_CACHE_DIR is set and empty, or no folder can be made:
+    then nothing is kept, and every run judges and builds as without a cache."""
     folder = os.environ.get(CACHE_ENV)
     if folder is None:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -70,7 +81,67 @@ def _parser_cache() -> Path | None:
         os.makedirs(folder, mode=0o700, exist_ok=True)
     except OSError:
         return None
-    return Path(folder, "cel-parser.lark-cache")
+    return Path(folder)
+
+
+@functools.cache
+def _namespace() -> str:
+    """What a kept verdict depends on besides its condition and account: this module's code and the evaluator's."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for dist in ("cel-python", "lark"):
+        try:
+            digest.update(f"\0{dist} {version(dist)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"\0{dist} unknown".encode())
+    return digest.hexdigest()
+
+
+def _verdict_key(condition: str, aws_account: str | None) -> str:
+    return hashlib.sha256(json.dumps([condition, aws_account]).encode()).hexdigest()
+
+
+class _Kept:
+    """The kept verdicts of this namespace: read on the first condition judged, written when one is added."""
+
+    def __init__(self) -> None:
+        self.folder = cache_folder()
+        self.verdicts: dict[str, dict[str, Any]] = {}
+        if self.folder is None:
+            return
+        try:
+            data = json.loads((self.folder / VERDICTS_FILE).read_text(encoding="utf-8"))
+            if data.get("namespace") == _namespace() and isinstance(data.get("verdicts"), dict):
+                self.verdicts = data["verdicts"]
+        except (OSError, ValueError, AttributeError):
+            pass  # missing, unreadable or not ours: judged again and rewritten
+
+    def get(self, key: str) -> Verdict | None:
+        found = self.verdicts.get(key)
+        try:
+            return None if found is None else Verdict(**found)
+        except TypeError:  # not a verdict's fields
+            return None
+
+    def add(self, key: str, verdict: Verdict) -> None:
+        self.verdicts[key] = asdict(verdict)
+        while len(self.verdicts) > MAX_VERDICTS:
+            del self.verdicts[next(iter(self.verdicts))]
+        if self.folder is None:
+            return
+        try:  # written whole and renamed into place, so a concurrent run reads the old file or the new one
+            with tempfile.NamedTemporaryFile("w", dir=self.folder, prefix=".verdicts-", suffix=".tmp",
+                                             delete=False, encoding="utf-8") as out:
+                json.dump({"namespace": _namespace(), "verdicts": self.verdicts}, out)
+            os.replace(out.name, self.folder / VERDICTS_FILE)
+        except OSError:
+            pass
+
+
+@functools.cache
+def _kept() -> _Kept:
+    return _Kept()
 
 
 @functools.cache
@@ -79,12 +150,12 @@ def _celpy() -> None:
     import celpy
     from celpy import celparser
 
-    cache = _parser_cache()
-    if cache is None or celparser.CELParser.CEL_PARSER is not None:
+    folder = cache_folder()
+    if folder is None or celparser.CELParser.CEL_PARSER is not None:
         return
     lark = celparser.Lark
     # celpy builds the parser with its own grammar and options; only the cache file is added to them
-    celparser.Lark = functools.partial(lark, cache=str(cache))  # type: ignore[misc]
+    celparser.Lark = functools.partial(lark, cache=str(folder / PARSER_FILE))  # type: ignore[misc,assignment]
     try:
         celpy.Environment()
     finally:
@@ -102,6 +173,15 @@ def _program(condition: str) -> celpy.Runner:
 
 def judge(condition: str, *, aws_account: str | None = None) -> Verdict:
     """Whether any attacker token satisfies `condition` (see the module's doc)."""
+    key = _verdict_key(condition, aws_account)
+    verdict = _kept().get(key)
+    if verdict is None:
+        verdict = _judge(condition, aws_account)
+        _kept().add(key, verdict)
+    return verdict
+
+
+def _judge(condition: str, aws_account: str | None) -> Verdict:
     try:
         program = _program(condition)
     except Exception as exc:
