@@ -4,8 +4,9 @@ Every command runs as a subprocess, as a user or CI runs it: `python -c pass` (t
 floor), `xcloud --version`, `xcloud --help` and `xcloud validate` on each example stack (stacks/*.yaml). After one
 warm-up run of each (which writes the bytecode and the CEL parser cache, as any second run finds them), the commands
 run `--repeats` times in turns, so that the load of a shared machine falls on all of them alike. The table gives the
-median and 90th percentile of the wall time, the ratio to `python -c pass` measured in the same run, and whether
-`xcloud validate` stays under the target (TARGET_S). With `--importtime`, `xcloud validate` runs once more under
+median, 90th percentile and minimum of the wall time, the median CPU time (user + system: less disturbed by other
+processes on a shared machine than the wall time), the ratio of the median to `python -c pass` measured in the same
+run, and whether `xcloud validate` stays under the target (TARGET_S, on the median wall time). With `--importtime`, `xcloud validate` runs once more under
 `python -X importtime`, and a second table lists where its imports spend their time.
 
     python -m benchmarks.cli_startup                    # 20 runs of each command
@@ -20,6 +21,7 @@ import argparse
 import datetime
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -59,13 +61,19 @@ def environment(cache_dir: str, *, bytecode: bool) -> dict[str, str]:
     return env
 
 
-def _run_once(argv: list[str], env: dict[str, str]) -> float:
-    started = time.perf_counter()
+def _cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one run."""
+    cpu, started = _cpu(), time.perf_counter()
     proc = subprocess.run(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
     elapsed = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} exited {proc.returncode}:\n{proc.stderr.decode()[-2000:]}")
-    return elapsed
+    return elapsed, _cpu() - cpu
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -81,15 +89,19 @@ def measure(cmds: dict[str, list[str]], repeats: int, env: dict[str, str]) -> li
     for argv in cmds.values():  # warm-up: bytecode and the CEL parser cache are written here, not timed
         _run_once(argv, env)
     times: dict[str, list[float]] = {label: [] for label in cmds}
+    cpu: dict[str, list[float]] = {label: [] for label in cmds}
     for _ in range(repeats):
         for label, argv in cmds.items():
-            times[label].append(_run_once(argv, env))
+            wall, used = _run_once(argv, env)
+            times[label].append(wall)
+            cpu[label].append(used)
     floor = statistics.median(times[FLOOR])
     rows = []
     for label, values in times.items():
         median = statistics.median(values)
         row: dict[str, Any] = {"command": label, "runs": len(values), "median_s": round(median, 4),
                                "p90_s": round(percentile(values, 0.9), 4), "min_s": round(min(values), 4),
+                               "cpu_median_s": round(statistics.median(cpu[label]), 4),
                                "ratio": round(median / floor, 1) if floor > 0 else None}
         if label.startswith("xcloud validate"):
             row["target_s"] = TARGET_S
@@ -129,11 +141,12 @@ def markdown(results: dict[str, Any]) -> str:
     lines = [f"`{results['command']}` - {results['repeats']} runs of each command in turns after one warm-up, "
              f"{results['machine']}, bytecode {'cached' if results['bytecode'] else 'not written'}, load average "
              f"{results['load_average_before']} before and {results['load_average_after']} after.", "",
-             f"| command | median | p90 | min | x `{FLOOR}` | target (median) |", "|---|---:|---:|---:|---:|---|"]
+             f"| command | median | p90 | min | CPU (median) | median x `{FLOOR}` | target (median) |",
+             "|---|---:|---:|---:|---:|---:|---|"]
     for r in results["rows"]:
         target = "" if "met" not in r else f"<= {r['target_s']:.2f} s: {'met' if r['met'] else 'MISSED'}"
         lines.append(f"| `{r['command']}` | {r['median_s']:.3f} s | {r['p90_s']:.3f} s | {r['min_s']:.3f} s | "
-                     f"x{r['ratio']} | {target} |")
+                     f"{r['cpu_median_s']:.3f} s | x{r['ratio']} | {target} |")
     if results.get("importtime"):
         lines += ["", f"Where `{results['importtime_command']}` spends its imports (`python -X importtime`, one run, "
                       "cumulative ms; the four biggest direct imports of each):", "",

@@ -4,10 +4,10 @@ Exit status: 0 clean, 1 findings at or above --fail-on, 2 unusable input (the st
 
 Start-up time: this module imports typer and the standard library only; each command imports what it needs when
 it runs, so `xcloud --version` and `--help` import no part of the pipeline, and `validate` imports neither Pulumi
-nor the cloud SDKs (tests/test_structure.py holds that, benchmarks/cli_startup.py times it).
+nor the cloud SDKs (tests/test_structure.py holds that, benchmarks/cli_startup.py times it). The annotations are
+not postponed (no `from __future__ import annotations`): typer reads every command's parameters on each run, and
+evaluating postponed ones costs more than the rest of building the commands.
 """
-
-from __future__ import annotations
 
 import json
 import sys
@@ -410,7 +410,7 @@ def _exit_status(findings, fail_on: FailOn, *, unusable: bool) -> int:
     return EXIT_FINDINGS if threshold and any(f.severity.rank >= threshold.rank for f in findings) else EXIT_OK
 
 
-def _load_all(specs: list[Path]) -> tuple[list[Stack], list[Problem]]:
+def _load_all(specs: list[Path]) -> "tuple[list[Stack], list[Problem]]":
     from .spec import SpecError, load
 
     stacks: list[Stack] = []
@@ -438,7 +438,7 @@ def _head(spec: Path):
     return source
 
 
-def _refuse_input(exc: SpecError) -> NoReturn:
+def _refuse_input(exc: "SpecError") -> NoReturn:
     from .checks.render import RENDERERS
 
     sys.stderr.write(RENDERERS["text"]([], exc.problems))
