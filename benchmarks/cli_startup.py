@@ -7,7 +7,7 @@ run `--repeats` times in turns, so that the load of a shared machine falls on al
 median, 90th percentile and minimum of the wall time, the median CPU time (user + system: less disturbed by other
 processes on a shared machine than the wall time), the ratio of the median to `python -c pass` measured in the same
 run, and whether `xcloud validate` stays under the target (TARGET_S, on the median wall time). The validate runs are timed a second
-time as first runs, each with an empty cache folder (no kept CEL verdicts nor parser): informational, no target. With `--importtime`, `xcloud validate` runs once more under
+time as first runs, each with an empty cache folder (no kept CEL verdicts nor parser): informational, no target. With `--importtime`, the slowest `xcloud validate` runs five more times under
 `python -X importtime`, and a second table lists where its imports spend their time.
 
     python -m benchmarks.cli_startup                    # 20 runs of each command
@@ -123,31 +123,47 @@ def measure(cmds: dict[str, list[str]], repeats: int, env: dict[str, str]) -> li
     return rows
 
 
-def importtime(argv: list[str], env: dict[str, str], top: int = 15) -> list[dict[str, Any]]:
-    """`python -X importtime` of one run: the slowest top-level imports (cumulative) and, below each, its slowest
-    direct children, in milliseconds."""
-    proc = subprocess.run([argv[0], "-X", "importtime", *argv[1:]], cwd=ROOT, env=env, capture_output=True,
-                          text=True, check=False)
-    entries = []  # (depth, name, cumulative_us)
-    for line in proc.stderr.splitlines():
-        if not line.startswith("import time:") or "imported package" in line:
-            continue
-        _self, cumulative, name = line[len("import time:"):].split("|")
-        depth = (len(name) - len(name.lstrip())) // 2
-        entries.append((depth, name.strip(), int(cumulative)))
-    rows: list[dict[str, Any]] = []
-    children: list[tuple[str, int]] = []
-    # importtime prints a module after its children: the entries of depth 1 before a depth-0 entry are its children
-    for depth, name, cumulative in entries:
-        if depth == 1:
-            children.append((name, cumulative))
-        elif depth == 0:
-            kids = sorted(children, key=lambda c: -c[1])[:4]
-            rows.append({"module": name, "ms": round(cumulative / 1000, 1),
-                         "biggest": [{"module": k, "ms": round(v / 1000, 1)} for k, v in kids]})
-            children = []
-    rows.sort(key=lambda r: -r["ms"])
-    return rows[:top]
+def importtime(argv: list[str], env: dict[str, str], repeats: int = 5) -> dict[str, Any]:
+    """Where the imports of one command spend their time, from `python -X importtime` (`repeats` runs, the median
+    of each figure). Each module's own time ("self", without the modules it imports) counts once, so the groups
+    add up to the whole import time: by package (the standard library as one group; xcloud_iac by subpackage, its
+    spec models apart), and the single modules that take longest."""
+    runs: list[tuple[dict[str, float], dict[str, float], float]] = []
+    for _ in range(repeats):
+        proc = subprocess.run([argv[0], "-X", "importtime", *argv[1:]], cwd=ROOT, env=env, capture_output=True,
+                              text=True, check=False)
+        groups: dict[str, float] = {}
+        modules: dict[str, float] = {}
+        for line in proc.stderr.splitlines():
+            if not line.startswith("import time:") or "imported package" in line:
+                continue
+            own, _cumulative, name = line[len("import time:"):].split("|")
+            name = name.strip()
+            ms = int(own) / 1000
+            modules[name] = modules.get(name, 0.0) + ms
+            groups[_group(name)] = groups.get(_group(name), 0.0) + ms
+        runs.append((groups, modules, sum(modules.values())))
+
+    def median_of(index: int, key: str) -> float:
+        return statistics.median(run[index].get(key, 0.0) for run in runs)
+
+    group_names = {g for run in runs for g in run[0]}
+    module_names = {m for run in runs for m in run[1]}
+    by_group = sorted(((g, median_of(0, g)) for g in group_names), key=lambda x: -x[1])
+    by_module = sorted(((m, median_of(1, m)) for m in module_names), key=lambda x: -x[1])[:12]
+    return {"runs": repeats, "total_ms": round(statistics.median(run[2] for run in runs), 1),
+            "groups": [{"group": g, "ms": round(ms, 1)} for g, ms in by_group if ms >= 0.5],
+            "modules": [{"module": m, "ms": round(ms, 1)} for m, ms in by_module]}
+
+
+def _group(module: str) -> str:
+    top = module.split(".")[0]
+    if top == "xcloud_iac":
+        parts = module.split(".")
+        return "xcloud_iac.spec.models" if module == "xcloud_iac.spec.models" else ".".join(parts[:2])
+    if top in sys.stdlib_module_names or (top.startswith("_") and top.lstrip("_") in sys.stdlib_module_names):
+        return "(standard library)"
+    return top
 
 
 def markdown(results: dict[str, Any]) -> str:
@@ -161,12 +177,17 @@ def markdown(results: dict[str, Any]) -> str:
         lines.append(f"| `{r['command']}` | {r['median_s']:.3f} s | {r['p90_s']:.3f} s | {r['min_s']:.3f} s | "
                      f"{r['cpu_median_s']:.3f} s | x{r['ratio']} | {target} |")
     if results.get("importtime"):
-        lines += ["", f"Where `{results['importtime_command']}` spends its imports (`python -X importtime`, one run, "
-                      "cumulative ms; the four biggest direct imports of each):", "",
-                  "| module | ms | of which |", "|---|---:|---|"]
-        for r in results["importtime"]:
-            kids = ", ".join(f"{k['module']} {k['ms']}" for k in r["biggest"])
-            lines.append(f"| {r['module']} | {r['ms']} | {kids} |")
+        imp = results["importtime"]
+        lines += ["", f"Where the imports of `{results['importtime_command']}` spend their time (`python -X importtime`, "
+                      f"median of {imp['runs']} runs; each module's own time, so the rows add up to all imports: "
+                      f"{imp['total_ms']:.0f} ms):", "",
+                  "| package | ms | | slowest modules (own time) | ms |", "|---|---:|---|---|---:|"]
+        groups, modules = imp["groups"], imp["modules"]
+        for i in range(max(len(groups), len(modules))):
+            g = groups[i] if i < len(groups) else None
+            m = modules[i] if i < len(modules) else None
+            lines.append(f"| {g['group'] if g else ''} | {g['ms'] if g else ''} | | {m['module'] if m else ''} | "
+                         f"{m['ms'] if m else ''} |")
     return "\n".join(lines) + "\n"
 
 
