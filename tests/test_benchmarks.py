@@ -79,3 +79,32 @@ def test_the_contract_benchmark_times_the_plan_with_and_without_the_check(tmp_pa
     assert row["plan_with_contracts_s"] == pytest.approx(row["plan_s"] + row["contracts_cold_s"], abs=0.002)
     assert 0 < row["files_read"]["cloudformation_schemas"] < 60  # lazily: only the types the plan registers
     assert "| synthetic 10 networks |" in result.stdout
+
+
+def test_the_start_up_benchmark_times_the_commands_against_the_interpreter(tmp_path: Path) -> None:
+    out = tmp_path / "startup.json"
+    table = tmp_path / "startup.md"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.cli_startup", "--repeats", "2", "--stacks", "stacks/dr-pair.yaml",
+         "--importtime", "-o", str(out), "--markdown", str(table)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    results = json.loads(out.read_text())
+    rows = {r["command"]: r for r in results["rows"]}
+    assert list(rows) == ["python -c pass", "xcloud --version", "xcloud --help", "xcloud validate stacks/dr-pair.yaml",
+                          "xcloud validate stacks/dr-pair.yaml (first run: empty cache folder)"]
+    assert all(r["runs"] == 2 and 0 < r["min_s"] <= r["median_s"] <= r["p90_s"] for r in rows.values())
+    assert rows["python -c pass"]["ratio"] == 1.0
+    validate = rows["xcloud validate stacks/dr-pair.yaml"]
+    assert validate["ratio"] == pytest.approx(validate["median_s"] / rows["python -c pass"]["median_s"], abs=0.2)
+    assert validate["target_s"] == 0.35 and validate["met"] is (validate["median_s"] <= 0.35)
+    assert "met" not in rows["xcloud --help"]
+    imports = results["importtime"]
+    groups = {g["group"]: g["ms"] for g in imports["groups"]}
+    assert {"xcloud_iac.spec.models", "pydantic", "typer", "(standard library)"} <= set(groups)
+    assert not set(groups) & {"pulumi", "boto3", "networkx", "celpy"}  # the verdict of dr-pair's condition is kept
+    assert sum(groups.values()) == pytest.approx(imports["total_ms"], rel=0.05)  # own times: the groups add up
+    assert result.stdout == table.read_text()
+    assert "| `xcloud validate stacks/dr-pair.yaml` |" in result.stdout and "x `python -c pass`" in result.stdout
+    assert "Where the imports of `xcloud validate stacks/dr-pair.yaml` spend their time" in result.stdout

@@ -7,6 +7,9 @@ only and are left out), so a lazy import that closes a circle counts as much as 
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -73,3 +76,40 @@ def test_the_finding_type_is_on_the_ground_floor() -> None:
         if module.startswith("xcloud_iac.audit"):
             assert not {m for m in imported if m.startswith("xcloud_iac.checks")}, module
     assert set(GRAPH.successors("xcloud_iac.finding")) <= {"xcloud_iac.spec.errors"}
+
+
+# What `xcloud --version`, `--help` and `validate` may not import: the provider SDKs, the cloud clients, and what only
+# a drawn graph, live reads or planning need (issue 15: start-up time, benchmarks/cli_startup.py).
+HEAVY = ("pulumi", "pulumi_aws", "pulumi_aws_native", "pulumi_gcp", "boto3", "botocore", "googleapiclient",
+         "google.auth", "cfnlint", "networkx", "rich")
+
+
+def _imported_by(code: str) -> list[str]:
+    probe = code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))\n"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True,
+                         cwd=SRC.parent)
+    modules = json.loads(out.stdout.strip().splitlines()[-1])
+    return sorted({m for m in modules for heavy in HEAVY if m == heavy or m.startswith(heavy + ".")})
+
+
+def _cli(*argv: str) -> str:
+    return ("import sys\nfrom xcloud_iac.cli import main\n"
+            f"sys.argv = ['xcloud', *{list(argv)!r}]\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    assert exc.code in (0, None), exc.code\n")
+
+
+def test_importing_the_cli_imports_no_part_of_the_pipeline() -> None:
+    code = "import xcloud_iac.cli\nimport sys\nassert 'xcloud_iac.spec' not in sys.modules, 'the spec models'\n"
+    assert _imported_by(code) == []
+
+
+def test_version_and_validate_import_no_sdk_nor_cloud_client() -> None:
+    assert _imported_by(_cli("--version")) == []
+    for stack in sorted((SRC.parent / "stacks").glob("*.yaml")):
+        assert _imported_by(_cli("validate", str(stack))) == [], stack.name
+
+
+def test_validate_does_not_import_the_live_rules() -> None:
+    code = _cli("validate", "stacks/dr-pair.yaml") + (
+        "assert not [m for m in sys.modules if m.startswith('xcloud_iac.checks.live')]\n")
+    assert _imported_by(code) == []

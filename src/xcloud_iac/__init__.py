@@ -6,20 +6,27 @@
     deploy(stack)                  # inside a Pulumi program: refuses to register anything on an error finding
 
 Components can also be used one by one, e.g. `from xcloud_iac import OidcTrustRole, OidcTrustRoleArgs`.
-Components and deploy() are imported on first use, so validation never pays for importing the provider SDKs.
+Every name is imported on first use: validation never pays for importing the provider SDKs, and the `xcloud`
+command (xcloud_iac.cli, below this package) starts without loading the spec models or the rules.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .checks import Finding, Report, Severity, check
-from .spec import Location, SpecError, Stack, load, load_text
-from .topology import Topology, build
+
+if TYPE_CHECKING:
+    from .checks import Finding, Report, Severity, check
+    from .program import DeploymentBlocked, deploy
+    from .spec import Location, SpecError, Stack, load, load_text
+    from .topology.build import Topology, build
 
 _LAZY = {
+    **dict.fromkeys(("Finding", "Report", "Severity", "check"), "xcloud_iac.checks"),
+    **dict.fromkeys(("Location", "SpecError", "Stack", "load", "load_text"), "xcloud_iac.spec"),
+    **dict.fromkeys(("Topology", "build"), "xcloud_iac.topology"),
     "deploy": "xcloud_iac.program",
     "DeploymentBlocked": "xcloud_iac.program",
 }
@@ -38,8 +45,8 @@ COMPONENT_NAMES = (
 )
 
 __all__ = [
-    "Finding", "Location", "Report", "Severity", "SpecError", "Stack", "Topology", "build", "check", "load",
-    "load_text", "__version__", *_LAZY, *COMPONENT_NAMES,
+    "DeploymentBlocked", "Finding", "Location", "Report", "Severity", "SpecError", "Stack", "Topology", "__version__",
+    "build", "check", "deploy", "load", "load_text", *COMPONENT_NAMES,
 ]
 
 

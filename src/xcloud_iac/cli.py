@@ -1,24 +1,24 @@
 """`xcloud`: validate stacks, list the rule catalogue, export the JSON Schema.
 
 Exit status: 0 clean, 1 findings at or above --fail-on, 2 unusable input (the stack cannot be read or built).
-"""
 
-from __future__ import annotations
+Start-up time: this module imports typer and the standard library only; each command imports what it needs when
+it runs, so `xcloud --version` and `--help` import no part of the pipeline, and `validate` imports neither Pulumi
+nor the cloud SDKs (tests/test_structure.py holds that, benchmarks/cli_startup.py times it). The annotations are
+not postponed (no `from __future__ import annotations`): typer reads every command's parameters on each run, and
+evaluating postponed ones costs more than the rest of building the commands.
+"""
 
 import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from .checks import Severity, check_many, rule_classes
-from .checks.docs import render_rules_markdown
-from .checks.render import RENDERERS
-from .spec import Problem, SpecError, Stack, load
-from .spec.schema import stack_json_schema
-from .topology import build
+if TYPE_CHECKING:
+    from .spec import Problem, SpecError, Stack
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
@@ -94,6 +94,9 @@ def validate(
                                                "run gives both reports whatever the exit status.")] = None,
 ) -> None:
     """Check stacks for address, route, DNS, trust and interconnect conflicts."""
+    from .checks import Severity, check_many
+    from .checks.render import RENDERERS
+
     _check_outputs(output, sarif)
     stacks, problems = _load_all(specs)
     report = check_many(stacks)
@@ -122,6 +125,9 @@ def rules(
     format: Annotated[RulesFormat, typer.Option("--format", "-f", help="Output format.")] = RulesFormat.text,
 ) -> None:
     """List the rule catalogue."""
+    from .checks import rule_classes
+    from .checks.docs import render_rules_markdown
+
     if format is RulesFormat.markdown:
         sys.stdout.write(render_rules_markdown())
         return
@@ -143,6 +149,8 @@ def schema(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file instead of stdout.")] = None,
 ) -> None:
     """Write the JSON Schema of a stack file (for editors' YAML language servers)."""
+    from .spec.schema import stack_json_schema
+
     _check_outputs(output)
     text = json.dumps(stack_json_schema(), indent=2, sort_keys=True) + "\n"
     _emit(text.encode(), output)
@@ -162,7 +170,10 @@ def graph(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file (required for png).")] = None,
 ) -> None:
     """Draw the topology: networks, hubs, links, resolvers, issuers and roles, coloured by cloud."""
+    from .checks.render import RENDERERS
     from .plan.graph import GraphvizMissing, picture, render_image, to_dot, to_mermaid
+    from .spec import Stack
+    from .topology import build
 
     _check_outputs(output)
     stacks, problems = _load_all(specs)
@@ -263,6 +274,7 @@ def diff(
     from .plan.diff import compare
     from .plan.render import DIFF_RENDERERS
     from .plan.sources import BaseUnusable, spec_pairs
+    from .spec import SpecError
 
     _check_outputs(output, json_output, sarif)
     try:
@@ -293,6 +305,7 @@ def audit_trust(
     """Audit IAM role trust policies and Google Workload Identity providers, wherever they came from (XC501..XC506)."""
     from .audit import AuditInputError, audit_file
     from .checks import Finding
+    from .checks.render import RENDERERS
 
     _check_outputs(output)
     findings: list[Finding] = []
@@ -343,6 +356,7 @@ def verify(
     from botocore.exceptions import BotoCoreError
 
     from . import verify as live
+    from .checks.render import RENDERERS
 
     _check_outputs(output)
     if watch is not None and format is Format.sarif:
@@ -388,13 +402,17 @@ def verify(
 
 def _exit_status(findings, fail_on: FailOn, *, unusable: bool) -> int:
     """validate's rule: 2 unusable input, 1 a finding at or above --fail-on, else 0."""
+    from .checks import Severity
+
     if unusable:
         return EXIT_INPUT
     threshold = None if fail_on is FailOn.never else Severity(fail_on.value)
     return EXIT_FINDINGS if threshold and any(f.severity.rank >= threshold.rank for f in findings) else EXIT_OK
 
 
-def _load_all(specs: list[Path]) -> tuple[list[Stack], list[Problem]]:
+def _load_all(specs: list[Path]) -> "tuple[list[Stack], list[Problem]]":
+    from .spec import SpecError, load
+
     stacks: list[Stack] = []
     problems: list[Problem] = []
     for path in specs:
@@ -408,6 +426,7 @@ def _load_all(specs: list[Path]) -> tuple[list[Stack], list[Problem]]:
 def _head(spec: Path):
     """The spec to plan, or exit 2 (missing, a directory, FIFO, link loop, unreadable, not UTF-8)."""
     from .plan.sources import head_source
+    from .spec import SpecError
 
     try:
         source = head_source(spec)
@@ -419,7 +438,9 @@ def _head(spec: Path):
     return source
 
 
-def _refuse_input(exc: SpecError) -> NoReturn:
+def _refuse_input(exc: "SpecError") -> NoReturn:
+    from .checks.render import RENDERERS
+
     sys.stderr.write(RENDERERS["text"]([], exc.problems))
     raise typer.Exit(EXIT_INPUT)
 

@@ -11,14 +11,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..spec import models as m
 from .dns import Forwarding
 from .prefixes import PrefixIndex
 from .routing import Routing
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -123,6 +124,8 @@ class Topology:
     def graph(self) -> nx.MultiDiGraph:
         """The stack as a networkx graph: a node per object ((kind, name) tuples), edges for attachments,
         associations, propagations, links, DNS and trust."""
+        import networkx as nx  # here, not at the top: importing networkx costs more than a validation run
+
         g = nx.MultiDiGraph()
         for u, v, attrs in self._graph_ops.ops:
             if v is None:

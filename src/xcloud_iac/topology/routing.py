@@ -35,8 +35,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from ..spec import catalog
 from ..spec import models as m
 from .prefixes import PrefixIndex, key
@@ -693,6 +691,8 @@ class Routing:
         deliveries, and the same for the domains they lead to. One pass over the strongly connected components of
         next hops; _entering falls back on it when next hops go round in a cycle."""
         if self._closure is None:
+            import networkx as nx  # only here: cycles of next hops are rare, and the import is slow
+
             hops = nx.DiGraph()
             own: dict[str, set[str]] = {}
             for dom in self.domains.values():
