@@ -319,6 +319,7 @@ def test_stack_outputs_for_team_stacks(mocked, monkeypatch: pytest.MonkeyPatch) 
     assert outputs["networkIds"] == {"aws-prod": recorder.id_of("aws-prod-vpc"), "gcp-dr": recorder.id_of("gcp-dr-network")}
     assert outputs["dxGatewayIds"] == {"use1-gcp": recorder.id_of("use1-gcp-dxgw")}
     assert list(outputs["workloadIdentityProviders"]) == ["aws-to-gcp"]
+    assert outputs["operatorRoleArn"] == "arn:aws:iam::123456789012:role/dr-pair-operator-role"
     # what a team stack needs to reuse, not recreate: the issuer's provider, subnets, the inbound resolver
     [issuer] = load(STACKS / "dr-pair.yaml").trust.issuers
     assert outputs["oidcIssuerUrls"] == {issuer.name: issuer.url}

@@ -43,6 +43,7 @@ class Stack(pulumi.ComponentResource):
     network_ids: pulumi.Output[dict[str, str]]
     oidc_issuer_urls: pulumi.Output[dict[str, str]]
     oidc_provider_arns: pulumi.Output[dict[str, str]]
+    operator_role_arn: pulumi.Output[str]
     resolver_endpoint_ids: pulumi.Output[dict[str, str]]
     resolver_inbound_addresses: pulumi.Output[dict[str, list[str]]]
     resolver_rule_ids: pulumi.Output[dict[str, str]]

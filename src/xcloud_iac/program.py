@@ -61,6 +61,9 @@ OUTPUT_CONTRACT: tuple[StackOutput, ...] = (
     StackOutput("oidcProviderArns", "{issuer: string}",
                 "ARN of the IAM OIDC provider of each issuer. AWS allows one provider per issuer URL in an "
                 "account: a team stack passes it as `OidcTrustRoleArgs.provider_arn` instead of creating another."),
+    StackOutput("operatorRoleArn", "string",
+                "ARN of the stack's operator role (least privilege; deletes denied without MFA), for the people and "
+                "pipelines that operate the interconnects and hubs; empty when the stack creates none."),
     StackOutput("resolverEndpointIds", "{endpoint: string}", "Id of each Route 53 Resolver endpoint."),
     StackOutput("resolverInboundAddresses", "{endpoint: [string]}",
                 "The addresses of each inbound Resolver endpoint (sorted), the targets to forward queries to."),
@@ -806,7 +809,8 @@ class _StackBuilder:
                 out["roleArns"][key] = comp.role_arn
             elif isinstance(comp, c.GcpWorkloadIdentityForAws):
                 out["workloadIdentityProviders"][key] = comp.provider_name
-        return {key: dict(sorted(out[key].items())) for key in OUTPUT_KEYS}
+        operator = next((comp.role_arn for comp in self.components.values() if isinstance(comp, c.OperatorRole)), "")
+        return {key: operator if key == "operatorRoleArn" else dict(sorted(out[key].items())) for key in OUTPUT_KEYS}
 
 
 def _dual(net: m.Network) -> bool:
