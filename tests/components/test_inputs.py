@@ -11,16 +11,23 @@ import pulumi
 import pytest
 
 from xcloud_iac.components import (
+    CloudDnsForwarding,
+    DnsTarget,
+    ForwardingZoneArgs,
     GcpWorkloadIdentityForAws,
     GcpWorkloadIdentityForAwsArgs,
     OidcIssuer,
     OidcIssuerArgs,
     OidcTrustRole,
     OidcTrustRoleArgs,
+    ResolverForwarding,
+    ResolverForwardingArgs,
+    ResolverRuleArgs,
 )
 from xcloud_iac.components._common import ComponentArgsError, is_known
 
 from .mocks import Recorder, install, run
+from .test_dns import cloud_dns_args, resolver_args, rules_of
 from .test_trust import GKE, PROVIDER, ROLE
 
 PLATFORM_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/container.googleapis.com/v1/projects/dr-project/" \
@@ -147,3 +154,54 @@ def test_workload_identity_account_checked_when_known() -> None:
     assert logged == ["GcpWorkloadIdentityForAws 'aws-callers': aws_account_id '*' is not 12 digits"]
     assert "aws_account_id '*' is not 12 digits" in error
     assert not recorder.of_type("gcp:iam/workloadIdentityPoolProvider:WorkloadIdentityPoolProvider")
+
+
+# ---------------------------------------------------------------- DNS targets from a platform stack
+
+def _team_resolver(targets: list) -> ResolverForwardingArgs:
+    """A team's outbound endpoint forwarding to the platform's inbound Resolver addresses (StackReference outputs)."""
+    return resolver_args(rules=[ResolverRuleArgs("platform", "platform.example.internal", "outbound", targets,
+                                                 {"aws-team": out("vpc-team")})])
+
+
+def test_resolver_targets_from_outputs(recorder: Recorder) -> None:
+    run(lambda: ResolverForwarding("team-resolver", _team_resolver(
+        [DnsTarget(out("10.10.1.10")), DnsTarget(out("10.10.2.10")), DnsTarget("10.10.3.10")])))
+    rule = recorder.one("aws:route53/resolverRule:ResolverRule", "team-resolver-rule-platform")
+    assert rule.inputs["targetIps"] == [{"ip": "10.10.1.10", "port": 53}, {"ip": "10.10.2.10", "port": 53},
+                                        {"ip": "10.10.3.10", "port": 53}]
+    group = recorder.one("aws:ec2/securityGroup:SecurityGroup", "team-resolver-outbound-sg")
+    assert rules_of(group.inputs["egress"]) == [("tcp", 53, 53, ["10.10.1.10/32", "10.10.2.10/32", "10.10.3.10/32"]),
+                                                ("udp", 53, 53, ["10.10.1.10/32", "10.10.2.10/32", "10.10.3.10/32"])]
+
+
+def test_resolver_target_output_checked_when_known() -> None:
+    expected = "rule 'platform': target 'not-an-ip' is not an IP address"
+    with pytest.raises(ComponentArgsError, match=expected):  # the same message for a plain value
+        run(lambda: ResolverForwarding("team-resolver", _team_resolver([DnsTarget("not-an-ip")])))
+    recorder, error, logged = failing(lambda: ResolverForwarding("team-resolver", _team_resolver(
+        [DnsTarget(out("10.10.1.10")), DnsTarget(out("not-an-ip"))])))
+    assert f"ResolverForwarding 'team-resolver': {expected}" in error
+    assert logged == [f"ResolverForwarding 'team-resolver': {expected}"]
+    assert not recorder.of_type("aws:route53/resolverRule:ResolverRule"), "the rule takes the checked targets"
+
+
+def test_cloud_dns_targets_from_outputs(recorder: Recorder) -> None:
+    zone = ForwardingZoneArgs("aws", "aws.example.internal", {"gcp-team": out("projects/p/global/networks/team")},
+                              [DnsTarget(out("10.10.1.10")), DnsTarget(out("2600:1f18::53"))])
+    run(lambda: CloudDnsForwarding("team-dns", cloud_dns_args(zones=[zone], inbound_policies=[])))
+    managed = recorder.one("gcp:dns/managedZone:ManagedZone")
+    assert managed.inputs["forwardingConfig"] == {"targetNameServers": [
+        {"ipv4Address": "10.10.1.10", "forwardingPath": "private"},
+        {"ipv6Address": "2600:1f18::53", "forwardingPath": "private"},
+    ]}
+
+
+def test_cloud_dns_target_output_checked_when_known() -> None:
+    zone = ForwardingZoneArgs("aws", "aws.example.internal", {"gcp-team": "projects/p/global/networks/team"},
+                              [DnsTarget(out("10.10.1.10")), DnsTarget(out("10.10.2.10"), 5353)])
+    recorder, error, logged = failing(lambda: CloudDnsForwarding("team-dns", cloud_dns_args(zones=[zone],
+                                                                                          inbound_policies=[])))
+    expected = "CloudDnsForwarding 'team-dns': zone 'aws': target 10.10.2.10 port 5353; Cloud DNS forwards to port 53"
+    assert expected in error and logged == [expected]
+    assert not recorder.of_type("gcp:dns/managedZone:ManagedZone")

@@ -25,10 +25,18 @@ DNS_PORT = 53
 
 @dataclass(frozen=True)
 class DnsTarget:
-    """A name server DNS queries are forwarded to."""
+    """A name server DNS queries are forwarded to. `ip` may be a `pulumi.Input` (a platform stack's Resolver
+    inbound address through a StackReference): it is checked once known."""
 
-    ip: str
+    ip: pulumi.Input[str]
     port: int = DNS_PORT
+
+
+@dataclass(frozen=True)
+class TargetAddresses:
+    """The `ip` of each DnsTarget of a component, in order: what `checked_args` resolves when some are Inputs."""
+
+    ips: Sequence[pulumi.Input[str]]
 
 
 @dataclass(frozen=True)

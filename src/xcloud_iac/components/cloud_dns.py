@@ -13,13 +13,25 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import pulumi
 import pulumi_gcp as gcp
 
 from ..spec import catalog
-from ._common import DNS_PORT, ComponentArgsError, DnsTarget, Problems, child_opts, gcp_labels, stack_name
+from ._common import (
+    DNS_PORT,
+    ComponentArgsError,
+    DnsTarget,
+    Problems,
+    TargetAddresses,
+    checked_args,
+    child_opts,
+    gcp_labels,
+    is_known,
+    stack_name,
+)
 
 
 @dataclass
@@ -75,7 +87,7 @@ class CloudDnsForwarding(pulumi.ComponentResource):
         self.zone_names = {}
         for zone in args.zones:
             path = "private" if zone.private_routing else "default"
-            self.zone_names[zone.name] = gcp.dns.ManagedZone(  # type: ignore[call-overload]  # dict inputs built per target
+            self.zone_names[zone.name] = gcp.dns.ManagedZone(
                 f"{name}-zone-{zone.name}",
                 project=args.project,
                 dns_name=f"{zone.domain.rstrip('.')}.",
@@ -84,11 +96,7 @@ class CloudDnsForwarding(pulumi.ComponentResource):
                 private_visibility_config={
                     "networks": [{"network_url": zone.networks[k]} for k in sorted(zone.networks)],
                 },
-                forwarding_config={
-                    "target_name_servers": [
-                        {_address_field(t.ip): t.ip, "forwarding_path": path} for t in zone.targets
-                    ],
-                },
+                forwarding_config=_forwarding_config(name, args, zone, path),
                 labels=gcp_labels(stack, "forwarding_zone", zone.name),
                 opts=child_opts(self),
             ).name
@@ -153,18 +161,39 @@ def _address_field(ip: str) -> str:
     return "ipv4_address" if ipaddress.ip_address(ip).version == 4 else "ipv6_address"
 
 
+def _forwarding_config(name: str, args: CloudDnsForwardingArgs, zone: ForwardingZoneArgs, path: str) -> Any:
+    """The zone's target name servers: now when every address is known (checked already), else once they are,
+    checked as plain ones are (`checked_args`: a bad address fails the deployment with the same message)."""
+
+    def config(ips: Sequence[Any]) -> dict[str, Any]:
+        return {"target_name_servers": [{_address_field(ip): ip, "forwarding_path": path} for ip in ips]}
+
+    ips = [t.ip for t in zone.targets]
+    if is_known(ips):
+        return config(ips)
+
+    def validate(resolved: TargetAddresses) -> None:
+        targets = [replace(t, ip=ip) for t, ip in zip(zone.targets, resolved.ips, strict=True)]
+        zones = [replace(z, targets=targets) if z is zone else z for z in args.zones]
+        _validate(name, replace(args, zones=zones))
+
+    return checked_args(TargetAddresses(ips), ("ips",), validate).apply(lambda t: config(t.ips))
+
+
 def _validate(name: str, args: CloudDnsForwardingArgs) -> None:
     problems = Problems(f"CloudDnsForwarding '{name}'")
     for zone in args.zones:
         problems.require(zone.networks, f"zone '{zone.name}' is visible to no network")
         problems.require(zone.targets, f"zone '{zone.name}' has no targets")
         for target in zone.targets:
+            if not is_known(target.ip):
+                continue  # checked once known (_forwarding_config)
             problems.require(
                 target.port == DNS_PORT,
                 f"zone '{zone.name}': target {target.ip} port {target.port}; Cloud DNS forwards to port 53",
             )
             try:
-                ipaddress.ip_address(target.ip)
+                ipaddress.ip_address(target.ip)  # type: ignore[arg-type]  # known here
             except ValueError:
                 problems.add(f"zone '{zone.name}': target {target.ip!r} is not an IP address")
     # a Google network has at most one DNS server policy

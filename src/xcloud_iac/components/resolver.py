@@ -10,15 +10,25 @@ come back either way). A source of 0.0.0.0/0 or ::/0 is refused: an endpoint nev
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import pulumi
 import pulumi_aws as aws
 
 from ..tags import aws_tags
-from ._common import DNS_PORT, AllocatedDnsTargets, DnsTarget, Problems, child_opts, stack_name
+from ._common import (
+    DNS_PORT,
+    AllocatedDnsTargets,
+    DnsTarget,
+    Problems,
+    TargetAddresses,
+    checked_args,
+    child_opts,
+    is_known,
+    stack_name,
+)
 
 DNS_PROTOCOLS = ("udp", "tcp")
 
@@ -71,8 +81,9 @@ class ResolverForwarding(pulumi.ComponentResource):
     rule_ids: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: ResolverForwardingArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self.validate(name, args)
+        self.validate(name, args)  # all but the target addresses not known yet
         super().__init__("xcloud:dns:ResolverForwarding", name, None, opts)
+        rules = _checked_rules(name, args)
         stack = stack_name(args.stack)
 
         self.endpoint_ids = {}
@@ -85,11 +96,11 @@ class ResolverForwarding(pulumi.ComponentResource):
                 egress: list[Any] = []
             else:
                 ingress = []
-                egress = [
+                egress = _with(rules, lambda rs, ep=ep: [  # type: ignore[misc]
                     rule
-                    for port, targets in _targets_by_port(args.rules, ep.name).items()
+                    for port, targets in _targets_by_port(rs, ep.name).items()
                     for rule in _dns_rules(targets, port, "DNS forwarding")
-                ]
+                ])
             group = aws.ec2.SecurityGroup(
                 f"{name}-{ep.name}-sg",
                 vpc_id=args.vpc_id,
@@ -117,14 +128,14 @@ class ResolverForwarding(pulumi.ComponentResource):
             self.security_group_ids[ep.name] = group.id
 
         self.rule_ids = {}
-        for rule in args.rules:
+        for i, rule in enumerate(args.rules):
             resolver_rule = aws.route53.ResolverRule(
                 f"{name}-rule-{rule.name}",
                 name=rule.name,
                 domain_name=rule.domain,
                 rule_type="FORWARD",
                 resolver_endpoint_id=self.endpoint_ids[rule.endpoint],
-                target_ips=_target_ips(rule.targets),
+                target_ips=_with(rules, lambda rs, i=i: _target_ips(rs[i].targets)),  # type: ignore[misc]
                 region=args.region,
                 tags=aws_tags(stack, "resolver_rule", rule.name, name=rule.name),
                 opts=child_opts(self),
@@ -149,6 +160,35 @@ class ResolverForwarding(pulumi.ComponentResource):
     @staticmethod
     def validate(name: str, args: ResolverForwardingArgs) -> None:
         _validate(name, args)
+
+
+def _fixed_ips(rules: Sequence[ResolverRuleArgs]) -> list[pulumi.Input[str]]:
+    return [t.ip for rule in rules for t in rule.targets if isinstance(t, DnsTarget)]
+
+
+def _with_ips(rules: Sequence[ResolverRuleArgs], ips: Sequence[pulumi.Input[str]]) -> list[ResolverRuleArgs]:
+    """`rules` with their fixed targets' addresses replaced, in `_fixed_ips` order."""
+    given = iter(ips)
+    return [replace(rule, targets=[replace(t, ip=next(given)) if isinstance(t, DnsTarget) else t
+                                   for t in rule.targets]) for rule in rules]
+
+
+def _checked_rules(name: str, args: ResolverForwardingArgs) -> Sequence[ResolverRuleArgs] | pulumi.Output[Any]:
+    """The rules as given when every target address is known (checked already); otherwise an Output of them with
+    the addresses resolved and checked (`checked_args`: a bad address fails the deployment with the message a plain
+    one gets)."""
+    ips = _fixed_ips(args.rules)
+    if is_known(ips):
+        return args.rules
+    checked = checked_args(TargetAddresses(ips), ("ips",),
+                           lambda t: _validate(name, replace(args, rules=_with_ips(args.rules, t.ips))))
+    return checked.apply(lambda t: _with_ips(args.rules, t.ips))
+
+
+def _with(rules: Sequence[ResolverRuleArgs] | pulumi.Output[Any], build: Callable[[Sequence[ResolverRuleArgs]], Any]
+          ) -> Any:
+    """`build(rules)`, now for known rules, once resolved for an Output of them."""
+    return rules.apply(build) if isinstance(rules, pulumi.Output) else build(rules)
 
 
 def _addresses(ip_addresses: Sequence[object] | None) -> list[str]:
@@ -187,7 +227,7 @@ def _targets_by_port(rules: Sequence[ResolverRuleArgs], endpoint: str) -> dict[i
     for rule in rules:
         if rule.endpoint == endpoint:
             for target in rule.targets:
-                cidrs = ([str(ipaddress.ip_network(target.ip))] if isinstance(target, DnsTarget)
+                cidrs = ([str(ipaddress.ip_network(target.ip))] if isinstance(target, DnsTarget)  # type: ignore[arg-type]
                          else [str(ipaddress.ip_network(r)) for r in target.ranges])  # allocated: the ranges
                 out.setdefault(target.port, set()).update(cidrs)
     return {port: sorted(cidrs) for port, cidrs in sorted(out.items())}
@@ -200,9 +240,9 @@ def _target_ip(ip: str, port: int) -> dict:
 def _target_ips(targets: Sequence[DnsTarget | AllocatedDnsTargets]) -> pulumi.Input[list]:
     """The rule's target_ips: fixed ones as they are; allocated ones once read, in target order."""
     if all(isinstance(t, DnsTarget) for t in targets):
-        return [_target_ip(t.ip, t.port) for t in targets]  # type: ignore[union-attr]
+        return [_target_ip(t.ip, t.port) for t in targets]  # type: ignore[union-attr,arg-type]
     parts = [
-        pulumi.Output.from_input([_target_ip(t.ip, t.port)]) if isinstance(t, DnsTarget)
+        pulumi.Output.from_input([_target_ip(t.ip, t.port)]) if isinstance(t, DnsTarget)  # type: ignore[arg-type]
         else pulumi.Output.from_input(t.addresses).apply(
             lambda ips, port=t.port: [_target_ip(ip, port) for ip in ips])  # type: ignore[misc]
         for t in targets
@@ -249,8 +289,10 @@ def _validate(name: str, args: ResolverForwardingArgs) -> None:
                     except ValueError:
                         problems.add(f"rule '{rule.name}': target range {cidr!r} is not a CIDR")
                 continue
+            if not is_known(target.ip):
+                continue  # checked once known (_checked_rules)
             try:
-                ipaddress.ip_address(target.ip)
+                ipaddress.ip_address(target.ip)  # type: ignore[arg-type]  # known here
             except ValueError:
                 problems.add(f"rule '{rule.name}': target {target.ip!r} is not an IP address")
     problems.raise_if_any()
