@@ -14,6 +14,7 @@ from xcloud_iac.checks import check, check_many
 from xcloud_iac.plan.mocks import mock_id
 from xcloud_iac.program import DeploymentBlocked, deploy
 from xcloud_iac.spec import load, load_text
+from xcloud_iac.topology import dataplane
 
 ROOT = Path(__file__).parents[1]
 PLATFORM = ROOT / "stacks" / "dr-pair.yaml"
@@ -72,20 +73,43 @@ def test_team_deploys_only_what_it_owns(platform_outputs: dict) -> None:
     assert attachment.inputs["transitGatewayId"] == platform_outputs["hubIds"]["tgw-use1"]
     assert attachment.inputs["tags"]["xcloud:key"] == "attachment/tgw-use1/aws-orders"
     prod = platform_outputs["routeTableIds"]["tgw-use1"]["prod"]
-    [assoc] = [r for r in resources if r.type.endswith("routeTableAssociation:RouteTableAssociation")]
-    [prop] = [r for r in resources if r.type.endswith("routeTablePropagation:RouteTablePropagation")]
+    [assoc] = [r for r in resources if r.type == "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation"]
+    [prop] = [r for r in resources if r.type == "aws:ec2transitgateway/routeTablePropagation:RouteTablePropagation"]
     assert assoc.inputs["transitGatewayRouteTableId"] == prod == prop.inputs["transitGatewayRouteTableId"]
     [reference] = [r for r in resources if r.type == "pulumi:pulumi:StackReference"]
     assert reference.name == HUB_STACK
 
 
-def test_platform_deploys_the_same_with_or_without_the_team_file() -> None:
-    def key(resources: list) -> list:
-        return sorted((r.type, r.name, json.dumps(r.inputs, sort_keys=True)) for r in resources)
+def test_team_network_routes_to_the_platform_hub_what_the_organisation_model_reaches(platform_outputs: dict) -> None:
+    resources = registered(lambda: deploy(TEAM, export=False, organisation=[PLATFORM]),
+                           stack_references={HUB_STACK: platform_outputs})
+    expected = sorted(str(r.prefix) for r in dataplane.vpc_routes(check_many([load(PLATFORM), load(TEAM)]).topology,
+                                                                  "aws-orders"))
+    assert expected == ["10.10.0.0/16", "10.20.0.0/16", "35.199.192.0/19"]  # aws-prod, gcp-dr, Cloud DNS answers
+    routes = [r for r in resources if r.type == "aws:ec2/route:Route"]
+    assert sorted(r.inputs["destinationCidrBlock"] for r in routes) == expected
+    [table] = [r for r in resources if r.type == "aws:ec2/routeTable:RouteTable"]
+    assert {r.inputs["transitGatewayId"] for r in routes} == {platform_outputs["hubIds"]["tgw-use1"]}
+    assert {r.inputs["routeTableId"] for r in routes} == {mock_id(table.type, table.name, table.inputs)}
+    associations = [r for r in resources if r.type == "aws:ec2/routeTableAssociation:RouteTableAssociation"]
+    assert len(associations) == 2  # both subnets of the team network use the routed table
 
-    alone = registered(lambda: deploy(PLATFORM, export=False))
-    together = registered(lambda: deploy(PLATFORM, export=False, organisation=[TEAM]))
-    assert key(alone) == key(together)
+
+def test_platform_adds_only_routes_to_the_team_ranges_with_the_team_file() -> None:
+    def by_name(resources: list) -> dict:
+        return {(r.type, r.name): r.inputs for r in resources}
+
+    alone = by_name(registered(lambda: deploy(PLATFORM, export=False)))
+    together = by_name(registered(lambda: deploy(PLATFORM, export=False, organisation=[TEAM])))
+    added = sorted(set(together) - set(alone))
+    changed = sorted(k for k in alone if together.get(k) != alone[k])
+    # the platform's VPC sends the team's range to the hub, and Google admits it: nothing else changes
+    assert set(alone) <= set(together)
+    assert [(t, together[(t, n)]["destinationCidrBlock"]) for t, n in added] == [("aws:ec2/route:Route", "10.30.0.0/16")]
+    assert changed == [("gcp:compute/firewall:Firewall", "gcp-dr-fw-peers")]
+    firewall = changed[0]
+    assert together[firewall]["sourceRanges"] == ["10.10.0.0/16", "10.30.0.0/16"]
+    assert alone[firewall]["sourceRanges"] == ["10.10.0.0/16"]
 
 
 def test_a_hub_attachment_needs_the_hub_stack() -> None:

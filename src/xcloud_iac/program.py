@@ -144,7 +144,7 @@ def deploy(stack_or_path: m.Stack | str | Path, *, export: bool = True,
 
     assert report.topology is not None
     builder = _StackBuilder(own, report.topology if own is whole else build(own), parent,
-                            {h.name: h for h in whole.hubs})
+                            {h.name: h for h in whole.hubs}, report.topology)
     problems = builder.preflight()
     if problems:
         raise _blocked(DeploymentBlocked(stack.name, problems=problems))
@@ -347,12 +347,14 @@ class _Step:
 
 class _StackBuilder:
     def __init__(self, stack: m.Stack, topo: Topology, parent: pulumi.Resource | None = None,
-                 hubs: dict[str, m.Hub] | None = None) -> None:
+                 hubs: dict[str, m.Hub] | None = None, organisation: Topology | None = None) -> None:
         self.stack = stack
         self.topo = topo
         self.parent = parent
         self.all_hubs = hubs or {}
         """Every hub of the organisation-wide plan, for this file's attachments to hubs of other files."""
+        self.organisation = organisation or topo
+        """The organisation-wide model: what a hub of another file routes to this file's networks."""
         self.networks = {n.name: n for n in stack.networks}
         self.hubs = {h.name: h for h in stack.hubs}
         self.components: dict[Node, pulumi.ComponentResource] = {}
@@ -400,13 +402,14 @@ class _StackBuilder:
             if net.cloud is m.Cloud.aws:
                 yield _Step(("network", net.name), net.name, c.AwsNetwork,
                             lambda refs, net=net: c.AwsNetworkArgs(
-                                net, stack.name, route_table=bool(self.topo.attachments_of("network", net.name)),
+                                net, stack.name, route_table=bool(self.topo.attachments_of("network", net.name))
+                                or any(ha.network == net.name for ha in stack.hub_attachments),
                             )), []
             elif net.cloud is m.Cloud.gcp:
                 yield _Step(("network", net.name), net.name, c.GcpNetwork,
                             lambda refs, net=net: c.GcpNetworkArgs(
                                 net, stack.name,
-                                [str(p) for p in dataplane.peer_ranges(self.topo, net.name, self._reaching())],
+                                [str(p) for p in dataplane.peer_ranges(self.organisation, net.name, self._reaching())],
                                 flow_logs=net.name in self._flow_logged_gcp_networks(),
                             )), []
 
@@ -528,6 +531,8 @@ class _StackBuilder:
             hub_id=outputs(ha.hub_stack, "hubIds")[ha.hub],
             route_table_ids={t: tables[t] for t in [*([ha.route_table] if ha.route_table else []), *ha.propagate_to]},
             stack=self.stack.name,
+            vpc_route_table_ids=net.route_table_ids,
+            vpc_routes=[str(r.prefix) for r in dataplane.vpc_routes(self.organisation, ha.network) if r.hub == ha.hub],
         )
 
     def _cloud_wan_args(self, core: m.CloudWanCore, refs: _Refs) -> c.CloudWanCoreArgs:
@@ -543,14 +548,14 @@ class _StackBuilder:
         """Network -> the prefixes its route tables send to `hub`, as the routing model says (topology.dataplane)."""
         out = {}
         for network in sorted(vpcs):
-            prefixes = [str(r.prefix) for r in dataplane.vpc_routes(self.topo, network) if r.hub == hub]
+            prefixes = [str(r.prefix) for r in dataplane.vpc_routes(self.organisation, network) if r.hub == hub]
             if prefixes:
                 out[network] = prefixes
         return out
 
     def _reaching(self) -> dict[str, set[str]]:
         if self._reached_by is None:
-            self._reached_by = dataplane.reaching(self.topo)
+            self._reached_by = dataplane.reaching(self.organisation)
         return self._reached_by
 
     def _resolver_args(self, network: str, refs: _Refs) -> c.ResolverForwardingArgs:

@@ -8,13 +8,13 @@ for a Transit Gateway, its association and propagations in the hub's tables, wit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
 
 from ..spec import models as m
-from ._attach import TgwAttachPoint, tgw_vpc_attachment, wan_vpc_attachment, wire_tgw_attachment
+from ._attach import TgwAttachPoint, tgw_vpc_attachment, vpc_routes, wan_vpc_attachment, wire_tgw_attachment
 from ._common import Problems, stack_name
 
 
@@ -40,6 +40,11 @@ class HubAttachmentArgs:
     route_table_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Transit Gateway: its route tables' ids by name (the hub stack's `routeTableIds`)."""
     stack: str | None = None
+    vpc_route_table_ids: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """The attached network's route tables (key -> id) that get `vpc_routes` towards the hub."""
+    vpc_routes: Sequence[str] = ()
+    """The prefixes the network sends to the hub: what the organisation-wide routing model says the hub's domain
+    of this attachment reaches (topology.dataplane.vpc_routes)."""
 
 
 class HubAttachment(pulumi.ComponentResource):
@@ -62,6 +67,8 @@ class HubAttachment(pulumi.ComponentResource):
                 propagate_to={t: args.route_table_ids[t] for t in att.propagate_to},
             )
             wire_tgw_attachment(self, f"{name}-att", point, attachment.id)
+            vpc_routes(self, f"{name}-vpc", args.vpc_route_table_ids, args.vpc_routes, region=hub.region,
+                       depends_on=[attachment], transit_gateway_id=args.hub_id)
             self.attachment_id = attachment.id
         else:
             from .cloud_wan import segment_policy_name
@@ -72,6 +79,12 @@ class HubAttachment(pulumi.ComponentResource):
                 vpc_arn=vpc.vpc_arn, subnet_arns=[vpc.subnet_arns[s] for s in att.subnets], ipv6=vpc.ipv6,
                 segment=segment_policy_name(att.segment), stack=stack,
             ).id
+            if args.vpc_routes and args.vpc_route_table_ids:
+                # a route to a core network targets its ARN, which names the owner's account; the hub's stack
+                # exports the core network id only
+                pulumi.log.warn(f"HubAttachment '{name}': routes towards Cloud WAN core '{hub.name}' "
+                                f"({', '.join(args.vpc_routes)}) are not created from another file; add them to "
+                                f"network '{att.network}' route tables", self)
         self.register_outputs({"attachment_id": self.attachment_id})
 
     @staticmethod
