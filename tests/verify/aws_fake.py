@@ -24,6 +24,8 @@ What AWS does beyond the Direct Connect API, done here with moto's own objects (
   region, this one for the table's own region).
 - A Cloud WAN Direct Connect attachment (networkmanager, which verify does not read) shows in the Direct Connect API
   as an association with `associatedCoreNetwork`: `attach_core_network` stands in for it.
+- A VPC route towards a Cloud WAN core network (`CoreNetworkArn`) is one moto's CreateRoute drops the target of:
+  it is kept in `core_routes` and `emulate_hub_routes` adds it to DescribeRouteTables answers, as AWS shows it.
 
 Faults: `kill_on(operation)` stops the whole endpoint when a request for that operation (Direct Connect or any
 service passed to moto) arrives; the connection is dropped unanswered and every later request is refused.
@@ -63,6 +65,8 @@ class FakeAws:
         self.gateways: dict[str, dict[str, Any]] = {}  # id -> DirectConnectGateway
         self.associations: dict[str, dict[str, Any]] = {}  # association id -> DirectConnectGatewayAssociation
         self.learned: dict[str, list[str]] = defaultdict(list)  # gateway id -> prefixes the far side advertises
+        self.core_routes: dict[str, list[dict[str, str]]] = defaultdict(list)  # VPC route table id -> routes
+        self.core_arns: dict[str, str] = {}  # core network id -> ARN
         self.kill_on_operation: str | None = None
         self.killed = False  # once killed, requests still in flight are dropped too
         self.calls: list[str] = []  # operation names, in order (Direct Connect and passed-through)
@@ -350,8 +354,13 @@ def emulate_hub_routes(session: boto3.Session, fake: FakeAws, moto_url: str) -> 
                         }],
                     })
 
+    def add_core_routes(parsed: dict[str, Any], **_: Any) -> None:
+        for table in parsed.get("RouteTables") or []:
+            table.setdefault("Routes", []).extend(dict(r) for r in fake.core_routes.get(table["RouteTableId"], []))
+
     session.events.register("provide-client-params.ec2.SearchTransitGatewayRoutes", remember_table)
     session.events.register("after-call.ec2.SearchTransitGatewayRoutes", add_routes)
+    session.events.register("after-call.ec2.DescribeRouteTables", add_core_routes)
 
 
 def regions_of_table(table_id: str) -> list[str]:
@@ -369,7 +378,11 @@ SEED_ORDER = (
     "aws:ec2/vpcIpv4CidrBlockAssociation:VpcIpv4CidrBlockAssociation",
     "aws:ec2/subnet:Subnet",
     "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/routeTable:RouteTable",
+    "aws:ec2/routeTableAssociation:RouteTableAssociation",
     "aws:ec2transitgateway/transitGateway:TransitGateway",
+    "aws:networkmanager/globalNetwork:GlobalNetwork",
+    "aws:networkmanager/coreNetwork:CoreNetwork",
     "aws:ec2transitgateway/routeTable:RouteTable",
     "aws:ec2transitgateway/vpcAttachment:VpcAttachment",
     "aws:directconnect/gateway:Gateway",
@@ -383,6 +396,7 @@ SEED_ORDER = (
     "aws:route53/resolverRuleAssociation:ResolverRuleAssociation",
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
     "aws:iam/role:Role",
+    "aws:ec2/route:Route",
 )
 
 
@@ -390,7 +404,7 @@ def seed_from_plan(stack: m.Stack, inventory: Any, fake: FakeAws, home_region: s
     """What deploying `stack` creates on AWS, from the plan's inputs, through the APIs (moto's, and Direct
     Connect's on the fake). References between resources are the mocks' ids in the plan (`mock_id`); each is
     replaced by the id the emulator gave. Returns plan logical name -> live id. Resources verify does not read
-    (flow logs, alarms, Cloud WAN) are left out."""
+    (flow logs, alarms, Cloud WAN segments and attachments) are left out."""
     ids: dict[str, str] = {}  # the mocks' id -> live id
     by_name: dict[str, str] = {}
 
@@ -406,6 +420,7 @@ def seed_from_plan(stack: m.Stack, inventory: Any, fake: FakeAws, home_region: s
     def aws(service: str, region: str | None) -> Any:
         return boto3.client(service, endpoint_url=fake.url, region_name=region or home_region, **CREDENTIALS)
 
+    seed_existing_vpcs(stack, aws)
     planned = [r for r in inventory.resources if r.custom and not r.read and r.type in SEED_ORDER]
     planned.sort(key=lambda r: SEED_ORDER.index(r.type))
     for r in planned:
@@ -415,7 +430,40 @@ def seed_from_plan(stack: m.Stack, inventory: Any, fake: FakeAws, home_region: s
         if created is not None:
             ids[mock_id(r.type, r.name, r.inputs)] = created
             by_name[r.name] = created
+        if r.type == "aws:networkmanager/coreNetwork:CoreNetwork" and created is not None:
+            # VPC routes name the core network by its ARN (the mocks' ARN is made from the mocks' id)
+            planned_arn = f"arn:aws:networkmanager::{ACCOUNT}:core-network/{mock_id(r.type, r.name, r.inputs)}"
+            ids[planned_arn] = fake.core_arns[created]
     return by_name
+
+
+def seed_existing_vpcs(stack: m.Stack, aws: Callable[[str, str | None], Any]) -> None:
+    """The brownfield VPCs the spec names by id (`existing_id`), with their subnets and `route_table_ids`, under
+    exactly those ids: the stack reads them and routes through them, it does not create them. moto draws every id
+    at random; its id functions are replaced for the one call that makes each object (moto runs in this
+    process). The first named route table is the VPC's main table, so the subnets use it as in a default VPC."""
+    from unittest import mock
+
+    for net in stack.networks:
+        if net.cloud is not m.Cloud.aws or net.existing_id is None:
+            continue
+        ec2 = aws("ec2", net.region)
+        tables = iter(net.route_table_ids)
+        with mock.patch("moto.ec2.models.vpcs.random_vpc_id", return_value=net.existing_id), \
+                mock.patch("moto.ec2.models.route_tables.random_route_table_id",
+                           side_effect=lambda: next(tables, None) or _random("rtb")):
+            ec2.create_vpc(CidrBlock=str(net.cidrs[0]))
+            for _ in tables:  # more named tables than the main one
+                ec2.create_route_table(VpcId=net.existing_id)
+        for cidr in net.cidrs[1:]:
+            ec2.associate_vpc_cidr_block(VpcId=net.existing_id, CidrBlock=str(cidr))
+        for subnet in net.subnets:
+            with mock.patch("moto.ec2.models.subnets.random_subnet_id", return_value=subnet.id or _random("subnet")):
+                ec2.create_subnet(VpcId=net.existing_id, CidrBlock=str(subnet.cidr), AvailabilityZone=subnet.zone)
+
+
+def _random(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:17]}"
 
 
 def _tags(inputs: dict[str, Any], key: str = "Key", value: str = "Value") -> list[dict[str, str]]:
@@ -449,6 +497,31 @@ def _create(r: Any, i: dict[str, Any], region: str, aws: Callable[[str, str | No
         if rules:
             ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=rules)
         return group
+    if kind == "aws:ec2/routeTable:RouteTable":
+        return aws("ec2", region).create_route_table(VpcId=i["vpcId"], TagSpecifications=spec("route-table"))[
+            "RouteTable"]["RouteTableId"]
+    if kind == "aws:ec2/routeTableAssociation:RouteTableAssociation":
+        return aws("ec2", region).associate_route_table(RouteTableId=i["routeTableId"], SubnetId=i["subnetId"])[
+            "AssociationId"]
+    if kind == "aws:ec2/route:Route":
+        if i.get("coreNetworkArn"):
+            fake.core_routes[i["routeTableId"]].append({
+                "DestinationCidrBlock": i["destinationCidrBlock"], "CoreNetworkArn": i["coreNetworkArn"],
+                "Origin": "CreateRoute", "State": "active"})
+        else:
+            aws("ec2", region).create_route(RouteTableId=i["routeTableId"],
+                                            DestinationCidrBlock=i["destinationCidrBlock"],
+                                            TransitGatewayId=i["transitGatewayId"])
+        return None
+    if kind == "aws:networkmanager/globalNetwork:GlobalNetwork":
+        return aws("networkmanager", "us-west-2").create_global_network(
+            Description=i.get("description", ""), Tags=_tags(i))["GlobalNetwork"]["GlobalNetworkId"]
+    if kind == "aws:networkmanager/coreNetwork:CoreNetwork":
+        core = aws("networkmanager", "us-west-2").create_core_network(
+            GlobalNetworkId=i["globalNetworkId"], Description=i.get("description", ""),
+            PolicyDocument=i["basePolicyDocument"], Tags=_tags(i))["CoreNetwork"]
+        fake.core_arns[core["CoreNetworkId"]] = core["CoreNetworkArn"]
+        return core["CoreNetworkId"]
     if kind == "aws:ec2transitgateway/transitGateway:TransitGateway":
         ec2 = aws("ec2", region)
         tgw = ec2.create_transit_gateway(Description=i.get("description", ""), Options={
@@ -486,7 +559,7 @@ def _create(r: Any, i: dict[str, Any], region: str, aws: Callable[[str, str | No
         return association["associationId"]
     if kind == "aws:networkmanager/dxGatewayAttachment:DxGatewayAttachment":
         gateway = i["directConnectGatewayArn"].rsplit("/", 1)[-1]
-        attachment = f"attachment-{uuid.uuid4().hex[:17]}"
+        attachment = _random("attachment")
         fake.attach_core_network(ids.get(gateway, gateway), i["coreNetworkId"], attachment)
         return attachment
     if kind == "aws:ec2transitgateway/routeTableAssociation:RouteTableAssociation":

@@ -151,7 +151,7 @@ def test_drift_planted_on_each_example_stack_reports_its_rules(example: Deployed
 KILLS = [
     ("dr-pair", "aws", "ListResolverRules", [
         ("XC706", "interconnects[0].aws.allowed_prefixes"), ("XC729", "networks[1]")],
-        ["dns.resolver_rules[0]", "trust.issuers[0]", "trust.roles[0]"]),
+        ["dns.resolver_rules[0]", "networks[0]", "trust.issuers[0]", "trust.roles[0]"]),  # networks[0]: its route table
     ("dr-pair", "google", "compute.firewalls.list", [("XC706", "interconnects[0].aws.allowed_prefixes")],
         ["dns.forwarding_zones[0]", "dns.inbound_policies[0]", "networks[1]", "networks[1]",
          "trust.workload_identity[0]"]),
@@ -161,10 +161,10 @@ KILLS = [
         ["networks[3]", "networks[3]"]),  # its firewall rules and its routes
     ("cloud-wan", "aws", "DescribeDirectConnectGatewayAssociations", [
         ("XC722", "interconnects[1].gcp.allowed_prefixes"), ("XC722", "interconnects[1].gcp.allowed_prefixes")],
-        ["interconnects[0]", "interconnects[1]"]),
+        ["hubs[0]", "interconnects[0]", "interconnects[1]"]),  # hubs[0]: the core network, read after
     ("alibaba-tencent", "aws", "ListResolverRules", [
         ("XC702", "hubs[0].route_tables[0]"), ("XC706", "links[1].aws.allowed_prefixes")],
-        ["dns.resolver_rules[0]", "dns.resolver_rules[1]", "trust.issuers[0]", "trust.issuers[1]",
+        ["dns.resolver_rules[0]", "dns.resolver_rules[1]", "networks[0]", "trust.issuers[0]", "trust.issuers[1]",
          "trust.roles[0]", "trust.roles[1]"]),
 ]
 
