@@ -11,7 +11,7 @@ import pytest
 from components.mocks import install, run
 
 from xcloud_iac.checks import check, check_many
-from xcloud_iac.plan.mocks import mock_id
+from xcloud_iac.plan.mocks import ACCOUNT, mock_id
 from xcloud_iac.program import DeploymentBlocked, deploy
 from xcloud_iac.spec import load, load_text
 from xcloud_iac.topology import dataplane
@@ -93,6 +93,48 @@ def test_team_network_routes_to_the_platform_hub_what_the_organisation_model_rea
     assert {r.inputs["routeTableId"] for r in routes} == {mock_id(table.type, table.name, table.inputs)}
     associations = [r for r in resources if r.type == "aws:ec2/routeTableAssociation:RouteTableAssociation"]
     assert len(associations) == 2  # both subnets of the team network use the routed table
+
+
+WAN_PLATFORM = ROOT / "stacks" / "cloud-wan.yaml"
+WAN_TEAM = """\
+name: analytics-team
+networks:
+  - name: aws-analytics
+    cloud: aws
+    region: eu-central-1
+    account: "444455556666"
+    cidrs: [10.60.0.0/16]
+    subnets:
+      - {name: a, cidr: 10.60.0.0/28, zone: eu-central-1a}
+      - {name: b, cidr: 10.60.0.16/28, zone: eu-central-1b}
+hub_attachments:
+  - name: aws-analytics
+    hub: core
+    hub_stack: example-org/xcloud-iac/cloud-wan
+    network: aws-analytics
+    subnets: [a, b]
+    segment: prod
+"""
+
+
+def test_team_network_routes_to_the_platform_cloud_wan_core_by_the_arn_its_attachment_reports() -> None:
+    install()
+    wan_outputs = run(lambda: pulumi.Output.from_input(deploy(WAN_PLATFORM, export=False).outputs))
+    team = load_text(WAN_TEAM, "teams/analytics.yaml")
+    resources = registered(lambda: deploy(team, export=False, organisation=[WAN_PLATFORM]),
+                           stack_references={"example-org/xcloud-iac/cloud-wan": wan_outputs})
+    expected = sorted(str(r.prefix) for r in dataplane.vpc_routes(
+        check_many([load(WAN_PLATFORM), team]).topology, "aws-analytics"))
+    assert "10.50.0.0/16" in expected  # the Google network, over the interconnects attached in segment prod
+    routes = [r for r in resources if r.type == "aws:ec2/route:Route"]
+    assert sorted(r.inputs["destinationCidrBlock"] for r in routes) == expected
+    core = wan_outputs["hubIds"]["core"]
+    [attachment] = [r for r in resources if r.type == "aws:networkmanager/vpcAttachment:VpcAttachment"]
+    assert attachment.inputs["coreNetworkId"] == core
+    # the ARN the attachment reports (the core's, in the platform's account), in the team network's region
+    assert {(r.inputs["coreNetworkArn"], r.inputs["region"]) for r in routes} == {
+        (f"arn:aws:networkmanager::{ACCOUNT}:core-network/{core}", "eu-central-1")}
+    assert not any("transitGatewayId" in r.inputs for r in routes)
 
 
 def test_platform_adds_only_routes_to_the_team_ranges_with_the_team_file() -> None:

@@ -527,7 +527,7 @@ class _StackBuilder:
         return c.HubAttachmentArgs(
             hub=hub, attachment=ha,
             vpc=c.AttachedVpc(net.vpc_id, net.vpc_arn, net.subnet_ids, net.subnet_arns,
-                              _dual(self.networks[ha.network])),
+                              _dual(self.networks[ha.network]), region=self.networks[ha.network].region),
             hub_id=outputs(ha.hub_stack, "hubIds")[ha.hub],
             route_table_ids={t: tables[t] for t in [*([ha.route_table] if ha.route_table else []), *ha.propagate_to]},
             stack=self.stack.name,

@@ -27,6 +27,8 @@ class AttachedVpc:
     subnet_ids: Mapping[str, pulumi.Input[str]]
     subnet_arns: Mapping[str, pulumi.Input[str]]
     ipv6: bool = False
+    region: str | None = None
+    """The VPC's region: where its routes towards a Cloud WAN core are created (a Transit Gateway's is the hub's)."""
 
 
 @dataclass
@@ -74,17 +76,15 @@ class HubAttachment(pulumi.ComponentResource):
             from .cloud_wan import segment_policy_name
 
             assert att.segment is not None  # validate
-            self.attachment_id = wan_vpc_attachment(
+            wan_attachment = wan_vpc_attachment(
                 self, f"{name}-att", hub=hub.name, attachment=att.name, core_network_id=args.hub_id,
                 vpc_arn=vpc.vpc_arn, subnet_arns=[vpc.subnet_arns[s] for s in att.subnets], ipv6=vpc.ipv6,
                 segment=segment_policy_name(att.segment), stack=stack,
-            ).id
-            if args.vpc_routes and args.vpc_route_table_ids:
-                # a route to a core network targets its ARN, which names the owner's account; the hub's stack
-                # exports the core network id only
-                pulumi.log.warn(f"HubAttachment '{name}': routes towards Cloud WAN core '{hub.name}' "
-                                f"({', '.join(args.vpc_routes)}) are not created from another file; add them to "
-                                f"network '{att.network}' route tables", self)
+            )
+            # a route to a core network targets its ARN (which names the owner's account): the attachment reports it
+            vpc_routes(self, f"{name}-vpc", args.vpc_route_table_ids, args.vpc_routes, region=vpc.region,
+                       depends_on=[wan_attachment], core_network_arn=wan_attachment.core_network_arn)
+            self.attachment_id = wan_attachment.id
         self.register_outputs({"attachment_id": self.attachment_id})
 
     @staticmethod

@@ -334,7 +334,10 @@ def _computed(token: str, name: str, resource_id: str, inputs: dict[str, Any]) -
     if token == "aws:directconnect/gateway:Gateway":  # global: no region in the ARN
         return {"arn": f"arn:aws:directconnect::{ACCOUNT}:dx-gateway/{resource_id}"}
     if token.startswith("aws:networkmanager/") and token.split(":")[-1] in _NETWORKMANAGER_ARN:
-        return {"arn": f"arn:aws:networkmanager::{ACCOUNT}:{_NETWORKMANAGER_ARN[token.split(':')[-1]]}/{resource_id}"}
+        arn = {"arn": f"arn:aws:networkmanager::{ACCOUNT}:{_NETWORKMANAGER_ARN[token.split(':')[-1]]}/{resource_id}"}
+        if inputs.get("coreNetworkId"):  # an attachment reports the ARN of its core network
+            arn["coreNetworkArn"] = f"arn:aws:networkmanager::{ACCOUNT}:core-network/{inputs['coreNetworkId']}"
+        return arn
     if token == "aws:ec2transitgateway/peeringAttachmentAccepter:PeeringAttachmentAccepter":
         return {"transitGatewayAttachmentId": inputs.get("transitGatewayAttachmentId")}
     if token == "aws:networkmonitor/probe:Probe":
