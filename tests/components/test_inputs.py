@@ -3,23 +3,28 @@ the resolved values, and the same checks that reject plain values reject them on
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import json
 import logging
+import typing
 
 import pulumi
 import pytest
 
+from xcloud_iac import components as c
 from xcloud_iac.components import (
     CloudDnsForwarding,
     DnsTarget,
     ForwardingZoneArgs,
     GcpWorkloadIdentityForAws,
     GcpWorkloadIdentityForAwsArgs,
+    LinkMonitoring,
     OidcIssuer,
     OidcIssuerArgs,
     OidcTrustRole,
     OidcTrustRoleArgs,
+    ProbeArgs,
     ResolverForwarding,
     ResolverForwardingArgs,
     ResolverRuleArgs,
@@ -28,6 +33,7 @@ from xcloud_iac.components._common import ComponentArgsError, is_known
 
 from .mocks import Recorder, install, run
 from .test_dns import cloud_dns_args, resolver_args, rules_of
+from .test_monitoring import SUBNET_ARN, monitoring_args
 from .test_trust import GKE, PROVIDER, ROLE
 
 PLATFORM_PROVIDER = "arn:aws:iam::123456789012:oidc-provider/container.googleapis.com/v1/projects/dr-project/" \
@@ -197,6 +203,11 @@ def test_cloud_dns_targets_from_outputs(recorder: Recorder) -> None:
     ]}
 
 
+def test_cloud_dns_project_from_an_output(recorder: Recorder) -> None:
+    run(lambda: CloudDnsForwarding("team-dns", cloud_dns_args(project=out("team-project"), inbound_policies=[])))
+    assert recorder.one("gcp:dns/managedZone:ManagedZone").inputs["project"] == "team-project"
+
+
 def test_cloud_dns_target_output_checked_when_known() -> None:
     zone = ForwardingZoneArgs("aws", "aws.example.internal", {"gcp-team": "projects/p/global/networks/team"},
                               [DnsTarget(out("10.10.1.10")), DnsTarget(out("10.10.2.10"), 5353)])
@@ -205,3 +216,81 @@ def test_cloud_dns_target_output_checked_when_known() -> None:
     expected = "CloudDnsForwarding 'team-dns': zone 'aws': target 10.10.2.10 port 5353; Cloud DNS forwards to port 53"
     assert expected in error and logged == [expected]
     assert not recorder.of_type("gcp:dns/managedZone:ManagedZone")
+
+
+# ---------------------------------------------------------------- monitoring: probe destinations, the account
+
+def test_probe_destination_and_account_from_outputs(recorder: Recorder) -> None:
+    run(lambda: LinkMonitoring("team-mon", monitoring_args(
+        probes=[ProbeArgs("orders-gcp", out(SUBNET_ARN), out("10.20.0.10"))], account_id=out("111122223333"))))
+    probe = recorder.one("aws:networkmonitor/probe:Probe")
+    assert probe.inputs["destination"] == "10.20.0.10" and probe.inputs["sourceArn"] == SUBNET_ARN
+    alarm = recorder.one("aws:cloudwatch/metricAlarm:MetricAlarm", "team-mon-orders-gcp-latency")
+    assert alarm.inputs["alarmDescription"] == "orders-gcp: latency to 10.20.0.10 above 50.0 ms"
+    trust = json.loads(recorder.one("aws:iam/role:Role", "team-mon-flow-logs-role").inputs["assumeRolePolicy"])
+    assert trust["Statement"][0]["Condition"]["StringEquals"] == {"aws:SourceAccount": "111122223333"}
+
+
+@pytest.mark.parametrize(("changes", "expected", "stopped"), [
+    ({"probes": [ProbeArgs("orders-gcp", SUBNET_ARN, out("gcp-vm.internal"))]},
+     "probe 'orders-gcp': destination 'gcp-vm.internal' is not an IP address", "aws:networkmonitor/probe:Probe"),
+    ({"account_id": out("1111-2222-3333")}, "account_id '1111-2222-3333' is not 12 digits", "aws:iam/role:Role"),
+])
+def test_monitoring_outputs_checked_when_known(changes: dict, expected: str, stopped: str) -> None:
+    plain = {k: ([dataclasses.replace(p, destination="gcp-vm.internal") for p in v] if k == "probes"
+                 else "1111-2222-3333") for k, v in changes.items()}
+    with pytest.raises(ComponentArgsError, match=expected):  # the same message for a plain value
+        run(lambda: LinkMonitoring("team-mon", monitoring_args(**plain)))
+    recorder, error, logged = failing(lambda: LinkMonitoring("team-mon", monitoring_args(**changes)))
+    assert f"LinkMonitoring 'team-mon': {expected}" in error
+    assert logged == [f"LinkMonitoring 'team-mon': {expected}"]
+    assert not recorder.of_type(stopped), "the resource takes the checked value"
+
+
+# ---------------------------------------------------------------- every cross-stack field takes an Input
+
+# Fields whose names say they hold a cloud identifier or address, which a team stack may read from the platform's
+# outputs (docs/outputs.md): each must accept a pulumi.Input.
+CROSS_STACK = ("_id", "_ids", "_arn", "_arns", "_url", "ip", "destination", "self_link", "actions", "subjects",
+               "audience", "project", "condition", "service_account", "networks")
+# ... except these, with the reason they stay plain values:
+PLAIN = {
+    # Pulumi needs them before any value is known: they name resources or pick which resources exist
+    ("ResolverRuleArgs", "vpc_ids"): "keys name the associations (the values are Inputs)",
+    ("ForwardingZoneArgs", "networks"): "keys name the zone's networks (the values are Inputs)",
+    ("InboundPolicyArgs", "networks"): "keys name the policy's networks (the values are Inputs)",
+    ("GcpWorkloadIdentityForAwsArgs", "pool_id"): "names the pool and its logical resource",
+    ("GcpWorkloadIdentityForAwsArgs", "provider_id"): "names the provider and its logical resource",
+    # the spec's own values, written where they are used, never another stack's
+    ("EndpointAddress", "ip"): "a fixed address the spec picks in the endpoint's own subnet",
+    ("OperatorRoleArgs", "account_id"): "the platform's own account; the policy is linted as a plain document",
+}
+
+
+def _fields():
+    for name in sorted(c.__all__):
+        cls = getattr(c, name)
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls):
+            # pulumi.Input names Output[T] by a forward reference, resolved in pulumi.output's namespace
+            hints = typing.get_type_hints(cls, localns=vars(pulumi.output))
+            for f in dataclasses.fields(cls):
+                yield cls.__name__, f.name, hints[f.name]
+
+
+def _takes_input(hint: object) -> bool:
+    """Whether an annotation admits a pulumi.Output where it holds values (Optional, Sequence and Mapping of it)."""
+    if hint is pulumi.Output:
+        return True
+    return any(_takes_input(arg) for arg in typing.get_args(hint)) or typing.get_origin(hint) is pulumi.Output
+
+
+def test_every_field_a_team_takes_from_another_stack_accepts_an_input() -> None:
+    fields = list(_fields())
+    assert len(fields) > 60, "the walk found the components' arguments"
+    cross = [(cls, name) for cls, name, _hint in fields if name.endswith(CROSS_STACK) or name in CROSS_STACK]
+    assert ("ProbeArgs", "destination") in cross and ("PeerHub", "account_id") in cross
+    plain = [(cls, name) for cls, name, hint in fields
+             if (cls, name) in cross and (cls, name) not in PLAIN and not _takes_input(hint)]
+    assert plain == []
+    stale = [key for key in PLAIN if key not in cross]
+    assert stale == [], "allow-list entries that name no such field"

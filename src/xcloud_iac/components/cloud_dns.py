@@ -66,7 +66,7 @@ class InboundPolicyArgs:
 
 @dataclass
 class CloudDnsForwardingArgs:
-    project: str | None = None
+    project: pulumi.Input[str] | None = None
     zones: Sequence[ForwardingZoneArgs] = ()
     inbound_policies: Sequence[InboundPolicyArgs] = ()
     stack: str | None = None
@@ -130,7 +130,7 @@ def forwarder_filter(subnet_self_link: str) -> str:
 
 
 def _read_forwarders(parent: pulumi.Resource, policy: gcp.dns.Policy, args: InboundPolicyArgs,
-                     project: str | None) -> pulumi.Output[list[str]]:
+                     project: pulumi.Input[str] | None) -> pulumi.Output[list[str]]:
     """The addresses Google allocated for `policy`, one per subnetwork, read once the policy exists. With declared
     addresses, anything else stops the deployment before a forwarder is pointed at a wrong address."""
     reads = [

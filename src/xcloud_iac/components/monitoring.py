@@ -18,15 +18,17 @@ service (and, when the account is known, only on behalf of that account's flow l
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Literal, cast
+from dataclasses import dataclass, replace
+from typing import Any, Literal, cast
 
 import pulumi
 import pulumi_aws as aws
 
 from ..tags import aws_tags
-from ._common import Problems, child_opts, policy_document, stack_name
+from ._common import Problems, checked_args, child_opts, is_known, policy_document, stack_name
 
 NAMESPACE = "AWS/NetworkMonitor"
 RTT_METRIC = "RTT"  # microseconds
@@ -42,8 +44,8 @@ class ProbeArgs:
     """The link the probe measures (interconnect or external link name)."""
     source_subnet_arn: pulumi.Input[str] | None
     """The AWS subnet the probe runs from."""
-    destination: str | None
-    """The address on the far side of the link."""
+    destination: pulumi.Input[str] | None
+    """The IP address on the far side of the link (checked once known when given as an Output)."""
     protocol: Literal["ICMP", "TCP"] = "ICMP"
     port: int | None = None
     latency_alarm_ms: float = 50.0
@@ -65,8 +67,9 @@ class LinkMonitoringArgs:
     region: str | None = None
     probes: Sequence[ProbeArgs] = ()
     flow_logs: Sequence[FlowLogTarget] = ()
-    account_id: str | None = None
-    """The AWS account of the flow logs; pins the log role's trust to it (confused-deputy protection)."""
+    account_id: pulumi.Input[str] | None = None
+    """The AWS account of the flow logs; pins the log role's trust to it (confused-deputy protection). Checked as
+    12 digits once known."""
     aggregation_period: Literal[30, 60] = 60
     retention_days: int = 90
     alarm_actions: Sequence[pulumi.Input[str]] = ()
@@ -84,9 +87,10 @@ class LinkMonitoring(pulumi.ComponentResource):
     flow_log_ids: dict[str, pulumi.Output[str]]
 
     def __init__(self, name: str, args: LinkMonitoringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        self.validate(name, args)
+        self.validate(name, args)  # all but the values given as Outputs, checked once known
         super().__init__("xcloud:monitoring:LinkMonitoring", name, None, opts)
         stack = stack_name(args.stack)
+        args = self._checked(name, args)
 
         self.probe_ids, self.alarm_arns = {}, {}
         self.alarm_topic_arn = None
@@ -121,7 +125,8 @@ class LinkMonitoring(pulumi.ComponentResource):
             ):
                 self.alarm_arns[f"{probe.name}-{kind}"] = aws.cloudwatch.MetricAlarm(
                     f"{name}-{probe.name}-{kind}",
-                    alarm_description=f"{probe.name}: {kind} to {probe.destination} above {unit}",
+                    alarm_description=pulumi.Output.concat(f"{probe.name}: {kind} to ", probe.destination or "",
+                                                           f" above {unit}"),
                     namespace=NAMESPACE,
                     metric_name=metric,
                     dimensions={"Monitor": monitor.monitor_name, "Probe": created.probe_id},
@@ -190,7 +195,8 @@ class LinkMonitoring(pulumi.ComponentResource):
         )
         role = aws.iam.Role(
             f"{name}-flow-logs-role",
-            assume_role_policy=flow_logs_trust_policy(args.account_id, args.region),
+            assume_role_policy=pulumi.Output.from_input(args.account_id).apply(
+                lambda account: flow_logs_trust_policy(account, args.region)),
             description=f"xcloud {stack}: delivers flow logs to {name}",
             max_session_duration=3600,
             tags=tags,
@@ -220,11 +226,41 @@ class LinkMonitoring(pulumi.ComponentResource):
         self.log_group_name = group.name
 
     @staticmethod
+    def _checked(name: str, args: LinkMonitoringArgs) -> LinkMonitoringArgs:
+        """`args` with each value given as an Output (a probe's destination, the account) replaced by one that
+        resolves only after `validate` accepted it, so a bad value fails the deployment with its message."""
+        def check(resolved: Any) -> None:
+            LinkMonitoring.validate(name, resolved)
+
+        def field(value: Any, name: str) -> Any:
+            return getattr(value, name)
+
+        probes = []
+        for i, probe in enumerate(args.probes):
+            if not is_known(probe.destination):
+                def check_probe(p: ProbeArgs, i: int = i) -> None:
+                    check(replace(args, probes=[*args.probes[:i], p, *args.probes[i + 1:]]))
+
+                checked = checked_args(probe, ("destination",), check_probe)
+                probe = replace(probe, destination=checked.apply(lambda p: field(p, "destination")))
+            probes.append(probe)
+        account = args.account_id
+        if not is_known(account):
+            account = checked_args(args, ("account_id",), check).apply(lambda a: field(a, "account_id"))
+        return replace(args, probes=probes, account_id=account)
+
+    @staticmethod
     def validate(name: str, args: LinkMonitoringArgs) -> None:
         problems = Problems(f"LinkMonitoring '{name}'")
+        if args.account_id is not None and is_known(args.account_id):
+            problems.require(re.fullmatch(r"\d{12}", str(args.account_id)),
+                             f"account_id {args.account_id!r} is not 12 digits")
         for probe in args.probes:
             problems.require(probe.source_subnet_arn is not None and probe.destination,
                              f"probe '{probe.name}' needs a source subnet and a destination address")
+            if probe.destination and is_known(probe.destination):
+                problems.require(_is_ip(probe.destination),
+                                 f"probe '{probe.name}': destination {probe.destination!r} is not an IP address")
             problems.require((probe.protocol == "TCP") == (probe.port is not None),
                              f"probe '{probe.name}': a TCP probe needs a port, an ICMP probe takes none")
             problems.require(probe.latency_alarm_ms > 0 and 0 < probe.loss_alarm_percent <= 100,
@@ -256,6 +292,14 @@ def alarm_key_policy(account_id: str) -> str:
             "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
         },
     ])
+
+
+def _is_ip(value: object) -> bool:
+    try:
+        ipaddress.ip_address(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 def flow_logs_trust_policy(account_id: str | None, region: str | None) -> str:

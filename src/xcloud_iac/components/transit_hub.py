@@ -41,7 +41,8 @@ class PeerHub:
     hub: str
     transit_gateway_id: pulumi.Input[str]
     region: str
-    account_id: str | None = None
+    account_id: pulumi.Input[str] | None = None
+    """The peer's AWS account, when it is not this one."""
     accepter_point: TgwAttachPoint | None = None
 
 
