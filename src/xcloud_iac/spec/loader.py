@@ -12,7 +12,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -27,6 +27,8 @@ from .models import Stack
 # So what is bounded is the number of nodes built *by following aliases* (each alias re-builds its anchored node
 # and everything under it), not the size of the document: MAX_ALIAS_NODES across the whole document. Mapping keys
 # must be scalars, so no alias can expand inside a key. Documented in docs/spec-limits.md.
+M = TypeVar("M", bound=BaseModel)
+
 MAX_ALIAS_NODES = 100_000
 MAX_DEPTH = 64
 
@@ -205,6 +207,17 @@ def _load_text(text: str, file: str) -> Stack:
     return stack
 
 
+def load_section(model: type[M], data: Any, where: str) -> M:
+    """One section of a stack (a network, a hub, an interconnect, ...) given as data rather than in a file, e.g. a
+    component provider's input: validated as the stack file's would be. SpecError names `where` and the field path."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        source = SourceMap(where)
+        problems = [_problem(err, data, source, model) for err in exc.errors()]
+        raise SpecError([Problem(Location(where, 0, 0), p.path, p.message) for p in problems]) from None
+
+
 def load(path: str | Path) -> Stack:
     """Load one stack file. Raises SpecError (never a traceback) for anything unusable."""
     return load_text(read_input(path), str(path))
@@ -237,9 +250,9 @@ def _data_path(loc: tuple[Any, ...], data: Any) -> PathT:
     return tuple(path)
 
 
-def _model_at(path: PathT, data: Any) -> type[BaseModel] | None:
-    """The model class that validates the mapping at `path`."""
-    cls: Any = Stack
+def _model_at(path: PathT, data: Any, root: type[BaseModel] = Stack) -> type[BaseModel] | None:
+    """The model class that validates the mapping at `path` of data that `root` validates."""
+    cls: Any = root
     node = data
     for part in path:
         if isinstance(node, dict):
@@ -272,14 +285,14 @@ def _unwrap(annotation: Any, node: Any) -> Any:
     return annotation
 
 
-def _problem(err: Mapping[str, Any], data: Any, source: SourceMap) -> Problem:
+def _problem(err: Mapping[str, Any], data: Any, source: SourceMap, root: type[BaseModel] = Stack) -> Problem:
     path = _data_path(err["loc"], data)
     kind = err["type"]
     msg = err["msg"]
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     if kind == "extra_forbidden":
-        model = _model_at(path[:-1], data)
+        model = _model_at(path[:-1], data, root)
         allowed = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(str(path[-1]), allowed, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
@@ -304,4 +317,4 @@ def _problem(err: Mapping[str, Any], data: Any, source: SourceMap) -> Problem:
     return Problem(source.locate(path), path, msg)
 
 
-__all__ = ["SourceMap", "SpecError", "format_path", "load", "load_text", "parse_yaml"]
+__all__ = ["SourceMap", "SpecError", "format_path", "load", "load_section", "load_text", "parse_yaml"]
