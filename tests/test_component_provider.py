@@ -329,6 +329,21 @@ def test_an_invalid_section_names_the_field_and_registers_nothing(
     assert not recorder.registered
 
 
+def test_an_output_inside_a_section_is_refused_with_its_path(schema: dict[str, Any]) -> None:
+    _mocks, recorder = install()
+
+    def program() -> None:
+        subnets = [{**AWS_PROD["subnets"][0], "id": pulumi.Output.from_input("subnet-0aaa1111")}]
+        provider("0.1.0").construct("bad", f"{PACKAGE}:index:AwsNetwork",
+                                    {"network": {**AWS_PROD, "subnets": subnets}}, pulumi.ResourceOptions())
+
+    with pytest.raises(Exception) as raised:
+        run(program)
+    assert "bad: network: subnets[0].id: is an Output; a spec section takes plain values" in str(
+        raised.value.__cause__ or raised.value)
+    assert not recorder.registered
+
+
 # provider TypedDict -> the Python dataclass it feeds, and the fields that differ on purpose (a union split in two)
 MIRRORS = {
     "OidcTrustRoleArgs": (c.OidcTrustRoleArgs, {}), "OidcIssuerArgs": (c.OidcIssuerArgs, {}),

@@ -20,17 +20,18 @@ in another language registers exactly the resources a Python program does (a tes
 """
 
 from collections.abc import Mapping
-from typing import Any, NotRequired, TypedDict
+from typing import Any, NotRequired, TypedDict, TypeVar
 
 import pulumi
 
 from . import components as c
 from .program import OUTPUT_CONTRACT, deploy
-from .spec import load_section, load_text
+from .spec import Location, Problem, SpecError, load_section, load_text
 from .spec import models as m
 from .spec import sections as s
 
 PACKAGE = "xcloud"
+M = TypeVar("M", bound=m.Model)
 
 # The stack sections components take whole; spec/sections.py mirrors them (and what they contain) as TypedDicts.
 SECTION_MODELS: list[type[m.Model]] = [m.Network, m.TransitGateway, m.CloudWanCore, m.HubAttachment, m.Interconnect,
@@ -193,7 +194,7 @@ class AwsNetwork(pulumi.ComponentResource):
     """The route tables (key -> id) that carry the routes towards the hubs."""
 
     def __init__(self, name: str, args: AwsNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        network = load_section(m.Network, args["network"], f"{name}: network")
+        network = _section(m.Network, name, args, "network")
         super().__init__(f"{PACKAGE}:index:AwsNetwork", name, {}, opts)
         vpc = c.AwsNetwork(name, c.AwsNetworkArgs(network, **_rest(args, "network")), _child(self))
         _publish(self, vpc_id=vpc.vpc_id, vpc_arn=vpc.vpc_arn, subnet_ids=vpc.subnet_ids,
@@ -221,7 +222,7 @@ class GcpNetwork(pulumi.ComponentResource):
     firewall_ids: pulumi.Output[dict[str, str]]
 
     def __init__(self, name: str, args: GcpNetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        network = load_section(m.Network, args["network"], f"{name}: network")
+        network = _section(m.Network, name, args, "network")
         super().__init__(f"{PACKAGE}:index:GcpNetwork", name, {}, opts)
         net = c.GcpNetwork(name, c.GcpNetworkArgs(network, **_rest(args, "network")), _child(self))
         _publish(self, network_id=net.network_id, self_link=net.self_link, subnet_ids=net.subnet_ids,
@@ -300,7 +301,7 @@ class TransitHub(pulumi.ComponentResource):
     attachment_ids: pulumi.Output[dict[str, str]]
 
     def __init__(self, name: str, args: TransitHubArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        hub = load_section(m.TransitGateway, args["hub"], f"{name}: hub")
+        hub = _section(m.TransitGateway, name, args, "hub")
         super().__init__(f"{PACKAGE}:index:TransitHub", name, {}, opts)
         peers = [c.PeerHub(**_rest(p, "accepter_point"), accepter_point=_tgw_point(p.get("accepter_point")))
                  for p in args.get("peers", [])]
@@ -341,7 +342,7 @@ class CloudWanCore(pulumi.ComponentResource):
     policy_document: pulumi.Output[str]
 
     def __init__(self, name: str, args: CloudWanCoreArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        core = load_section(m.CloudWanCore, args["core"], f"{name}: core")
+        core = _section(m.CloudWanCore, name, args, "core")
         super().__init__(f"{PACKAGE}:index:CloudWanCore", name, {}, opts)
         wan = c.CloudWanCore(name, c.CloudWanCoreArgs(
             core, vpcs={k: c.WanVpcRef(**v) for k, v in args.get("vpcs", {}).items()},
@@ -385,12 +386,12 @@ class HubAttachment(pulumi.ComponentResource):
     attachment_id: pulumi.Output[str]
 
     def __init__(self, name: str, args: HubAttachmentArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        attachment = load_section(m.HubAttachment, args["attachment"], f"{name}: attachment")
+        attachment = _section(m.HubAttachment, name, args, "attachment")
         hubs: list[m.TransitGateway | m.CloudWanCore] = []
         if "transit_gateway" in args:
-            hubs.append(load_section(m.TransitGateway, args["transit_gateway"], f"{name}: transit_gateway"))
+            hubs.append(_section(m.TransitGateway, name, args, "transit_gateway"))
         if "cloud_wan" in args:
-            hubs.append(load_section(m.CloudWanCore, args["cloud_wan"], f"{name}: cloud_wan"))
+            hubs.append(_section(m.CloudWanCore, name, args, "cloud_wan"))
         if len(hubs) != 1:
             raise c.ComponentArgsError(name, ["give the hub's spec as exactly one of transit_gateway or cloud_wan"])
         super().__init__(f"{PACKAGE}:index:HubAttachment", name, {}, opts)
@@ -427,7 +428,7 @@ class AwsGcpInterconnect(pulumi.ComponentResource):
     remote_profile: pulumi.Output[str]
 
     def __init__(self, name: str, args: AwsGcpInterconnectArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        ic = load_section(m.Interconnect, args["interconnect"], f"{name}: interconnect")
+        ic = _section(m.Interconnect, name, args, "interconnect")
         super().__init__(f"{PACKAGE}:index:AwsGcpInterconnect", name, {}, opts)
         link = c.AwsGcpInterconnect(name, c.AwsGcpInterconnectArgs(
             ic, args["gcp_network"], attach=_attach_points(args), stack=args.get("stack")), _child(self))
@@ -458,7 +459,7 @@ class DirectConnectLink(pulumi.ComponentResource):
     hub_attachment_ids: pulumi.Output[dict[str, str]]
 
     def __init__(self, name: str, args: DirectConnectLinkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        spec = load_section(m.ExternalLink, args["link"], f"{name}: link")
+        spec = _section(m.ExternalLink, name, args, "link")
         super().__init__(f"{PACKAGE}:index:DirectConnectLink", name, {}, opts)
         link = c.DirectConnectLink(name, c.DirectConnectLinkArgs(
             spec, attach=_attach_points(args), stack=args.get("stack")), _child(self))
@@ -690,6 +691,28 @@ COMPONENTS: list[type[pulumi.ComponentResource]] = [
 def _child(parent: pulumi.Resource) -> pulumi.ResourceOptions:
     """The Python component is the only child: it inherits protect, providers and aliases from its parent."""
     return pulumi.ResourceOptions(parent=parent)
+
+
+def _section(model: type[M], component: str, args: Mapping[str, Any], key: str) -> M:
+    """The spec section `args[key]`, validated by its model. Sections are plain values (they are checked before
+    anything is registered, as a stack file is): an Output inside one is refused with where it is."""
+    path = _first_output(args[key])
+    if path is not None:
+        raise SpecError([Problem(Location(f"{component}: {key}", 0, 0), path,
+                                 "is an Output; a spec section takes plain values (ids of other resources go "
+                                 "in the component's other inputs)")])
+    return load_section(model, args[key], f"{component}: {key}")
+
+
+def _first_output(value: Any, path: tuple[str | int, ...] = ()) -> tuple[str | int, ...] | None:
+    if isinstance(value, pulumi.Output):
+        return path
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        found = _first_output(item, (*path, key))
+        if found is not None:
+            return found
+    return None
 
 
 def _rest(args: Mapping[str, Any], *taken: str) -> dict[str, Any]:
