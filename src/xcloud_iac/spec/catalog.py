@@ -98,7 +98,8 @@ CLOUD_DNS_FORWARDING_SOURCE = ipaddress.ip_network("35.199.192.0/19")
 LIMIT_DXGW_ALLOWED_PREFIXES = 200  # allowed prefixes per Direct Connect gateway association to a transit gateway
 LIMIT_TGW_ROUTES_PER_TABLE = 10_000  # routes per transit gateway route table
 LIMIT_BGP_PREFIXES_PER_SESSION = 100  # prefixes AWS accepts on one BGP session of a transit VIF
-LIMIT_VPC_ROUTES_PER_TABLE = 1_000  # non-propagated routes per VPC route table: the most the quota (default 50) goes
+LIMIT_VPC_ROUTES_PER_TABLE = 1_000  # non-propagated routes per VPC route table: the most the quota goes
+DEFAULT_VPC_ROUTES_PER_TABLE = 50  # the 'Routes per route table' quota until it is raised
 LIMIT_GCP_LEARNED_PREFIXES = 250  # unique dynamic prefixes a VPC network learns per region (default quota)
 
 # ASNs that must not be used for a customer hub or gateway (XC307).

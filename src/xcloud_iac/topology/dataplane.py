@@ -9,6 +9,12 @@ that hold the plan against the model.
   local one), blackholed and unrouted prefixes get no route (the VPC does not send what the hub drops). A VPC
   attached to two hubs sends a prefix that both route to the first one (attachment order), as `reachable_from`
   reads the model.
+- Those prefixes are summarised, exactly: prefixes that go to the same hub and together make up a shorter prefix
+  become one route (ipaddress.collapse_addresses), so a table of many VPCs on consecutive ranges costs a few routes
+  rather than one per VPC ('Routes per route table' defaults to 50). A summary never changes where a packet goes:
+  it covers exactly the addresses of what it replaces, and it is not used where a route to another hub lies inside
+  it. A summary may cover the VPC's own range (its local route is more specific and still wins); one inside that
+  range is dropped. For a VPC behind one hub domain the summary is the domain's, computed once and shared.
 - A Google network admits, on its declared `peer_ingress` ports, the ranges of every network that reaches it.
 """
 
@@ -42,44 +48,97 @@ def hub_of(domain: str) -> str:
 
 
 def vpc_routes(topo: Topology, network: str) -> list[VpcRoute]:
-    """The routes an AWS network's route tables need towards its hubs, sorted by (version, prefix)."""
+    """The routes an AWS network's route tables need towards its hubs, summarised, sorted by (version, prefix)."""
     net = topo.networks.get(network)
     if net is None or net.cloud is not m.Cloud.aws:
         return []
+    shared = _shared_summary(topo, network)
+    if shared is not None:
+        dom, prefixes = shared
+        return [VpcRoute(network, p, hub_of(dom), dom) for p in prefixes]
+    return _summarised(_per_prefix(topo, net))
+
+
+def vpc_route_count(topo: Topology, network: str) -> int:
+    """len(vpc_routes(topo, network)), without building them for a network behind one hub domain (the usual case;
+    rules ask for every network of an organisation)."""
+    net = topo.networks.get(network)
+    if net is None or net.cloud is not m.Cloud.aws:
+        return 0
+    shared = _shared_summary(topo, network)
+    return len(shared[1]) if shared is not None else len(vpc_routes(topo, network))
+
+
+def _per_prefix(topo: Topology, net: m.Network) -> list[VpcRoute]:
+    """One route per prefix the network's hub domains carry elsewhere (see the module docstring)."""
     routing = topo.routing
     own = [_span(c) for c in net.cidrs]
     out: dict[IPNetwork, VpcRoute] = {}
-    for dom in routing.source_domains(network):
+    for dom in routing.source_domains(net.name):
         hub = hub_of(dom)
         for prefix, (version, start, end), reached, answered in _carried(routing, dom):
             if prefix in out or any(v == version and s <= start and end <= e for v, s, e in own):
                 continue  # a prefix inside the VPC's own ranges stays local
-            if answered or len(reached) > 1 or (reached and network not in reached):
-                out[prefix] = VpcRoute(network, prefix, hub, dom)
-    return [out[p] for p in sorted(out, key=_span)]
+            if answered or len(reached) > 1 or (reached and net.name not in reached):
+                out[prefix] = VpcRoute(net.name, prefix, hub, dom)
+    return list(out.values())
 
 
-def vpc_route_count(topo: Topology, network: str) -> int:
-    """len(vpc_routes(topo, network)), without building them: for a network behind one hub domain (the usual
-    case) the domain's carried prefixes, less those inside the network's own ranges and those that only reach the
-    network itself (rules ask for every network of an organisation)."""
-    net = topo.networks.get(network)
-    if net is None or net.cloud is not m.Cloud.aws:
-        return 0
+def _summarised(routes: list[VpcRoute]) -> list[VpcRoute]:
+    """The routes with each hub domain's prefixes collapsed, except where a route to another domain lies inside a
+    summary (it would then no longer be the most specific match for part of what it carried)."""
+    by_domain: dict[tuple[str, int], list[VpcRoute]] = defaultdict(list)
+    for route in routes:
+        by_domain[(route.domain, route.prefix.version)].append(route)
+    out: list[VpcRoute] = []
+    for (dom, _version), group in by_domain.items():
+        others = [_span(r.prefix) for r in routes if r.domain != dom]
+        for summary in ipaddress.collapse_addresses([r.prefix for r in group]):  # type: ignore[type-var]
+            version, start, end = _span(summary)
+            if any(v == version and start <= s and e <= end for v, s, e in others):
+                out += [r for r in group if r.prefix.subnet_of(summary)]  # type: ignore[arg-type]
+            else:
+                out.append(VpcRoute(group[0].network, summary, hub_of(dom), dom))
+    return sorted(out, key=lambda r: _span(r.prefix))
+
+
+def _shared_summary(topo: Topology, network: str) -> tuple[str, list[IPNetwork]] | None:
+    """For a network behind exactly one hub domain, the domain's summary less what lies inside the network's own
+    ranges; None when the network needs its own (two domains, or a prefix of the domain that reaches this network
+    alone and lies outside its ranges, which it must not send to the hub)."""
     routing = topo.routing
     domains = routing.source_domains(network)
     if len(domains) != 1:
-        return len(vpc_routes(topo, network))
-    carried = _carried(routing, domains[0])
-    index = routing.domains[domains[0]].index
-    inside = {p for c in net.cidrs for p, _route in index.within(c)}
-    count = 0
-    for prefix, _span, reached, answered in carried:
-        if prefix in inside:
-            continue
-        if answered or len(reached) > 1 or (reached and network not in reached):
-            count += 1
-    return count
+        return None
+    summary, self_only = _domain_summary(routing, domains[0])
+    own = [_span(c) for c in topo.networks[network].cidrs]
+    inside = lambda span: any(v == span[0] and s <= span[1] and span[2] <= e for v, s, e in own)  # noqa: E731
+    if any(not inside(span) for span in self_only.get(network, ())):
+        return None
+    return domains[0], [p for p, span in summary if not inside(span)]
+
+
+_SUMMARY: WeakKeyDictionary[Routing, dict[str, tuple[list[tuple[IPNetwork, tuple[int, int, int]]],
+                                                    dict[str, list[tuple[int, int, int]]]]]] = WeakKeyDictionary()
+
+
+def _domain_summary(routing: Routing, dom: str) -> tuple[list[tuple[IPNetwork, tuple[int, int, int]]],
+                                                          dict[str, list[tuple[int, int, int]]]]:
+    """The collapsed prefixes a domain carries to some network (with their spans, sorted), and for each network
+    the spans of the prefixes that reach it alone (it sends those nowhere). Once per domain."""
+    memo = _SUMMARY.setdefault(routing, {})
+    found = memo.get(dom)
+    if found is None:
+        routed: dict[int, list[IPNetwork]] = defaultdict(list)
+        self_only: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        for prefix, span, reached, answered in _carried(routing, dom):
+            if answered or reached:
+                routed[prefix.version].append(prefix)
+            if not answered and len(reached) == 1:
+                self_only[next(iter(reached))].append(span)
+        summary = [(p, _span(p)) for v in sorted(routed) for p in ipaddress.collapse_addresses(routed[v])]  # type: ignore[type-var]
+        found = memo[dom] = (sorted(summary, key=lambda item: item[1]), dict(self_only))
+    return found
 
 
 # per routing model: domain -> (prefix, networks its walk reaches, whether it arrives at a network that answers it)

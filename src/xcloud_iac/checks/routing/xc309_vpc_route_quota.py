@@ -10,9 +10,11 @@ from ..registry import Rule, register
 @register
 class VpcRouteQuota(Rule):
     """An AWS network needs more routes towards its hubs than a VPC route table can hold: 1,000 routes that are not
-    propagated, the most the 'Routes per route table' quota (default 50) can be raised to. The stack adds one
-    route per prefix the routing model says the network reaches over its hubs (see topology.dataplane), so
-    `pulumi up` would fail. (Between 50 and 1,000 the quota must be raised before deploying.)"""
+    propagated, the most the 'Routes per route table' quota (default 50) can be raised to. The stack adds a route
+    for what the routing model says the network reaches over its hubs, summarised exactly (prefixes towards the
+    same hub that make up a shorter one become one route; see topology.dataplane), so `pulumi up` would fail.
+    Between the default and 1,000 the finding is a warning: the quota must be raised in the network's account and
+    region before deploying, or the routes past it are refused."""
 
     id = "XC309"
     title = "VPC route table quota exceeded"
@@ -28,11 +30,20 @@ class VpcRouteQuota(Rule):
             if net.cloud is not m.Cloud.aws or not topo.attachments_of("network", net.name):
                 continue
             count = dataplane.vpc_route_count(topo, net.name)
+            if count <= catalog.DEFAULT_VPC_ROUTES_PER_TABLE:
+                continue
+            hubs = sorted({r.hub for r in dataplane.vpc_routes(topo, net.name)})
+            needs = f"network '{net.name}' needs {count:,} routes towards hub {', '.join(map(repr, hubs))} in its route tables"
             if count > catalog.LIMIT_VPC_ROUTES_PER_TABLE:
-                hubs = sorted({r.hub for r in dataplane.vpc_routes(topo, net.name)})
+                yield self.finding(
+                    topo, net, f"{needs}; a VPC route table holds at most {catalog.LIMIT_VPC_ROUTES_PER_TABLE:,}",
+                    field=("name",),
+                )
+            else:
+                where = f"account {net.account}, {net.region}" if net.account else net.region
                 yield self.finding(
                     topo, net,
-                    f"network '{net.name}' needs {count:,} routes towards hub {', '.join(map(repr, hubs))} in its "
-                    f"route tables; a VPC route table holds at most {catalog.LIMIT_VPC_ROUTES_PER_TABLE:,}",
-                    field=("name",),
+                    f"{needs}; the 'Routes per route table' quota is {catalog.DEFAULT_VPC_ROUTES_PER_TABLE} until "
+                    f"raised: raise it to at least {count:,} ({where}) before deploying",
+                    field=("name",), severity=Severity.warning,
                 )
