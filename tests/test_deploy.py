@@ -84,9 +84,10 @@ EXPECTED: dict[str, dict[str, int]] = {
         "aws:cloudwatch/logGroup:LogGroup": 2, "aws:iam/role:Role": 3, "aws:iam/rolePolicy:RolePolicy": 3,
         "aws:ec2/flowLog:FlowLog": 3,  # the three attached VPCs (Cloud WAN has no Transit Gateway to log)
         # each VPC: routes to the core for the other two VPCs and gcp-prod, in a route table created for its 2
-        # subnets (prod-use1, prod-euc1) or in the existing table the spec names (shared-use1, brownfield)
+        # subnets (prod-use1, prod-euc1) or in the existing table the spec names (shared-use1, brownfield);
+        # 10.30.0.0/16 and 10.31.0.0/16 go as one 10.30.0.0/15, so 3 + 3 + 2
         "aws:ec2/routeTable:RouteTable": 2, "aws:ec2/routeTableAssociation:RouteTableAssociation": 4,
-        "aws:ec2/route:Route": 9, "gcp:compute/firewall:Firewall": 1,  # gcp-prod admits the three VPCs
+        "aws:ec2/route:Route": 8, "gcp:compute/firewall:Firewall": 1,  # gcp-prod admits the three VPCs
         "gcp:compute/networkPeering:NetworkPeering": 2,  # one per interconnect
     },
     "alibaba-tencent": {

@@ -226,9 +226,10 @@ WAN_VPCS = {"aws-prod-use1": ("vpc-0aaaaaaaaaaaaaaa1", "us-east-1"), "aws-shared
             "aws-prod-euc1": ("vpc-0eeeeeeeeeeeeeee1", "eu-central-1")}
 WAN_TABLES = {"aws-prod-use1": "rtb-0aaaaaaaaaaaaaaa2", "aws-shared-use1": "rtb-0a1b2c3d4e5f60719",  # named by id
               "aws-prod-euc1": "rtb-0eeeeeeeeeeeeeee2"}
-# what the model sends to the core from each VPC: the other VPCs its segment reaches (prod <-> shared, prod <-> prod)
-WAN_EXPECTED = {"aws-prod-use1": ["10.31.0.0/16", "10.40.0.0/16"], "aws-shared-use1": ["10.30.0.0/16", "10.40.0.0/16"],
-                "aws-prod-euc1": ["10.30.0.0/16", "10.31.0.0/16"]}
+# what the model sends to the core from each VPC: the other VPCs its segment reaches (prod <-> shared, prod <-> prod),
+# summarised (10.30.0.0/16 and 10.31.0.0/16 make 10.30.0.0/15, which may cover the VPC's own range)
+WAN_EXPECTED = {"aws-prod-use1": ["10.30.0.0/15", "10.40.0.0/16"], "aws-shared-use1": ["10.30.0.0/15", "10.40.0.0/16"],
+                "aws-prod-euc1": ["10.30.0.0/15"]}
 
 
 def wan_spec():
@@ -314,9 +315,15 @@ def test_cloud_wan_vpc_routes_retargeted_and_added() -> None:
     wan.core()
     wan.vpcs()
     wan.tables({
-        "aws-shared-use1": [  # 10.30/16 now over a peering; 10.40/16 blackholed (its attachment is gone)
-            {"DestinationCidrBlock": "10.30.0.0/16", "VpcPeeringConnectionId": "pcx-0123456789abcdef0", "State": "active"},
-            {"DestinationCidrBlock": "10.40.0.0/16", "CoreNetworkArn": CORE_ARN, "State": "blackhole"}],
+        "aws-shared-use1": [  # 10.30/15 now over a peering; 10.40/16 blackholed (its attachment is gone)
+            {"DestinationCidrBlock": "10.30.0.0/15", "VpcPeeringConnectionId": "pcx-0123456789abcdef0", "State": "active"},
+            {"DestinationCidrBlock": "10.40.0.0/16", "CoreNetworkArn": CORE_ARN, "State": "blackhole"},
+            {"DestinationCidrBlock": "10.31.0.0/16", "GatewayId": "local", "State": "active"}],  # its own range
+        "aws-prod-use1": [  # part of the summary taken by a more specific route through a NAT gateway
+            *({"DestinationCidrBlock": p, "CoreNetworkArn": CORE_ARN, "State": "active"}
+              for p in WAN_EXPECTED["aws-prod-use1"]),
+            {"DestinationCidrBlock": "10.31.8.0/24", "NatGatewayId": "nat-0123456789abcdef0", "State": "active"},
+            {"DestinationCidrBlock": "10.30.0.0/16", "GatewayId": "local", "State": "active"}],
         "aws-prod-euc1": [  # and a default route into the core added by hand
             {"DestinationCidrBlock": p, "CoreNetworkArn": CORE_ARN, "State": "active"}
             for p in (*WAN_EXPECTED["aws-prod-euc1"], "0.0.0.0/0")],
@@ -324,17 +331,21 @@ def test_cloud_wan_vpc_routes_retargeted_and_added() -> None:
     report = verify(wan_spec(), clients=wan, clouds=AWS_ONLY)
     wan.done()
     core = f"hub 'core' ({CORE_ARN})"
+    use1 = f"route table {WAN_TABLES['aws-prod-use1']} of network 'aws-prod-use1' ({WAN_VPCS['aws-prod-use1'][0]})"
     shared = f"route table {WAN_TABLES['aws-shared-use1']} of network 'aws-shared-use1' ({WAN_VPCS['aws-shared-use1'][0]})"
     euc1 = f"route table {WAN_TABLES['aws-prod-euc1']} of network 'aws-prod-euc1' ({WAN_VPCS['aws-prod-euc1'][0]})"
     assert triples(report) == [
+        ("XC711", "networks[0]",
+         f"{use1} sends 10.31.8.0/24, part of 10.30.0.0/15, to nat-0123456789abcdef0; the routing model sends it to "
+         f"{core}"),
         ("XC711", "networks[1].route_table_ids[0]",
          (f"{shared} drops traffic for 10.40.0.0/16: its route to {core} is a blackhole (the VPC's attachment to the "
           "hub is gone or not available)")),
         ("XC711", "networks[1].route_table_ids[0]",
-         f"{shared} sends 10.30.0.0/16 to pcx-0123456789abcdef0; the routing model sends it to {core}"),
+         f"{shared} sends 10.30.0.0/15 to pcx-0123456789abcdef0; the routing model sends it to {core}"),
         ("XC712", "networks[2]",
-         f"{euc1} sends 0.0.0.0/0 to {core}, which the routing model does not explain (it sends 10.30.0.0/16, "
-         "10.31.0.0/16 to the stack's hubs)"),
+         f"{euc1} sends 0.0.0.0/0 to {core}, which the routing model does not explain (it sends 10.30.0.0/15 "
+         "to the stack's hubs)"),
     ]
 
 

@@ -5,7 +5,9 @@ network goes to one hub, in every route table that carries the network's routes 
 ones the spec names in `route_table_ids`). The program creates exactly these (components/_attach.py vpc_routes). A
 route targets its hub by the hub's live id: a Transit Gateway's id, a Cloud WAN core network's ARN. Routes towards
 other targets that the model does not ask for (a NAT or internet gateway, a peering, local) are the VPC owner's and
-are not compared; routes in tables the stack neither created nor names are never read.
+are not compared, unless one is more specific than a route the model asks for and so takes part of its traffic (the
+expected routes are summaries, see topology.dataplane); routes in tables the stack neither created nor names are
+never read.
 
 A network is compared only when every hub it is attached to was read and found: without the hub's id no route can
 be told to point at it (XC700 or XC701 say why).
@@ -104,11 +106,33 @@ def _network_drift(
             yield VpcDrift("missing", f"{where} {message}", net, field, hubs[route.hub])
         for found in sorted(table.routes, key=lambda r: (r.prefix is None, str(r.prefix or r.prefix_list))):
             hub_name = hub_of_id.get(found.target)
-            if hub_name is None or (found.prefix is not None and found.prefix in wanted):
-                continue  # not towards a hub, or a route the model asks for (compared above)
+            if found.prefix is not None and found.prefix in wanted:
+                continue  # a route the model asks for (compared above)
+            if hub_name is None:
+                # not towards a hub: the VPC owner's, unless it takes part of what the model sends to a hub (a more
+                # specific route wins); the local route of the VPC's own range lies inside a summary harmlessly
+                diverted = _diverted(found.prefix, expected, net)
+                if diverted is not None:
+                    yield VpcDrift(
+                        "missing",
+                        f"{where} sends {found.prefix}, part of {diverted.prefix}, to {target_label(found.target)}; "
+                        f"the routing model sends it to {hub_label(diverted.hub)}",
+                        net, field, hubs[diverted.hub],
+                    )
+                continue
             yield VpcDrift(
                 "unexplained",
                 f"{where} sends {found.destination} to {hub_label(hub_name)}, which the routing model does not "
                 f"explain (it sends {routes_to} to the stack's hubs)",
                 net, field, hubs[hub_name],
             )
+
+
+def _diverted(prefix: dataplane.IPNetwork | None, expected: list[dataplane.VpcRoute],
+              net: m.Network) -> dataplane.VpcRoute | None:
+    """The expected route whose traffic a more specific route to another target takes part of, if any."""
+    if prefix is None or any(c.version == prefix.version and prefix.subnet_of(c) for c in net.cidrs):  # type: ignore[arg-type]
+        return None
+    covering = [r for r in expected
+                if r.prefix.version == prefix.version and prefix != r.prefix and prefix.subnet_of(r.prefix)]  # type: ignore[arg-type]
+    return max(covering, key=lambda r: r.prefix.prefixlen) if covering else None

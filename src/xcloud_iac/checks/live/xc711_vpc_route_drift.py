@@ -10,8 +10,9 @@ from ._vpc_routes import drift
 class VpcRouteDrift(LiveRule):
     """A route the routing model asks for in a VPC route table the stack owns (the one it created, tagged
     vpc_route_table/<network>, or one the spec names in `route_table_ids`) is missing, points elsewhere than its hub
-    (another target: an internet or NAT gateway, a peering, another hub), or is a blackhole (the VPC's attachment to
-    the hub is gone). The subnets' traffic for a network the model says they reach does not get there. A table the
+    (another target: an internet or NAT gateway, a peering, another hub), is a blackhole (the VPC's attachment to
+    the hub is gone), or loses part of its traffic to a more specific route towards another target (outside the
+    VPC's own ranges, where the local route rightly wins). The subnets' traffic for a network the model says they reach does not get there. A table the
     stack owns that is gone from the VPC is reported here too. Targets: a Transit Gateway by its id, a Cloud WAN
     core network by its ARN."""
 
