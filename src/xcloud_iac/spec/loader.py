@@ -27,12 +27,11 @@ from .models import Stack
 # So what is bounded is the number of nodes built *by following aliases* (each alias re-builds its anchored node
 # and everything under it), not the size of the document: MAX_ALIAS_NODES across the whole document. Mapping keys
 # must be scalars, so no alias can expand inside a key. Documented in docs/spec-limits.md.
-M = TypeVar("M", bound=BaseModel)
-
 MAX_ALIAS_NODES = 100_000
 MAX_DEPTH = 64
 
 PathT = tuple[str | int, ...]
+M = TypeVar("M", bound=BaseModel)
 
 # libyaml's composer gives the same nodes and marks several times faster; PyYAML's pure-Python one is the fallback.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -28,8 +28,6 @@ def stack_json_schema() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- spec sections as TypedDicts
 
-SECTIONS_MODULE = "xcloud_iac.spec.sections"
-
 # Section types are named <Model>Spec: the package's types and components share one namespace in the SDKs
 # (a CloudWanCore type beside the CloudWanCore component would not compile in every language).
 SECTION_SUFFIX = "Spec"

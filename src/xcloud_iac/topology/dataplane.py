@@ -118,19 +118,20 @@ def _shared_summary(topo: Topology, network: str) -> tuple[str, list[IPNetwork]]
     return domains[0], [p for p, span in summary if not inside(span)]
 
 
-_SUMMARY: WeakKeyDictionary[Routing, dict[str, tuple[list[tuple[IPNetwork, tuple[int, int, int]]],
-                                                    dict[str, list[tuple[int, int, int]]]]]] = WeakKeyDictionary()
+_Span = tuple[int, int, int]  # (version, first address, last address), see _span
+# per routing model: domain -> (its summary with spans, sorted; network -> spans of the prefixes reaching it alone)
+_DomainSummary = tuple[list[tuple[IPNetwork, _Span]], dict[str, list[_Span]]]
+_SUMMARY: WeakKeyDictionary[Routing, dict[str, _DomainSummary]] = WeakKeyDictionary()
 
 
-def _domain_summary(routing: Routing, dom: str) -> tuple[list[tuple[IPNetwork, tuple[int, int, int]]],
-                                                          dict[str, list[tuple[int, int, int]]]]:
+def _domain_summary(routing: Routing, dom: str) -> _DomainSummary:
     """The collapsed prefixes a domain carries to some network (with their spans, sorted), and for each network
     the spans of the prefixes that reach it alone (it sends those nowhere). Once per domain."""
     memo = _SUMMARY.setdefault(routing, {})
     found = memo.get(dom)
     if found is None:
         routed: dict[int, list[IPNetwork]] = defaultdict(list)
-        self_only: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+        self_only: dict[str, list[_Span]] = defaultdict(list)
         for prefix, span, reached, answered in _carried(routing, dom):
             if answered or reached:
                 routed[prefix.version].append(prefix)
