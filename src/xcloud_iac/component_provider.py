@@ -106,11 +106,9 @@ class OidcTrustRole(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: OidcTrustRoleArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(f"{PACKAGE}:index:OidcTrustRole", name, {}, opts)
-        role = c.OidcTrustRole(name, c.OidcTrustRoleArgs(**args), pulumi.ResourceOptions(parent=self))
-        self.role_arn, self.role_name = role.role_arn, role.role_name
-        self.provider_arn, self.trust_policy = role.provider_arn, role.trust_policy
-        self.register_outputs({"roleArn": self.role_arn, "roleName": self.role_name,
-                               "providerArn": self.provider_arn, "trustPolicy": self.trust_policy})
+        role = c.OidcTrustRole(name, c.OidcTrustRoleArgs(**args), _child(self))
+        _publish(self, role_arn=role.role_arn, role_name=role.role_name, provider_arn=role.provider_arn,
+                 trust_policy=role.trust_policy)
 
 
 class OidcIssuerArgs(TypedDict):
@@ -129,9 +127,8 @@ class OidcIssuer(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: OidcIssuerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(f"{PACKAGE}:index:OidcIssuer", name, {}, opts)
-        issuer = c.OidcIssuer(name, c.OidcIssuerArgs(**args), pulumi.ResourceOptions(parent=self))
-        self.provider_arn, self.url = issuer.provider_arn, issuer.url
-        self.register_outputs({"providerArn": self.provider_arn, "url": self.url})
+        issuer = c.OidcIssuer(name, c.OidcIssuerArgs(**args), _child(self))
+        _publish(self, provider_arn=issuer.provider_arn, url=issuer.url)
 
 
 class GcpWorkloadIdentityForAwsArgs(TypedDict):
@@ -158,13 +155,8 @@ class GcpWorkloadIdentityForAws(pulumi.ComponentResource):
         self, name: str, args: GcpWorkloadIdentityForAwsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__(f"{PACKAGE}:index:GcpWorkloadIdentityForAws", name, {}, opts)
-        wif = c.GcpWorkloadIdentityForAws(name, c.GcpWorkloadIdentityForAwsArgs(**args),
-                                          pulumi.ResourceOptions(parent=self))
-        self.pool_name, self.provider_name = wif.pool_name, wif.provider_name
-        sets = wif.principal_sets
-        self.principal_sets = pulumi.Output.all(**sets) if sets else pulumi.Output.from_input({})
-        self.register_outputs({"poolName": self.pool_name, "providerName": self.provider_name,
-                               "principalSets": self.principal_sets})
+        wif = c.GcpWorkloadIdentityForAws(name, c.GcpWorkloadIdentityForAwsArgs(**args), _child(self))
+        _publish(self, pool_name=wif.pool_name, provider_name=wif.provider_name, principal_sets=wif.principal_sets)
 
 
 # ---------------------------------------------------------------- networks, hubs, links, DNS, monitoring, operators
@@ -303,7 +295,8 @@ class TransitHub(pulumi.ComponentResource):
     def __init__(self, name: str, args: TransitHubArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         hub = _section(m.TransitGateway, name, args, "hub")
         super().__init__(f"{PACKAGE}:index:TransitHub", name, {}, opts)
-        peers = [c.PeerHub(**_rest(p, "accepter_point"), accepter_point=_tgw_point(p.get("accepter_point")))
+        peers = [c.PeerHub(**_rest(p, "accepter_point"),
+                           accepter_point=_tgw_point(p["accepter_point"]) if "accepter_point" in p else None)
                  for p in args.get("peers", [])]
         tgw = c.TransitHub(name, c.TransitHubArgs(
             hub, vpcs={k: c.VpcRef(**v) for k, v in args.get("vpcs", {}).items()}, peers=peers,
@@ -720,17 +713,13 @@ def _rest(args: Mapping[str, Any], *taken: str) -> dict[str, Any]:
     return {k: v for k, v in args.items() if k not in taken}
 
 
-def _tgw_point(point: Mapping[str, Any] | None) -> c.TgwAttachPoint | None:
-    if point is None:
-        return None
-    routes = [c.TgwRoute(**r) for r in point.get("routes", [])]
-    return c.TgwAttachPoint(**{**point, "routes": routes})
+def _tgw_point(point: Mapping[str, Any]) -> c.TgwAttachPoint:
+    return c.TgwAttachPoint(**_rest(point, "routes"), routes=[c.TgwRoute(**r) for r in point.get("routes", [])])
 
 
 def _attach_points(args: Mapping[str, Any]) -> list[c.TgwAttachPoint | c.WanAttachPoint]:
-    tgw = [_tgw_point(p) for p in args.get("transit_gateway_attach_points", [])]
-    wan = [c.WanAttachPoint(**p) for p in args.get("cloud_wan_attach_points", [])]
-    return [p for p in tgw if p is not None] + wan
+    return [*(_tgw_point(p) for p in args.get("transit_gateway_attach_points", [])),
+            *(c.WanAttachPoint(**p) for p in args.get("cloud_wan_attach_points", []))]
 
 
 def _publish(component: pulumi.ComponentResource, **outputs: Any) -> None:

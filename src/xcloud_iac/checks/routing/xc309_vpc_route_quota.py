@@ -35,15 +35,10 @@ class VpcRouteQuota(Rule):
             hubs = sorted({r.hub for r in dataplane.vpc_routes(topo, net.name)})
             needs = f"network '{net.name}' needs {count:,} routes towards hub {', '.join(map(repr, hubs))} in its route tables"
             if count > catalog.LIMIT_VPC_ROUTES_PER_TABLE:
-                yield self.finding(
-                    topo, net, f"{needs}; a VPC route table holds at most {catalog.LIMIT_VPC_ROUTES_PER_TABLE:,}",
-                    field=("name",),
-                )
+                why, severity = f"a VPC route table holds at most {catalog.LIMIT_VPC_ROUTES_PER_TABLE:,}", None
             else:
                 where = f"account {net.account}, {net.region}" if net.account else net.region
-                yield self.finding(
-                    topo, net,
-                    f"{needs}; the 'Routes per route table' quota is {catalog.DEFAULT_VPC_ROUTES_PER_TABLE} until "
-                    f"raised: raise it to at least {count:,} ({where}) before deploying",
-                    field=("name",), severity=Severity.warning,
-                )
+                why = (f"the 'Routes per route table' quota is {catalog.DEFAULT_VPC_ROUTES_PER_TABLE} until raised: "
+                       f"raise it to at least {count:,} ({where}) before deploying")
+                severity = Severity.warning
+            yield self.finding(topo, net, f"{needs}; {why}", field=("name",), severity=severity)
